@@ -1,0 +1,35 @@
+# Everything a maintainer, instructor or student runs, from the repository root.
+PYTHON ?= python3
+PIP ?= $(PYTHON) -m pip
+export JUPYTER_PREFER_ENV_PATH = 1
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: setup test test-fast demo lectures lab bench lint clean
+
+## setup: install the pinned requirements and this project (editable)
+setup:
+	$(PIP) install -q -r requirements.txt -e .
+
+## test: set everything up and run the whole test suite
+test: setup
+	$(PYTHON) -m pytest -q
+
+## test-fast: the reference math only (seconds)
+test-fast:
+	$(PYTHON) -m pytest -q -m "not slow and not browser"
+
+## demo: set everything up and run the main job
+demo: setup
+	$(PYTHON) -m solutions.demo
+
+## bench: speed measurements with ratios (not timed tests)
+bench: setup
+	$(PYTHON) benchmarks/bench_math.py
+
+## lint: ruff on the Python sources
+lint:
+	$(PYTHON) -m ruff check .
+
+clean:
+	rm -rf artifacts demo_output lectures/html .pytest_cache
+	rm -rf assignments/release assignments/submitted assignments/autograded assignments/feedback assignments/gradebook.db
