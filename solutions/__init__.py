@@ -1,0 +1,1 @@
+"""Reference implementation of the module (instructors only): losses, layers, nets, training."""

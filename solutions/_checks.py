@@ -1,0 +1,128 @@
+"""Input validation shared by the reference functions: clear messages, no copies of the checks.
+
+Every message says what was expected, what came, and what to try.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def check_float_array(name, a, ndim=None, min_ndim=None):
+    """Check that `a` is a finite floating-point numpy array (optionally of a given ndim).
+
+    Raises TypeError for non-arrays and integer/bool arrays, ValueError for a wrong number of
+    dimensions or for NaN/inf entries. Returns `a` unchanged (never a copy, never modified).
+    """
+    if not isinstance(a, np.ndarray):
+        raise TypeError(
+            f"{name} should be a numpy array of floats, got {type(a).__name__}. "
+            f"Try {name} = np.asarray({name}, dtype=float)."
+        )
+    if not np.issubdtype(a.dtype, np.floating):
+        raise TypeError(
+            f"{name} should have a floating-point dtype (float64), got dtype {a.dtype}. "
+            f"Integer inputs make the arithmetic (and gradients) wrong: "
+            f"convert with {name}.astype(float)."
+        )
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(
+            f"{name} should be a {ndim}-D array, got shape {a.shape} ({a.ndim}-D). "
+            + (
+                f"For a single example use {name}.reshape(1, -1)."
+                if ndim == 2 and a.ndim == 1
+                else "Check how it was built or reshaped."
+            )
+        )
+    if min_ndim is not None and a.ndim < min_ndim:
+        raise ValueError(
+            f"{name} should have at least {min_ndim} dimensions (examples along axis 0), "
+            f"got shape {a.shape}. For a single example use {name}[None]."
+        )
+    if not np.all(np.isfinite(a)):
+        bad = np.argwhere(~np.isfinite(a))
+        first = tuple(int(i) for i in bad[0])
+        raise ValueError(
+            f"{name} contains {len(bad)} non-finite value(s) (NaN or inf), the first at index "
+            f"{first}: {a[first]}. Check the data and the step size (a diverging update "
+            f"produces inf/NaN)."
+        )
+    return a
+
+
+def check_labels(y, N, C, name="y"):
+    """Check that `y` is a 1-D integer array of length N with values in [0, C)."""
+    if not isinstance(y, np.ndarray):
+        raise TypeError(
+            f"{name} should be a 1-D numpy array of integer labels, got {type(y).__name__}. "
+            f"Try {name} = np.asarray({name}, dtype=int)."
+        )
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(
+            f"{name} should hold integer class labels, got dtype {y.dtype}. "
+            f"Convert with {name}.astype(int) (labels are class indices 0..C-1)."
+        )
+    if y.ndim != 1:
+        raise ValueError(
+            f"{name} should be a 1-D array of shape (N,), got shape {y.shape}. "
+            f"Try {name}.ravel() (one label per example)."
+        )
+    if y.shape[0] != N:
+        raise ValueError(
+            f"{name} has {y.shape[0]} labels but there are N={N} examples (rows of X / scores). "
+            f"Pass one label per example."
+        )
+    if N == 0:
+        raise ValueError(
+            f"there are no examples (N=0): the loss is an average over N examples. "
+            f"Pass at least one row of X and one label in {name}."
+        )
+    if (y.min() < 0 or y.max() >= C):
+        bad = np.flatnonzero((y < 0) | (y >= C))
+        raise ValueError(
+            f"labels in {name} must lie in [0, C) = [0, {C}), got {name}[{bad[0]}] = "
+            f"{y[bad[0]]} ({len(bad)} label(s) out of range). Check the number of classes "
+            f"(columns of W / scores) or relabel to 0..C-1."
+        )
+    return y
+
+
+def check_inner_dims(name_a, a, name_b, b):
+    """Check that `a @ b` is defined: a.shape[-1] == b.shape[0]."""
+    if a.shape[-1] != b.shape[0]:
+        raise ValueError(
+            f"shape mismatch: {name_a} has shape {a.shape} and {name_b} has shape {b.shape}, "
+            f"so {name_a} @ {name_b} is undefined ({a.shape[-1]} != {b.shape[0]}). "
+            f"Expected {name_b} of shape ({a.shape[-1]}, C); check the feature dimension "
+            f"or whether {name_b} is transposed."
+        )
+
+
+def check_bias(name, b, M):
+    """Check that the bias `b` is a finite float vector of shape (M,)."""
+    check_float_array(name, b, ndim=1)
+    if b.shape[0] != M:
+        raise ValueError(
+            f"{name} should have shape ({M},) (one entry per output unit), got {b.shape}."
+        )
+    return b
+
+
+def check_same_shape(name, a, expected_shape):
+    """Check that an upstream gradient has the shape of the forward output it belongs to."""
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"{name} should be a numpy array, got {type(a).__name__}.")
+    if a.shape != tuple(expected_shape):
+        raise ValueError(
+            f"{name} should have the shape of the forward output {tuple(expected_shape)}, "
+            f"got {a.shape}. Pass the upstream gradient of this layer's output."
+        )
+    return a
+
+
+def check_reg(reg):
+    """Check the regularization strength: a finite, non-negative number."""
+    is_number = isinstance(reg, numbers.Real) and not isinstance(reg, bool)
+    if not is_number or not np.isfinite(reg) or reg < 0:
+        raise ValueError(f"reg should be a finite number >= 0, got {reg!r}.")
+    return float(reg)

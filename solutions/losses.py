@@ -1,0 +1,157 @@
+"""Classification losses: multiclass SVM (hinge) and softmax (cross-entropy), naive and vectorized.
+
+Conventions (see the contract): losses are averaged over the N examples, regularization is
+`reg * sum(W**2)` with gradient `2 * reg * W`, the SVM margin is Delta = 1 and counts only when
+it is > 0, and the softmax is computed stably by shifting each row of scores by its maximum.
+"""
+
+import numpy as np
+
+from solutions._checks import (
+    check_float_array,
+    check_inner_dims,
+    check_labels,
+    check_reg,
+)
+from solutions.linear import linear_scores
+
+
+def _check_linear_inputs(W, X, y, reg):
+    """Validate the (W, X, y, reg) arguments of the linear-classifier losses."""
+    check_float_array("W", W, ndim=2)
+    check_float_array("X", X, ndim=2)
+    check_inner_dims("X", X, "W", W)
+    check_labels(y, X.shape[0], W.shape[1])
+    return check_reg(reg)
+
+
+def _check_scores(scores, y):
+    """Validate (scores, y) for the data losses on precomputed scores."""
+    check_float_array("scores", scores, ndim=2)
+    check_labels(y, scores.shape[0], scores.shape[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Multiclass SVM: L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + 1)
+# ---------------------------------------------------------------------------------------------
+
+
+def svm_loss_naive(W, X, y, reg):
+    """Multiclass SVM loss with explicit loops over examples and classes.
+
+    Inputs: W (D, C) weights, X (N, D) examples, y (N,) labels in [0, C), reg >= 0.
+    Returns (loss, dW): the scalar loss and its gradient with respect to W, shape (D, C).
+    """
+    reg = _check_linear_inputs(W, X, y, reg)
+    N, C = X.shape[0], W.shape[1]
+    loss = 0.0
+    dW = np.zeros(W.shape, dtype=np.result_type(W, X))
+    for i in range(N):
+        s = X[i] @ W  # scores of example i, (C,)
+        correct_class_score = s[y[i]]
+        for j in range(C):
+            if j == y[i]:
+                continue
+            margin = s[j] - correct_class_score + 1  # Delta = 1
+            if margin > 0:  # a margin of exactly 0 contributes nothing
+                loss += margin
+                # d margin / d W[:, j] = x_i,  d margin / d W[:, y_i] = -x_i
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    loss /= N
+    dW /= N
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return float(loss), dW
+
+
+def svm_loss(scores, y):
+    """Multiclass SVM data loss on precomputed scores (no regularization).
+
+    Inputs: scores (N, C), y (N,) labels in [0, C).
+    Returns (loss, dscores): the loss averaged over N and its gradient, shape (N, C).
+    """
+    _check_scores(scores, y)
+    N = scores.shape[0]
+    rows = np.arange(N)
+    correct_class_scores = scores[rows, y][:, None]  # s_{y_i}, (N, 1)
+    margins = np.maximum(0, scores - correct_class_scores + 1)  # (N, C)
+    margins[rows, y] = 0  # the sum runs over j != y_i
+    loss = margins.sum() / N
+    # local gradient: each positive margin adds +1 to s_j and -1 to s_{y_i}
+    counts = (margins > 0).astype(scores.dtype)
+    counts[rows, y] = -counts.sum(axis=1)
+    dscores = counts / N
+    return float(loss), dscores
+
+
+def svm_loss_vectorized(W, X, y, reg):
+    """Multiclass SVM loss without loops over examples; same inputs and outputs as the naive one."""
+    reg = _check_linear_inputs(W, X, y, reg)
+    scores = linear_scores(X, W)  # s = X W, (N, C)
+    data_loss, dscores = svm_loss(scores, y)
+    loss = data_loss + reg * np.sum(W * W)
+    dW = X.T @ dscores + 2 * reg * W  # s = X W  =>  dW = X^T dscores
+    return float(loss), dW
+
+
+# ---------------------------------------------------------------------------------------------
+# Softmax: L_i = -log(exp(s_{y_i}) / sum_j exp(s_j))
+# ---------------------------------------------------------------------------------------------
+
+
+def softmax_loss_naive(W, X, y, reg):
+    """Softmax (cross-entropy) loss with explicit loops over examples and classes.
+
+    Inputs: W (D, C) weights, X (N, D) examples, y (N,) labels in [0, C), reg >= 0.
+    Returns (loss, dW): the scalar loss and its gradient with respect to W, shape (D, C).
+    """
+    reg = _check_linear_inputs(W, X, y, reg)
+    N, C = X.shape[0], W.shape[1]
+    loss = 0.0
+    dW = np.zeros(W.shape, dtype=np.result_type(W, X))
+    for i in range(N):
+        s = X[i] @ W  # scores of example i, (C,)
+        s = s - np.max(s)  # shift for numerical stability (the probabilities do not change)
+        sum_exp = 0.0
+        for j in range(C):
+            sum_exp += np.exp(s[j])
+        loss += -(s[y[i]] - np.log(sum_exp))  # L_i = -log p_{y_i}
+        for j in range(C):
+            p_j = np.exp(s[j]) / sum_exp
+            # dL_i/ds_j = p_j - 1[j == y_i],  ds_j/dW[:, j] = x_i
+            dW[:, j] += (p_j - (j == y[i])) * X[i]
+    loss /= N
+    dW /= N
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return float(loss), dW
+
+
+def softmax_loss(scores, y):
+    """Softmax (cross-entropy) data loss on precomputed scores (no regularization).
+
+    Inputs: scores (N, C), y (N,) labels in [0, C).
+    Returns (loss, dscores): the loss averaged over N and its gradient, shape (N, C).
+    """
+    _check_scores(scores, y)
+    N = scores.shape[0]
+    rows = np.arange(N)
+    shifted = scores - scores.max(axis=1, keepdims=True)  # stable: max shifted score is 0
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log p, (N, C)
+    loss = -log_probs[rows, y].sum() / N
+    # local gradient: dL_i/ds_j = p_j - 1[j == y_i]
+    dscores = np.exp(log_probs)
+    dscores[rows, y] -= 1
+    dscores /= N
+    return float(loss), dscores
+
+
+def softmax_loss_vectorized(W, X, y, reg):
+    """Softmax loss without loops over examples; same inputs and outputs as the naive one."""
+    reg = _check_linear_inputs(W, X, y, reg)
+    scores = linear_scores(X, W)  # s = X W, (N, C)
+    data_loss, dscores = softmax_loss(scores, y)
+    loss = data_loss + reg * np.sum(W * W)
+    dW = X.T @ dscores + 2 * reg * W  # s = X W  =>  dW = X^T dscores
+    return float(loss), dW

@@ -1,0 +1,181 @@
+"""Fully connected networks (and the linear classifier) built from layers, activations and losses.
+
+Architecture: affine - activation - ... - affine - softmax. The loss is the softmax data loss
+plus `reg * sum(W**2)` over every weight matrix (never the biases). The backward pass is
+modular: each layer's backward takes the upstream gradient and its own cache, in reverse order.
+"""
+
+import numbers
+
+import numpy as np
+
+from solutions import activations as act
+from solutions._checks import check_reg
+from solutions.layers import affine_backward, affine_forward
+from solutions.losses import softmax_loss, svm_loss
+
+ACTIVATIONS = {
+    "relu": (act.relu_forward, act.relu_backward),
+    "sigmoid": (act.sigmoid_forward, act.sigmoid_backward),
+    "tanh": (act.tanh_forward, act.tanh_backward),
+    "leaky_relu": (act.leaky_relu_forward, act.leaky_relu_backward),
+    "elu": (act.elu_forward, act.elu_backward),
+}
+
+DATA_LOSSES = {"softmax": softmax_loss, "svm": svm_loss}
+
+
+def _check_dim(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} should be a positive integer, got {value!r}.")
+    return int(value)
+
+
+class _FullyConnectedNet:
+    """A stack of affine layers with `activation` between them and a softmax loss on top.
+
+    params: W1 (D, H1), b1 (H1,), ..., WL (H_{L-1}, C), bL (C,). Weights are
+    `weight_scale * standard normal` drawn from `numpy.random.default_rng(seed)` in the order
+    W1, W2, ...; biases start at zero.
+    """
+
+    def __init__(self, dims, weight_scale, reg, activation, seed):
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"activation should be one of {sorted(ACTIVATIONS)}, got {activation!r}."
+            )
+        self.reg = reg
+        check_reg(reg)
+        self.activation = activation
+        self.weight_scale = weight_scale
+        self.num_layers = len(dims) - 1
+        rng = np.random.default_rng(seed)
+        self.params = {}
+        for k in range(1, self.num_layers + 1):
+            fan_in, fan_out = dims[k - 1], dims[k]
+            self.params[f"W{k}"] = weight_scale * rng.standard_normal((fan_in, fan_out))
+            self.params[f"b{k}"] = np.zeros(fan_out)
+
+    def loss(self, X, y=None):
+        """Scores for X, or the loss and its gradients.
+
+        Inputs: X (N, D) float array (or (N, d1, ..., dk), flattened); y (N,) labels or None.
+        Returns scores (N, C) when y is None, else (loss, grads) with grads keyed like params.
+        """
+        L = self.num_layers
+        forward, backward = ACTIVATIONS[self.activation]
+        p = self.params
+
+        # forward: h0 = X; a_k = h_{k-1} W_k + b_k; h_k = f(a_k); scores = a_L
+        caches = []
+        h = X
+        for k in range(1, L):
+            a, affine_cache = affine_forward(h, p[f"W{k}"], p[f"b{k}"])
+            h, act_cache = forward(a)
+            caches.append((affine_cache, act_cache))
+        scores, last_cache = affine_forward(h, p[f"W{L}"], p[f"b{L}"])
+        if y is None:
+            return scores
+
+        data_loss, dscores = softmax_loss(scores, y)
+        reg = self.reg
+        loss = data_loss + sum(reg * np.sum(p[f"W{k}"] ** 2) for k in range(1, L + 1))
+
+        # backward, layer by layer in reverse; regularization adds 2 reg W_k to each dW_k
+        grads = {}
+        dh, grads[f"W{L}"], grads[f"b{L}"] = affine_backward(dscores, last_cache)
+        for k in range(L - 1, 0, -1):
+            affine_cache, act_cache = caches[k - 1]
+            da = backward(dh, act_cache)
+            dh, grads[f"W{k}"], grads[f"b{k}"] = affine_backward(da, affine_cache)
+        for k in range(1, L + 1):
+            grads[f"W{k}"] = grads[f"W{k}"] + 2 * reg * p[f"W{k}"]
+        return float(loss), grads
+
+
+class TwoLayerNet(_FullyConnectedNet):
+    """Two-layer net: affine - activation - affine - softmax.
+
+    params: W1 (input_dim, hidden_dim), b1 (hidden_dim,), W2 (hidden_dim, num_classes),
+    b2 (num_classes,).
+    """
+
+    def __init__(
+        self,
+        input_dim,
+        hidden_dim,
+        num_classes,
+        weight_scale=1e-3,
+        reg=0.0,
+        activation="relu",
+        seed=None,
+    ):
+        self.input_dim = _check_dim("input_dim", input_dim)
+        self.hidden_dim = _check_dim("hidden_dim", hidden_dim)
+        self.num_classes = _check_dim("num_classes", num_classes)
+        dims = [self.input_dim, self.hidden_dim, self.num_classes]
+        super().__init__(dims, weight_scale, reg, activation, seed)
+
+
+class ThreeLayerNet(_FullyConnectedNet):
+    """Three-layer net: affine - activation - affine - activation - affine - softmax.
+
+    hidden_dims = (H1, H2). params: W1 (input_dim, H1), b1 (H1,), W2 (H1, H2), b2 (H2,),
+    W3 (H2, num_classes), b3 (num_classes,).
+    """
+
+    def __init__(
+        self,
+        input_dim,
+        hidden_dims,
+        num_classes,
+        weight_scale=1e-3,
+        reg=0.0,
+        activation="relu",
+        seed=None,
+    ):
+        hidden_dims = list(np.atleast_1d(hidden_dims).tolist())
+        if len(hidden_dims) != 2:
+            raise ValueError(
+                f"hidden_dims should hold two sizes (H1, H2), got {hidden_dims!r}. "
+                f"For one hidden layer use TwoLayerNet."
+            )
+        self.input_dim = _check_dim("input_dim", input_dim)
+        self.hidden_dims = tuple(_check_dim("hidden_dims[i]", h) for h in hidden_dims)
+        self.num_classes = _check_dim("num_classes", num_classes)
+        dims = [self.input_dim, *self.hidden_dims, self.num_classes]
+        super().__init__(dims, weight_scale, reg, activation, seed)
+
+
+class LinearClassifier:
+    """Linear classifier s = X W + b with a softmax or multiclass SVM loss.
+
+    params: W (input_dim, num_classes), b (num_classes,). Same interface as the nets, so the
+    same `train` loop fits it: `.loss(X)` gives scores, `.loss(X, y)` gives (loss, grads).
+    """
+
+    def __init__(self, input_dim, num_classes, weight_scale=1e-3, reg=0.0, loss="softmax",
+                 seed=None):
+        if loss not in DATA_LOSSES:
+            raise ValueError(f"loss should be one of {sorted(DATA_LOSSES)}, got {loss!r}.")
+        self.input_dim = _check_dim("input_dim", input_dim)
+        self.num_classes = _check_dim("num_classes", num_classes)
+        self.reg = reg
+        check_reg(reg)
+        self.loss_name = loss
+        rng = np.random.default_rng(seed)
+        self.params = {
+            "W": weight_scale * rng.standard_normal((self.input_dim, self.num_classes)),
+            "b": np.zeros(self.num_classes),
+        }
+
+    def loss(self, X, y=None):
+        """Scores (N, C) when y is None, else (loss, grads) with grads keyed like params."""
+        W, b = self.params["W"], self.params["b"]
+        scores, cache = affine_forward(X, W, b)
+        if y is None:
+            return scores
+        data_loss, dscores = DATA_LOSSES[self.loss_name](scores, y)
+        loss = data_loss + self.reg * np.sum(W**2)
+        _, dW, db = affine_backward(dscores, cache)
+        return float(loss), {"W": dW + 2 * self.reg * W, "b": db}
