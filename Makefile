@@ -22,6 +22,11 @@ test-fast:
 demo: setup
 	$(PYTHON) -m solutions.demo
 
+## lab: JupyterLab on the student's material (release + lectures in student/), as a student has it
+lab: setup
+	$(PYTHON) tests/student_workspace.py student
+	$(PYTHON) tests/jupyterlab_server.py student --student
+
 ## bench: speed measurements with ratios (not timed tests)
 bench: setup
 	$(PYTHON) benchmarks/bench_math.py
