@@ -191,7 +191,8 @@ def _centered(probe: _Probe, index: tuple, h: float) -> tuple[float, ...]:
     width = hp - hm
     if width == 0.0:
         raise ValueError(
-            f"the step h={h:g} is lost at x{_fmt_index(index)} = {float(probe.x[index]):g} "
+            f"the step h={h:g} is lost at index {_fmt_index(index)} where x = "
+            f"{float(probe.x[index]):g} "
             f"(dtype {probe.x.dtype}): use a larger h or a float64 x"
         )
     return (gp - gm) / width, gp, gm, max(sp, sm), hp, hm
@@ -407,8 +408,14 @@ def _diagnose(
     sizes: named sizes (e.g. {"N": 50}) a constant factor may equal; size_shape: a shape whose
         sizes a factor may also equal (axis 0 = the examples, N).
     """
-    got = np.asarray(got, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
+    with np.errstate(all="ignore"):  # our arithmetic must never warn on stderr
+        return _diagnose_quietly(
+            np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64),
+            wrong, reg_term, x, sizes, size_shape, full,
+        )
+
+
+def _diagnose_quietly(got, expected, wrong, reg_term, x, sizes, size_shape, full):
     if got.shape != expected.shape or got.size == 0:
         return None
     if not (np.all(np.isfinite(got)) and np.all(np.isfinite(expected))):
@@ -580,7 +587,7 @@ def _compare_one(
         return None
     wrong = ~close
     err = np.abs(g - e) / np.maximum(1e-8, np.abs(g) + np.abs(e))
-    err = np.where(wrong, err, -1.0)
+    err = np.where(wrong, np.nan_to_num(err, nan=np.inf), -1.0)
     order = np.argsort(-err.ravel(), kind="stable")[: min(_SHOW, int(wrong.sum()))]
     if g.ndim == 0:
         lines = [
@@ -642,7 +649,8 @@ def _compare(name, got, expected, rtol, atol, reg_term, sizes) -> list[str]:
         for i, (gi, ei) in enumerate(zip(got, expected, strict=True)):
             out += _compare(f"{name}[{i}]", gi, ei, rtol, atol, None, sizes)
         return out
-    msg = _compare_one(name, got, expected, rtol, atol, reg_term, sizes)
+    with np.errstate(all="ignore"):  # our arithmetic must never warn on stderr
+        msg = _compare_one(name, got, expected, rtol, atol, reg_term, sizes)
     return [msg] if msg else []
 
 
@@ -771,6 +779,8 @@ def check_gradient(
     Returns a GradientReport.
     """
     x = _require_float_array(x)
+    if not (h > 0 and tol > 0):
+        raise ValueError(f"h and tol must be positive, got h={h!r}, tol={tol!r}")
     if analytic is None:
         raise TypeError(f"{name}: the analytic gradient is None — did you forget to return?")
     if isinstance(analytic, (tuple, list)):
@@ -803,21 +813,20 @@ def check_gradient(
             out_dtype = np.asarray(out0).dtype
             g0 = float(np.sum(_array_of(out0, dout.shape) * dout))
         low = [
-            what
-            for what, dt in (("x", x.dtype), ("f's values", out_dtype))
+            (what, dt)
+            for what, dt in (("x is", x.dtype), ("f returns", out_dtype))
             if dt.kind == "f" and dt.itemsize < 8
         ]
         eps = float(np.finfo(np.float64).eps)
         if low:
-            dt = x.dtype if "x" in low else out_dtype
-            eps = float(np.finfo(dt).eps)
+            eps = max(float(np.finfo(dt).eps) for _, dt in low)
             h = max(h, _LOW_PRECISION_H)
             tol = max(tol, _LOW_PRECISION_TOL)
+            said = " and ".join(f"{what} {dt}" for what, dt in low)
             notes.append(
-                f"{' and '.join(low)} {'are' if len(low) > 1 else 'is'} {dt}: numerical "
-                f"gradients are only accurate to about {_LOW_PRECISION_TOL:g}, so h={h:g} and "
-                f"tol={tol:g} were used; convert to float64 (x.astype(np.float64), and the "
-                "data) for a strict check"
+                f"{said}: numerical gradients are only accurate to about "
+                f"{_LOW_PRECISION_TOL:g}, so h={h:g} and tol={tol:g} were used; convert to "
+                "float64 (x.astype(np.float64), and the data) for a strict check"
             )
 
         if x.size <= max_entries:
@@ -827,7 +836,8 @@ def check_gradient(
             flat = np.sort(rng.choice(x.size, size=max_entries, replace=False))
         idx = [tuple(int(i) for i in np.unravel_index(int(k), x.shape)) for k in flat]
 
-        a = np.array([float(analytic[ix]) for ix in idx], dtype=np.float64)
+        a_list = [float(analytic[ix]) for ix in idx]
+        a = np.array(a_list, dtype=np.float64)
         n = np.empty(len(idx))
         err = np.empty(len(idx))
         status = np.zeros(len(idx), dtype=np.int8)  # 0 pass, 1 wrong, 2 kink
@@ -835,15 +845,15 @@ def check_gradient(
             num, gp, gm, s, hp, hm = _centered(probe, ix, h)
             delta = _NOISE_FACTOR * eps * max(s, abs(g0)) / (2 * h)
             n[j] = num
-            err[j] = _entry_error(a[j], num, delta, tol)
+            err[j] = _entry_error(a_list[j], num, delta, tol)
             if err[j] <= tol:
                 continue
-            if not np.isfinite(a[j]):
+            if not math.isfinite(a_list[j]):
                 status[j] = 1
                 continue
             # failing at step h: kink, truncation error, or a real error?
             kind, num10, err10 = _reexamine(
-                probe, ix, h, a[j], num, gp, gm, hp, hm, g0, s, eps, tol
+                probe, ix, h, a_list[j], num, gp, gm, hp, hm, g0, s, eps, tol
             )
             if kind == "kink":
                 status[j] = 2

@@ -497,3 +497,26 @@ def test_assert_close_compares_dicts_key_by_key():
         assert_close("grads", {"W1": np.ones((2, 2))}, grads)
     with pytest.raises(AssertionError, match=r"grads\['W1'\]: 4 of 4 entries differ"):
         assert_close("grads", {"W1": -np.ones((2, 2)), "b1": np.zeros(2)}, grads)
+
+
+def test_sampled_check_still_gives_a_hint():
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(40, 30))
+    report = check_gradient(lambda z: float(np.sum(z**2)), x, -2 * x, max_entries=30)
+    assert report.n_checked == 30 and report.n_wrong == 30
+    assert "sign is flipped" in report.hint
+
+
+def test_float32_values_of_f_are_noted():
+    x = np.linspace(-1, 1, 5)
+    report = check_gradient(lambda z: np.float32(np.sum(np.tanh(z))), x, 1 - np.tanh(x) ** 2)
+    assert report.ok and "f returns float32" in str(report)
+
+
+def test_assert_close_with_infinities_stays_quiet(capfd):
+    expected = np.array([1.0, np.inf, 2.0])
+    with pytest.raises(AssertionError, match=r"1 of 3 entries are not finite \(nan at \(2,\)\)"):
+        assert_close("out", np.array([1.0, np.inf, np.nan]), expected)
+    with pytest.raises(AssertionError, match=r"index \(1,\)"):
+        assert_close("out", np.array([1.0, -np.inf, 2.0]), expected)
+    assert capfd.readouterr().err == ""
