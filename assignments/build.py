@@ -1,0 +1,399 @@
+"""Build the instructor notebooks `source/<id>/<id>.ipynb` from `templates/<id>.nbt` and `solutions`.
+
+One source of truth: the body of every exercise function in a notebook is the body of the
+function of the same name in `solutions`, copied between `### BEGIN SOLUTION` and
+`### END SOLUTION` (nbgrader's ClearSolutions turns it into the student's stub). The points of
+every auto-graded cell come from `hiddentests.QUESTIONS`, and every test cell ends with the
+hidden block that calls `hiddentests.check`.
+
+Template format (`templates/<id>.nbt`): cells start with a header line
+    %% markdown                     prose
+    %% code                         code the student runs (not graded)
+    %% solution <cell_id>           code the student writes; `#@function module:name` lines
+                                    expand to that function's signature, docstring and marked body
+    %% tests <grade_id>             visible tests of an auto-graded question (+ hidden block)
+    %% answer <grade_id> points=N   a free-response answer graded by hand; the cell text is the
+                                    rubric, which the release replaces by "YOUR ANSWER HERE"
+Lines up to the first header are a comment. Cells are separated by their headers; leading and
+trailing blank lines of a cell are dropped.
+
+Usage (from the repository root):
+    python assignments/build.py            # write every notebook and the helper symlinks
+    python assignments/build.py --check    # exit 1 if a committed notebook differs from a build
+"""
+
+import argparse
+import ast
+import builtins
+import importlib
+import inspect
+import os
+import sys
+import textwrap
+
+import nbformat
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+TEMPLATES = os.path.join(HERE, "templates")
+SOURCE = os.path.join(HERE, "source")
+
+ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
+
+# Student-safe modules shipped with every assignment, as file symlinks into the repository.
+# Only what the notebooks import: coursekit's other modules (the lectures' tiny network with
+# its activation derivatives) would hand out answers of the assignments.
+SHIPPED = {
+    "autograder": ["__init__.py", "gradcheck.py", "checks.py"],
+    "coursekit": ["__init__.py", "data.py", "plots.py"],
+}
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+HIDDEN = (
+    "### BEGIN HIDDEN TESTS\n"
+    "from hiddentests import check\n"
+    'check("{grade_id}", globals())\n'
+    "### END HIDDEN TESTS"
+)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+SCHEMA_VERSION = 3
+
+
+class TemplateError(Exception):
+    """A template or a referenced solution cannot be turned into a notebook."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Solution functions: signature + docstring + marked body
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_validation(stmt):
+    """Input validation of the reference (`check_*(...)`, `x = _check_*(...)`, `if ...: raise`).
+
+    Notebooks leave validation to the student; the reference's checks live in modules the
+    notebook does not have.
+    """
+
+    def is_check_call(node):
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id.lstrip("_").startswith("check")
+        )
+
+    if isinstance(stmt, ast.Expr) and is_check_call(stmt.value):
+        return True
+    if isinstance(stmt, ast.Assign) and is_check_call(stmt.value):
+        return True
+    if isinstance(stmt, ast.For) and all(_is_validation(s) for s in stmt.body):
+        return True
+    if isinstance(stmt, ast.If) and all(isinstance(s, ast.Raise) for s in stmt.body) and not stmt.orelse:
+        return True
+    return False
+
+
+def _validation_lines(stmts):
+    """Line numbers (1-based) of the validation statements among stmts, at any depth."""
+    lines = set()
+    for stmt in stmts:
+        if _is_validation(stmt):
+            lines.update(range(stmt.lineno, stmt.end_lineno + 1))
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                dropped = _validation_lines(inner)
+                if all(s.lineno in dropped for s in inner):
+                    raise TemplateError(
+                        f"line {stmt.lineno}: a block holding only input validation; "
+                        f"move the validation out of it"
+                    )
+                lines.update(dropped)
+    return lines
+
+
+def solution_function(ref):
+    """Source of the exercise function `module:name` with its body between solution markers.
+
+    The signature and docstring are copied verbatim; the body follows between the markers,
+    without the reference's input validation (see `_is_validation`).
+    """
+    module_name, _, qualname = ref.partition(":")
+    obj = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    source = textwrap.dedent(inspect.getsource(obj))
+    fn = ast.parse(source).body[0]
+    if not isinstance(fn, ast.FunctionDef):
+        raise TemplateError(f"{ref} is not a function")
+    if ast.get_docstring(fn, clean=False) is None:
+        raise TemplateError(f"{ref} has no docstring: the notebook shows it to the student")
+    lines = source.splitlines()
+    head_end = fn.body[0].end_lineno  # signature and docstring
+    try:
+        dropped = _validation_lines(fn.body[1:])
+    except TemplateError as exc:
+        raise TemplateError(f"{ref}: {exc}") from None
+    indent = " " * fn.body[0].col_offset
+    body = []
+    for number in range(head_end + 1, fn.end_lineno + 1):
+        if number in dropped:
+            continue
+        line = lines[number - 1]
+        if not line.strip() and (not body or not body[-1].strip()):
+            continue  # no leading or doubled blank lines
+        body.append(line)
+    while body and not body[-1].strip():
+        body.pop()
+    if not body:
+        raise TemplateError(f"{ref} has no body after its docstring")
+    return "\n".join(lines[:head_end] + [indent + BEGIN] + body + [indent + END])
+
+
+def free_names(source):
+    """Names a piece of code reads at module level without defining them (a rough closure)."""
+    tree = ast.parse(source)
+    loaded, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return loaded - bound - set(dir(builtins)) - {"get_ipython"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_template(text):
+    """[(kind, args, body)] of a template; see the module docstring for the format."""
+    cells = []
+    current = None
+    for line in text.splitlines():
+        if line.startswith("%% "):
+            if current is not None:
+                cells.append(current)
+            kind, *args = line[3:].split()
+            current = (kind, args, [])
+        elif current is not None:
+            current[2].append(line)
+    if current is not None:
+        cells.append(current)
+    parsed = []
+    for kind, args, body in cells:
+        while body and not body[0].strip():
+            body.pop(0)
+        while body and not body[-1].strip():
+            body.pop()
+        parsed.append((kind, args, "\n".join(body)))
+    return parsed
+
+
+def _options(args):
+    return dict(a.split("=", 1) for a in args if "=" in a)
+
+
+def _nbgrader(grade_id, *, grade, solution, locked, points=None):
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": SCHEMA_VERSION,
+        "solution": solution,
+        "task": False,
+    }
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def build_notebook(assignment, questions=None):
+    """The instructor notebook of `assignment` (an nbformat NotebookNode)."""
+    if questions is None:
+        from hiddentests import QUESTIONS as questions
+    with open(os.path.join(TEMPLATES, assignment + ".nbt"), encoding="utf-8") as f:
+        template = parse_template(f.read())
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": dict(KERNELSPEC),
+        "language_info": {"name": "python"},
+    }
+    ids = set()
+    counts = {}
+
+    def new_id(stem):
+        counts[stem] = counts.get(stem, 0) + 1
+        cell_id = f"{stem}-{counts[stem]}" if counts[stem] > 1 else stem
+        ids.add(cell_id)
+        return cell_id
+
+    for kind, args, body in template:
+        if kind == "markdown":
+            cell = nbformat.v4.new_markdown_cell(body)
+            cell.id = new_id("md")
+        elif kind == "code":
+            cell = nbformat.v4.new_code_cell(body)
+            cell.id = new_id("code")
+        elif kind == "solution":
+            (cell_id,) = [a for a in args if "=" not in a]
+            lines = []
+            for line in body.splitlines():
+                if line.strip().startswith("#@function "):
+                    lines.append(solution_function(line.split(None, 1)[1].strip()))
+                else:
+                    lines.append(line)
+            source = "\n".join(lines)
+            if BEGIN not in source:
+                raise TemplateError(f"{assignment}: solution cell {cell_id} has no solution block")
+            cell = nbformat.v4.new_code_cell(source)
+            cell.metadata = _nbgrader(cell_id, grade=False, solution=True, locked=False)
+            cell.id = new_id(cell_id.replace("_", "-"))
+        elif kind == "tests":
+            (grade_id,) = [a for a in args if "=" not in a]
+            if grade_id not in questions:
+                raise TemplateError(f"{assignment}: no hidden test registered for {grade_id}")
+            source = body + "\n\n" + HIDDEN.format(grade_id=grade_id) if body else HIDDEN.format(grade_id=grade_id)
+            cell = nbformat.v4.new_code_cell(source)
+            cell.metadata = _nbgrader(
+                grade_id, grade=True, solution=False, locked=True,
+                points=questions[grade_id].points,
+            )
+            cell.id = new_id(grade_id.replace("_", "-"))
+        elif kind == "answer":
+            (grade_id,) = [a for a in args if "=" not in a]
+            points = float(_options(args)["points"])
+            cell = nbformat.v4.new_markdown_cell(f"{BEGIN}\n{body}\n{END}")
+            cell.metadata = _nbgrader(grade_id, grade=True, solution=True, locked=False, points=points)
+            cell.id = new_id(grade_id.replace("_", "-"))
+        else:
+            raise TemplateError(f"{assignment}: unknown cell kind {kind!r}")
+        nb.cells.append(cell)
+
+    _check_closure(assignment, nb)
+    missing = sorted(
+        g for g, q in questions.items()
+        if g.startswith(assignment.split("_")[0] + "_") and g not in _grade_ids(nb)
+    )
+    if missing:
+        raise TemplateError(f"{assignment}: hidden tests without a grade cell: {missing}")
+    nbformat.validate(nb)
+    return nb
+
+
+def _grade_ids(nb):
+    return {c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def _check_closure(assignment, nb):
+    """Every name the notebook's code reads is defined by the notebook (or is a builtin)."""
+    defined, needed = set(), {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        tree = ast.parse(code)
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    defined.add((alias.asname or alias.name).split(".")[0])
+            else:
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                        defined.add(sub.id)
+        for name in free_names(code):
+            needed.setdefault(name, cell.get("id"))
+        if "solutions" in code:
+            raise TemplateError(f"{assignment}: cell {cell.get('id')} mentions `solutions`")
+    undefined = {n: c for n, c in needed.items() if n not in defined}
+    if undefined:
+        raise TemplateError(f"{assignment}: names used but never defined: {undefined}")
+
+
+def write_json(nb):
+    """The notebook as committed: nbformat's JSON with a final newline."""
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Shipped helpers (file symlinks)
+# ---------------------------------------------------------------------------------------------
+
+
+def shipped_files():
+    """[(path inside source/<id>/, path in the repository)] of the student-safe helpers."""
+    files = []
+    for package, names in SHIPPED.items():
+        for name in names:
+            files.append((os.path.join(package, name), os.path.join(REPO, package, name)))
+    return files
+
+
+def link_helpers(assignment):
+    """Create/refresh the relative file symlinks of the shipped helpers in source/<id>/."""
+    folder = os.path.join(SOURCE, assignment)
+    wanted = set()
+    for rel, target in shipped_files():
+        link = os.path.join(folder, rel)
+        wanted.add(link)
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        relative = os.path.relpath(target, os.path.dirname(link))
+        if os.path.islink(link) and os.readlink(link) == relative:
+            continue
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(relative, link)
+    for package in SHIPPED:
+        pdir = os.path.join(folder, package)
+        for name in os.listdir(pdir):
+            path = os.path.join(pdir, name)
+            if os.path.islink(path) and path not in wanted:
+                os.remove(path)
+
+
+def build(assignments=ASSIGNMENTS, check=False):
+    """Write (or with check=True compare) the notebooks; return the list of differing paths."""
+    differing = []
+    for assignment in assignments:
+        text = write_json(build_notebook(assignment))
+        path = os.path.join(SOURCE, assignment, assignment + ".ipynb")
+        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+        if old != text:
+            differing.append(path)
+            if not check:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+        if not check:
+            link_helpers(assignment)
+    return differing
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("assignments", nargs="*", default=ASSIGNMENTS)
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    args = parser.parse_args(argv)
+    differing = build(args.assignments, check=args.check)
+    for path in differing:
+        print(("differs from a fresh build: " if args.check else "wrote ") + os.path.relpath(path, REPO))
+    return 1 if (args.check and differing) else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, REPO)
+    sys.exit(main())

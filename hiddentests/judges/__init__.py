@@ -1,0 +1,18 @@
+"""Judge halves of the hidden tests: compare recorded outputs with `solutions` (trusted side).
+
+`JUDGES[grade_id](outputs) -> list[str]` (an empty list is a pass).
+"""
+
+import importlib
+
+from hiddentests.probes import ASSIGNMENT_MODULES
+
+JUDGES = {}
+for _name in ASSIGNMENT_MODULES:
+    try:
+        _module = importlib.import_module(f"hiddentests.judges.{_name}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"hiddentests.judges.{_name}":
+            raise
+        continue
+    JUDGES.update(_module.JUDGES)

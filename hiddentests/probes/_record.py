@@ -1,0 +1,120 @@
+"""Recording what a student's functions return, without judging (runs in the student's kernel).
+
+Everything recorded is a plain numpy array: float64 outputs, int64 indices, or a 0-d string
+array `"ExcType: message"` when a call raised. Keys are `<call>/<what>`:
+    <call>/error      the exception a call raised (nothing else is recorded for that call)
+    <call>/mutated    indices of the positional arguments the call modified in place
+    <call>/<output>   an output as float64 (e.g. loss, dW, out, dx)
+    <call>/num+ , <call>/num-   the student's own scalar objective at x + h e_i and x - h e_i
+                      for the sampled flat indices <call>/num_idx (numerical gradient = (+ - -) / 2h)
+"""
+
+import copy
+import warnings
+
+import numpy as np
+
+H = 1e-5  # step of the centered differences
+
+
+def _describe(exc):
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]
+
+
+def _copy(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return copy.deepcopy(value)
+
+
+class Recorder:
+    """Collects the outputs of calls into a dict of arrays; every call is isolated."""
+
+    def __init__(self):
+        self.out = {}
+
+    def error(self, key, message):
+        self.out[f"{key}/error"] = np.array(str(message)[:500])
+
+    def call(self, key, fn, *args, **kwargs):
+        """fn(*copies of args, **kwargs), or None after recording the exception it raised.
+
+        Records `key/mutated` when the call modified an argument in place.
+        """
+        if fn is None:
+            self.error(key, "NameError: the function is not defined (run its cell first)")
+            return None
+        passed = [_copy(a) for a in args]
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = fn(*passed, **kwargs)
+        except Exception as exc:  # a failing student call must not hide the other calls
+            self.error(key, _describe(exc))
+            return None
+        mutated = [
+            i for i, (a, p) in enumerate(zip(args, passed))
+            if isinstance(a, np.ndarray) and (a.shape != p.shape or not np.array_equal(a, p, equal_nan=True))
+        ]
+        if mutated:
+            self.out[f"{key}/mutated"] = np.array(mutated, dtype=np.int64)
+        return result
+
+    def value(self, key, name, value):
+        """Record `value` as a float64 array under key/name; False (and an error) if impossible."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                arr = np.array(value, dtype=np.float64)
+        except Exception:
+            self.error(key, f"TypeError: {name} should be a number or an array of numbers, "
+                            f"got {type(value).__name__}")
+            return False
+        self.out[f"{key}/{name}"] = arr
+        return True
+
+    def values(self, key, result, names):
+        """Unpack a returned tuple into key/<name> for each of `names` (or record why not)."""
+        if len(names) == 1:
+            return self.value(key, names[0], result)
+        if not isinstance(result, (tuple, list)) or len(result) != len(names):
+            got = (f"a {type(result).__name__} of length {len(result)}"
+                   if isinstance(result, (tuple, list)) else type(result).__name__)
+            self.error(key, f"TypeError: should return a tuple ({', '.join(names)}), got {got}")
+            return False
+        return all(self.value(key, n, v) for n, v in zip(names, result))
+
+    def numerical(self, key, objective, x, idx, h=H):
+        """Record objective(x ± h e_i) for the flat indices idx (objective(x) -> float).
+
+        `objective` receives a fresh perturbed copy of x each time.
+        """
+        plus, minus = [], []
+        try:
+            for i in idx:
+                for sign, store in ((1.0, plus), (-1.0, minus)):
+                    xs = np.array(x, dtype=np.float64, copy=True)
+                    xs.flat[i] += sign * h
+                    with np.errstate(all="ignore"), warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        store.append(float(objective(xs)))
+        except Exception as exc:
+            self.error(key + "_num", _describe(exc))
+            return False
+        self.out[f"{key}/num_idx"] = np.asarray(idx, dtype=np.int64)
+        self.out[f"{key}/num+"] = np.asarray(plus, dtype=np.float64)
+        self.out[f"{key}/num-"] = np.asarray(minus, dtype=np.float64)
+        return True
+
+
+def sample_indices(size, k, seed):
+    """k distinct flat indices out of `size` (all of them when size <= k), sorted."""
+    if size <= k:
+        return np.arange(size)
+    return np.sort(np.random.default_rng(seed).choice(size, k, replace=False))
+
+
+def student(ns, name):
+    """The student's object called `name` in the namespace, or None."""
+    return ns.get(name)

@@ -1,0 +1,186 @@
+"""Probes of assignment 1 (linear classifiers): inputs from fixed seeds, student outputs recorded.
+
+Inputs cover N = 1, C = 2, odd sizes, regularization on and off, large-magnitude scores (the
+softmax must be computed stably), and keep every hinge margin at least KINK_GAP away from 0 so
+that centered differences never straddle a kink. The visible cases of `autograder.checks` are
+included, so a judge's verdict is a complete grade.
+"""
+
+import numpy as np
+
+from autograder import checks
+from hiddentests.probes._record import Recorder, sample_indices, student
+
+KINK_GAP = 1e-3
+NUM_ENTRIES = 8  # sampled gradient entries per case
+
+
+def _away_from_kinks(W, X, y):
+    """Every margin s_j - s_{y_i} + 1 (j != y_i) is at least KINK_GAP away from 0."""
+    s = X @ W
+    margins = s - s[np.arange(len(y)), y][:, None] + 1
+    margins[np.arange(len(y)), y] = 1.0
+    return np.all(np.abs(margins) > KINK_GAP)
+
+
+def weight_cases():
+    """[(label, W, X, y, reg, large)] for the losses of W; deterministic."""
+    shapes = [  # (N, D, C, reg, weight scale)
+        (1, 3, 2, 0.0, 1.0),
+        (5, 4, 3, 0.1, 0.7),
+        (7, 5, 4, 0.5, 0.5),
+        (13, 9, 6, 0.05, 0.4),
+        (2, 1, 2, 1.0, 1.5),
+    ]
+    cases = []
+    for k, (N, D, C, reg, scale) in enumerate(shapes):
+        rng = np.random.default_rng(1000 + k)
+        while True:
+            X = rng.standard_normal((N, D))
+            W = scale * rng.standard_normal((D, C))
+            y = rng.integers(0, C, size=N)
+            if _away_from_kinks(W, X, y):
+                break
+        cases.append((f"N={N}, D={D}, C={C}, reg={reg}", W, X, y, reg, False))
+    # large-magnitude scores (|s| up to ~1e3): exp overflows unless the scores are shifted
+    rng = np.random.default_rng(1100)
+    while True:
+        X = rng.standard_normal((6, 4))
+        W = 300.0 * rng.standard_normal((4, 5))
+        y = rng.integers(0, 5, size=6)
+        if _away_from_kinks(W, X, y):
+            break
+    cases.append(("large scores, N=6, D=4, C=5, reg=0.001", W, X, y, 0.001, True))
+    for label, (W, X, y, reg) in checks.visible_weight_cases().items():
+        cases.append((f"visible case: {label}", W, X, y, reg, label.startswith("large")))
+    return cases
+
+
+def score_cases():
+    """[(label, scores, y, large)] for the losses of precomputed scores; deterministic."""
+    cases = []
+    for k, (N, C, scale) in enumerate([(1, 2, 1.0), (4, 3, 2.0), (9, 5, 1.0), (11, 7, 3.0)]):
+        rng = np.random.default_rng(2000 + k)
+        while True:
+            scores = scale * rng.standard_normal((N, C))
+            y = rng.integers(0, C, size=N)
+            if _away_from_kinks(np.eye(C), scores, y):
+                break
+        cases.append((f"N={N}, C={C}", scores, y, False))
+    rng = np.random.default_rng(2100)
+    scores = 800.0 + 400.0 * rng.standard_normal((5, 4))
+    scores[:, 0] -= 1500.0
+    cases.append(("large scores (|s| ~ 1e3), N=5, C=4", scores, rng.integers(0, 4, size=5), True))
+    for label, (scores, y) in checks.visible_score_cases().items():
+        cases.append((f"visible case: {label}", scores, y, label.startswith("large")))
+    return cases
+
+
+def linear_cases():
+    """[(label, X, W, b)] for linear_scores (b may be None); deterministic."""
+    cases = []
+    for k, (N, D, C, with_b) in enumerate([(1, 1, 2, False), (1, 3, 2, True), (5, 4, 3, True),
+                                           (7, 3, 5, False), (10, 65, 10, True)]):
+        rng = np.random.default_rng(3000 + k)
+        X = rng.standard_normal((N, D))
+        W = rng.standard_normal((D, C))
+        b = rng.standard_normal(C) if with_b else None
+        cases.append((f"N={N}, D={D}, C={C}, " + ("with b" if with_b else "b=None"), X, W, b))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def probe_linear_scores(ns):
+    rec = Recorder()
+    fn = student(ns, "linear_scores")
+    for k, (_, X, W, b) in enumerate(linear_cases()):
+        key = f"case{k}"
+        args = (X, W) if b is None else (X, W, b)
+        result = rec.call(key, fn, *args)
+        if f"{key}/error" not in rec.out:
+            rec.value(key, "scores", result)
+    return rec.out
+
+
+def probe_weight_loss(name, with_gradient):
+    """Probe of one loss of W: loss for every case, and dW plus numerical samples if asked."""
+
+    def probe(ns):
+        rec = Recorder()
+        fn = student(ns, name)
+        for k, (_, W, X, y, reg, large) in enumerate(weight_cases()):
+            key = f"case{k}"
+            result = rec.call(key, fn, W, X, y, reg)
+            if f"{key}/error" in rec.out:
+                continue
+            if not rec.values(key, result, ("loss", "dW")):
+                continue
+            if with_gradient and not large:
+                idx = sample_indices(W.size, NUM_ENTRIES, seed=k)
+                rec.numerical(key, lambda Wp: fn(Wp, X.copy(), y.copy(), reg)[0], W, idx)
+        if not with_gradient:  # the gradient is judged in its own cell
+            rec.out = {k: v for k, v in rec.out.items() if not k.endswith("/dW")}
+        return rec.out
+
+    probe.__name__ = f"probe_{name}_{'dW' if with_gradient else 'value'}"
+    return probe
+
+
+def probe_score_loss(name, with_gradient):
+    """Probe of a data loss on precomputed scores: (loss, dscores)."""
+
+    def probe(ns):
+        rec = Recorder()
+        fn = student(ns, name)
+        for k, (_, scores, y, large) in enumerate(score_cases()):
+            key = f"case{k}"
+            result = rec.call(key, fn, scores, y)
+            if f"{key}/error" in rec.out:
+                continue
+            if not rec.values(key, result, ("loss", "dscores")):
+                continue
+            if with_gradient and not large:
+                idx = sample_indices(scores.size, NUM_ENTRIES, seed=k)
+                rec.numerical(key, lambda s: fn(s, y.copy())[0], scores, idx)
+        if not with_gradient:
+            rec.out = {k: v for k, v in rec.out.items() if not k.endswith("/dscores")}
+        return rec.out
+
+    probe.__name__ = f"probe_{name}_{'dscores' if with_gradient else 'value'}"
+    return probe
+
+
+PROBES = {
+    "a1_linear_scores": probe_linear_scores,
+    "a1_svm_loss_naive_value": probe_weight_loss("svm_loss_naive", False),
+    "a1_svm_loss_naive_dW": probe_weight_loss("svm_loss_naive", True),
+    "a1_svm_loss_value": probe_score_loss("svm_loss", False),
+    "a1_svm_loss_dscores": probe_score_loss("svm_loss", True),
+    "a1_svm_loss_vectorized_value": probe_weight_loss("svm_loss_vectorized", False),
+    "a1_svm_loss_vectorized_dW": probe_weight_loss("svm_loss_vectorized", True),
+    "a1_softmax_loss_naive_value": probe_weight_loss("softmax_loss_naive", False),
+    "a1_softmax_loss_naive_dW": probe_weight_loss("softmax_loss_naive", True),
+    "a1_softmax_loss_value": probe_score_loss("softmax_loss", False),
+    "a1_softmax_loss_dscores": probe_score_loss("softmax_loss", True),
+    "a1_softmax_loss_vectorized_value": probe_weight_loss("softmax_loss_vectorized", False),
+    "a1_softmax_loss_vectorized_dW": probe_weight_loss("softmax_loss_vectorized", True),
+}
+
+# (points, student names) of every question
+META = {
+    "a1_linear_scores": (1, ("linear_scores",)),
+    "a1_svm_loss_naive_value": (2, ("svm_loss_naive",)),
+    "a1_svm_loss_naive_dW": (3, ("svm_loss_naive",)),
+    "a1_svm_loss_value": (2, ("svm_loss",)),
+    "a1_svm_loss_dscores": (2, ("svm_loss",)),
+    "a1_svm_loss_vectorized_value": (1, ("svm_loss_vectorized",)),
+    "a1_svm_loss_vectorized_dW": (2, ("svm_loss_vectorized",)),
+    "a1_softmax_loss_naive_value": (2, ("softmax_loss_naive",)),
+    "a1_softmax_loss_naive_dW": (3, ("softmax_loss_naive",)),
+    "a1_softmax_loss_value": (2, ("softmax_loss",)),
+    "a1_softmax_loss_dscores": (2, ("softmax_loss",)),
+    "a1_softmax_loss_vectorized_value": (1, ("softmax_loss_vectorized",)),
+    "a1_softmax_loss_vectorized_dW": (2, ("softmax_loss_vectorized",)),
+}
