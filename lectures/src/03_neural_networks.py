@@ -1,0 +1,183 @@
+# %% [markdown]
+# # Lecture 4, part 3: Neural networks, without the brain stuff
+#
+# A neural network is a stack of linear functions with a non-linear function in between. That is
+# all; the brain comes later (`06_biological_neurons.ipynb`).
+#
+# **Learning goals**
+# - Write a 2-layer and a 3-layer network and give every vector and matrix its shape.
+# - Add biases and map the slide's column shapes to the code's row shapes.
+# - Show numerically why the activation function matters: without it, $W_2 W_1 x$ is one linear map.
+# - Know six activation functions and their derivatives, and why ReLU is the default.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from coursekit import data, plots, tinynet
+
+rng = np.random.default_rng(0)
+
+# %% [markdown]
+# ## 1. From a linear score function to a 2-layer net
+#
+# | | slide (one example as a column) |
+# | --- | --- |
+# | linear score function | $f = Wx$ |
+# | 2-layer neural network | $f = W_2 \max(0, W_1 x)$ |
+#
+# with $x \in \mathbb{R}^D$, $W_1 \in \mathbb{R}^{H \times D}$, $W_2 \in \mathbb{R}^{C \times H}$.
+# The lecture's example is CIFAR-10: $D = 3072$ pixel values ($32 \times 32 \times 3$), $H = 100$
+# hidden units, $C = 10$ class scores. The $\max(0, \cdot)$ is applied elementwise.
+
+# %%
+D, H, C = 32 * 32 * 3, 100, 10
+
+x = rng.standard_normal(D)                     # slide: x in R^D
+W1_slide = 0.01 * rng.standard_normal((H, D))   # W1 in R^{H x D}
+W2_slide = 0.01 * rng.standard_normal((C, H))   # W2 in R^{C x H}
+
+h = np.maximum(0, W1_slide @ x)                # hidden layer, R^H
+s = W2_slide @ h                               # class scores, R^C
+print(f"x: {x.shape} -> h = max(0, W1 x): {h.shape} -> s = W2 h: {s.shape}")
+
+# %% [markdown]
+# **The same net in code.** Rows are examples: a batch `X` of shape `(N, D)`, `W1` of shape
+# `(D, H)` (the slide's $W_1$ transposed), `W2` of shape `(H, C)`. Each layer is
+# `next = act(previous @ W + b)`; the learnable **bias** vectors `b1` `(H,)` and `b2` `(C,)` shift
+# every unit's input, $f = W_2 \max(0, W_1 x + b_1) + b_2$ on the slide.
+
+# %%
+N = 5
+X = rng.standard_normal((N, D))
+W1, b1 = W1_slide.T, np.zeros(H)              # (D, H), (H,)
+W2, b2 = W2_slide.T, np.zeros(C)              # (H, C), (C,)
+
+hidden = np.maximum(0, X @ W1 + b1)           # (N, H)
+scores = hidden @ W2 + b2                     # (N, C)
+print("X", X.shape, "@ W1", W1.shape, "-> hidden", hidden.shape, "@ W2", W2.shape, "-> scores", scores.shape)
+
+# one example through both conventions gives the same scores
+s_row = np.maximum(0, x[None, :] @ W1 + b1) @ W2 + b2
+print("row convention matches the slide:", np.allclose(s_row[0], s))
+
+# %% [markdown]
+# **A 3-layer net** just adds one more hidden layer:
+# $f = W_3 \max(0, W_2 \max(0, W_1 x))$, with $W_1 \in \mathbb{R}^{H_1 \times D}$,
+# $W_2 \in \mathbb{R}^{H_2 \times H_1}$, $W_3 \in \mathbb{R}^{C \times H_2}$.
+
+# %%
+H1, H2 = 100, 50
+W1_3 = 0.01 * rng.standard_normal((D, H1))
+W2_3 = 0.01 * rng.standard_normal((H1, H2))
+W3_3 = 0.01 * rng.standard_normal((H2, C))
+h1 = np.maximum(0, X @ W1_3)                  # (N, H1)
+h2 = np.maximum(0, h1 @ W2_3)                 # (N, H2)
+s3 = h2 @ W3_3                                # (N, C)
+for name, a in [("X", X), ("h1", h1), ("h2", h2), ("scores", s3)]:
+    print(f"{name:>7}: {a.shape}")
+
+# %% [markdown]
+# ## 2. Many templates instead of one
+#
+# The linear classifier of part 2 had one template per class. The first layer of a 2-layer net
+# has $H$ templates (the columns of `W1`), and the second layer scores each class by a weighted
+# combination of how well they match. We train a small net on the digits and look at its
+# 20 first-layer templates (trained with `coursekit.tinynet`, the lecture's 20-line training
+# loop made reusable; the assignments build the softmax version yourself).
+
+# %%
+digits = data.load_digits_split(seed=0)
+params, history = tinynet.train(digits["X_train"], digits["y_train"], hidden_size=20,
+                                activation="relu", reg=1e-4, n_steps=300,
+                                learning_rate=0.005, seed=0)
+val_acc = np.mean(tinynet.predict(params, digits["X_val"]) == digits["y_val"])
+print("W1:", params["W1"].shape, f" validation accuracy: {val_acc:.1%}")
+plots.plot_templates(params["W1"], (8, 8), labels=[f"unit {k}" for k in range(20)],
+                     title="First layer of a 2-layer net on digits: 20 learned templates (columns of W1)",
+                     fig=plt.figure(figsize=(16, 1.9)))
+plt.show()
+
+# %% [markdown]
+# ## 3. Why the activation function matters
+#
+# Remove the $\max(0, \cdot)$ and the 2-layer net becomes $W_2 W_1 x$. But $W_2 W_1$ is just
+# another matrix $W = W_2 W_1 \in \mathbb{R}^{C \times D}$: **the two layers collapse into one
+# linear classifier**, however many layers we stack. In code, `(X @ W1) @ W2 == X @ (W1 @ W2)`.
+
+# %%
+W1_small = rng.standard_normal((2, 50))     # D = 2 -> H = 50
+W2_small = rng.standard_normal((50, 3))     # H = 50 -> C = 3
+X_spiral, y_spiral = data.make_spiral(n_per_class=100, n_classes=3, seed=0)
+
+two_linear_layers = (X_spiral @ W1_small) @ W2_small
+W_collapsed = W1_small @ W2_small           # one (2, 3) matrix
+one_linear_layer = X_spiral @ W_collapsed
+print("W1 @ W2 has shape", W_collapsed.shape, "and rank", np.linalg.matrix_rank(W_collapsed))
+print("max |two layers - one layer| =", np.abs(two_linear_layers - one_linear_layer).max())
+
+with_relu = np.maximum(0, X_spiral @ W1_small) @ W2_small
+residual = with_relu - X_spiral @ np.linalg.lstsq(X_spiral, with_relu, rcond=None)[0]
+print("with a ReLU in between, the best single linear map misses by", np.round(np.abs(residual).max(), 2))
+
+# %% [markdown]
+# ## 4. Six activation functions
+#
+# | name | $f(x)$ | $f'(x)$ |
+# | --- | --- | --- |
+# | sigmoid | $\sigma(x) = 1 / (1 + e^{-x})$ | $\sigma(x)(1 - \sigma(x))$ |
+# | tanh | $\tanh(x)$ | $1 - \tanh^2(x)$ |
+# | ReLU | $\max(0, x)$ | $1$ if $x > 0$ else $0$ |
+# | leaky ReLU | $\max(0.1x, x)$ | $1$ if $x > 0$ else $0.1$ |
+# | maxout | $\max(w_1^T x + b_1, w_2^T x + b_2)$ | the slope of the larger piece |
+# | ELU | $x$ if $x \ge 0$ else $\alpha(e^x - 1)$ | $1$ if $x \ge 0$ else $\alpha e^x$ |
+#
+# Maxout has its own weights; for the plot we take two lines in one dimension,
+# $\max(-0.5x - 1,\; x - 1)$. At the kinks we use the conventions of this module's code:
+# ReLU'(0) = 0, leaky ReLU'(0) = 0.1, ELU'(0) = 1.
+
+# %%
+def maxout(x):
+    return np.maximum(-0.5 * x - 1.0, x - 1.0)
+
+
+def maxout_grad(x):
+    return np.where(x - 1.0 > -0.5 * x - 1.0, 1.0, -0.5)   # ties go to the first piece
+
+
+def with_derivative(name):
+    f, df = tinynet.ACTIVATIONS[name]
+    return f, lambda x: df(x, f(x))
+
+
+six_activations = {
+    "sigmoid": with_derivative("sigmoid"),
+    "tanh": with_derivative("tanh"),
+    "ReLU": with_derivative("relu"),
+    "leaky ReLU (α = 0.1)": with_derivative("leaky_relu"),
+    "maxout (two pieces)": (maxout, maxout_grad),
+    "ELU (α = 1)": with_derivative("elu"),
+}
+plots.plot_activations(six_activations, title="Six activation functions f(x) and their derivatives f'(x)")
+plt.show()
+
+# %% [markdown]
+# ## 5. ReLU is a good default
+#
+# Backpropagation multiplies the gradient by $f'(x)$ at every layer. The sigmoid's derivative is
+# never larger than 0.25 and almost 0 once $|x|$ is a few units (the unit *saturates*), so
+# gradients shrink layer after layer. ReLU's derivative is exactly 1 for every positive input,
+# it costs one comparison, and in practice nets with ReLU train much faster.
+
+# %%
+sigmoid, dsigmoid = with_derivative("sigmoid")
+relu, drelu = with_derivative("relu")
+for x_val in [0.0, 2.0, 5.0, 10.0]:
+    print(f"x = {x_val:4.1f}:  sigmoid'(x) = {dsigmoid(np.array(x_val)):.5f}   ReLU'(x) = {drelu(np.array(x_val)):.0f}")
+print(f"best case through 10 sigmoid layers: 0.25**10 = {dsigmoid(np.array(0.0)) ** 10:.1e}")
+
+# %% [markdown]
+# **Summary.** A neural network is linear layers with non-linearities in between:
+# $f = W_2 \max(0, W_1 x + b_1) + b_2$. Without the non-linearity it is still a linear classifier.
+# Use ReLU unless you have a reason not to. Next: how layers are arranged
+# (`04_architectures.ipynb`).
