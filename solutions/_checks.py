@@ -8,11 +8,13 @@ import numbers
 import numpy as np
 
 
-def check_float_array(name, a, ndim=None, min_ndim=None):
+def check_float_array(name, a, ndim=None, min_ndim=None, finite=True):
     """Check that `a` is a finite floating-point numpy array (optionally of a given ndim).
 
     Raises TypeError for non-arrays and integer/bool arrays, ValueError for a wrong number of
     dimensions or for NaN/inf entries. Returns `a` unchanged (never a copy, never modified).
+    With `finite=False` the pass over the entries is left to `check_finite_result`, which looks
+    at the (much smaller) result instead: a NaN or inf in an input always reaches the result.
     """
     if not isinstance(a, np.ndarray):
         raise TypeError(
@@ -39,7 +41,7 @@ def check_float_array(name, a, ndim=None, min_ndim=None):
             f"{name} should have at least {min_ndim} dimensions (examples along axis 0), "
             f"got shape {a.shape}. For a single example use {name}[None]."
         )
-    if not np.all(np.isfinite(a)):
+    if finite and not np.all(np.isfinite(a)):
         bad = np.argwhere(~np.isfinite(a))
         first = tuple(int(i) for i in bad[0])
         raise ValueError(
@@ -48,6 +50,24 @@ def check_float_array(name, a, ndim=None, min_ndim=None):
             f"produces inf/NaN)."
         )
     return a
+
+
+def check_finite_result(name, result, **inputs):
+    """Check that `result` computed from `inputs` is finite; if not, name the input to blame.
+
+    The inputs are scanned only when the result is not finite, so the common case costs one pass
+    over the result. Raises the same ValueError as `check_float_array` for the first input with
+    a NaN or inf entry, or says that the finite inputs overflowed.
+    """
+    if np.all(np.isfinite(result)):
+        return result
+    for input_name, a in inputs.items():
+        if a is not None:
+            check_float_array(input_name, a)
+    raise ValueError(
+        f"{name} contains NaN or inf although {', '.join(inputs)} are finite: the values "
+        f"overflowed float64. Scale the inputs or the weights down."
+    )
 
 
 def check_labels(y, N, C, name="y"):

@@ -1,6 +1,8 @@
 """Linear score function s = X W + b: the first layer of every classifier in the module."""
 
-from solutions._checks import check_bias, check_float_array, check_inner_dims
+import numpy as np
+
+from solutions._checks import check_bias, check_finite_result, check_float_array, check_inner_dims
 
 
 def linear_scores(X, W, b=None):
@@ -14,11 +16,12 @@ def linear_scores(X, W, b=None):
     Returns:
     - scores: (N, C) array, scores[i, j] = s_j of example i.
     """
-    check_float_array("X", X, ndim=2)
-    check_float_array("W", W, ndim=2)
+    check_float_array("X", X, ndim=2, finite=False)
+    check_float_array("W", W, ndim=2, finite=False)
     check_inner_dims("X", X, "W", W)
-    scores = X @ W
     if b is not None:
         check_bias("b", b, W.shape[1])
-        scores = scores + b
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN/inf are reported just below
+        scores = X @ W if b is None else X @ W + b
+    check_finite_result("scores", scores, X=X, W=W)
     return scores

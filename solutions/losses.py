@@ -16,10 +16,13 @@ from solutions._checks import (
 from solutions.linear import linear_scores
 
 
-def _check_linear_inputs(W, X, y, reg):
-    """Validate the (W, X, y, reg) arguments of the linear-classifier losses."""
-    check_float_array("W", W, ndim=2)
-    check_float_array("X", X, ndim=2)
+def _check_linear_inputs(W, X, y, reg, finite=True):
+    """Validate the (W, X, y, reg) arguments of the linear-classifier losses.
+
+    With `finite=False` NaN and inf are left to `linear_scores`, which finds them in the scores.
+    """
+    check_float_array("W", W, ndim=2, finite=finite)
+    check_float_array("X", X, ndim=2, finite=finite)
     check_inner_dims("X", X, "W", W)
     check_labels(y, X.shape[0], W.shape[1])
     return check_reg(reg)
@@ -87,7 +90,7 @@ def svm_loss(scores, y):
 
 def svm_loss_vectorized(W, X, y, reg):
     """Multiclass SVM loss without loops over examples; same inputs and outputs as the naive one."""
-    reg = _check_linear_inputs(W, X, y, reg)
+    reg = _check_linear_inputs(W, X, y, reg, finite=False)
     scores = linear_scores(X, W)  # s = X W, (N, C)
     data_loss, dscores = svm_loss(scores, y)
     loss = data_loss + reg * np.sum(W * W)
@@ -149,7 +152,7 @@ def softmax_loss(scores, y):
 
 def softmax_loss_vectorized(W, X, y, reg):
     """Softmax loss without loops over examples; same inputs and outputs as the naive one."""
-    reg = _check_linear_inputs(W, X, y, reg)
+    reg = _check_linear_inputs(W, X, y, reg, finite=False)
     scores = linear_scores(X, W)  # s = X W, (N, C)
     data_loss, dscores = softmax_loss(scores, y)
     loss = data_loss + reg * np.sum(W * W)

@@ -11,7 +11,7 @@ import numpy as np
 
 from solutions import activations as act
 from solutions._checks import check_reg
-from solutions.layers import affine_backward, affine_forward
+from solutions.layers import affine_backward, affine_backward_params, affine_forward
 from solutions.losses import softmax_loss, svm_loss
 
 ACTIVATIONS = {
@@ -87,7 +87,10 @@ class _FullyConnectedNet:
         for k in range(L - 1, 0, -1):
             affine_cache, act_cache = caches[k - 1]
             da = backward(dh, act_cache)
-            dh, grads[f"W{k}"], grads[f"b{k}"] = affine_backward(da, affine_cache)
+            if k > 1:
+                dh, grads[f"W{k}"], grads[f"b{k}"] = affine_backward(da, affine_cache)
+            else:  # the input X needs no gradient
+                grads["W1"], grads["b1"] = affine_backward_params(da, affine_cache)
         for k in range(1, L + 1):
             grads[f"W{k}"] = grads[f"W{k}"] + 2 * reg * p[f"W{k}"]
         return float(loss), grads

@@ -248,3 +248,14 @@ def test_negative_reg_is_rejected():
     W, X, y = problem()
     with pytest.raises(ValueError, match="reg should be a finite number >= 0"):
         softmax_loss_vectorized(W, X, y, -1.0)
+
+
+@pytest.mark.parametrize(
+    "loss_fn", [svm_loss_vectorized, softmax_loss_vectorized], ids=lambda f: f.__name__
+)
+def test_finite_inputs_whose_scores_overflow_are_reported_as_overflow(loss_fn):
+    W, X, y = problem()
+    X = X * 1e300
+    W = W * 1e300
+    with pytest.raises(ValueError, match="overflowed float64"):
+        loss_fn(W, X, y, 0.0)
