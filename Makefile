@@ -22,6 +22,12 @@ test-fast:
 demo: setup
 	$(PYTHON) -m solutions.demo
 
+## lectures: execute every lecture notebook and render it to lectures/html/*.html (readable without Jupyter)
+lectures:
+	$(PYTHON) lectures/_build.py --check
+	$(PYTHON) -m jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
+		--output-dir lectures/html lectures/[0-9][0-9]_*.ipynb
+
 ## lab: JupyterLab on the student's material (release + lectures in student/), as a student has it
 lab: setup
 	$(PYTHON) tests/student_workspace.py student

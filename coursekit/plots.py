@@ -177,12 +177,13 @@ def plot_hog(image, hog, cell_size=8, title="Histogram of oriented gradients"):
     return ax_img, ax_hog
 
 
-def plot_computational_graph(nodes, edges, values=None, grads=None, title="Computational graph", ax=None):
+def plot_computational_graph(nodes, edges, values=None, grads=None, title="Computational graph", ax=None,
+                             fmt="{:.3g}"):
     """Draw a small computational graph with forward values (green) and gradients (red).
 
     nodes: dict name -> (x, y, label); edges: list of (src, dst); values / grads: dicts
-    name -> number, written on the wire leaving each node (value above, gradient below).
-    Returns the Axes.
+    name -> number, written on the wire leaving each node (value above, gradient below), formatted
+    with `fmt`. Returns the Axes.
     """
     values = values or {}
     grads = grads or {}
@@ -199,13 +200,13 @@ def plot_computational_graph(nodes, edges, values=None, grads=None, title="Compu
         out_edges = [dst for src, dst in edges if src == name]
         if out_edges:
             x1, y1, _ = nodes[out_edges[0]]
-            tx, ty = x + 0.45 * (x1 - x), y + 0.45 * (y1 - y)
+            tx, ty = x + 0.4 * (x1 - x), y + 0.4 * (y1 - y)
         else:
             tx, ty = x + 0.55, y
         if name in values:
-            ax.text(tx, ty + 0.12, f"{values[name]:.3g}", color="green", ha="center", va="bottom", fontsize=11)
+            ax.text(tx, ty + 0.1, fmt.format(values[name]), color="green", ha="center", va="bottom", fontsize=11)
         if name in grads:
-            ax.text(tx, ty - 0.12, f"{grads[name]:.3g}", color="red", ha="center", va="top", fontsize=11)
+            ax.text(tx, ty - 0.1, fmt.format(grads[name]), color="red", ha="center", va="top", fontsize=11)
     ax.set_xlim(min(xs) - 0.6, max(xs) + 1.0)
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.set_xticks([])

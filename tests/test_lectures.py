@@ -1,0 +1,305 @@
+"""The lecture notebooks: clean in git, student-safe, and they run top to bottom as a student would.
+
+Fast tests (well under a second each, the playground ones ~1 s): notebooks match their sources,
+carry no outputs, never import instructor-only code; the helpers behind them (features, tinynet,
+playground) do what the lectures say.
+Slow tests (one real kernel per notebook, ~3-20 s each, ~45 s for all seven here): every
+notebook runs from a fresh kernel in the lectures/ folder with `solutions` and `hiddentests`
+unimportable, with no error and no stderr output, in under 60 s; every figure it renders has a
+title and labeled axes (checked by a hook on matplotlib's renderer inside the kernel); and the
+lecture's numbers appear in the computed outputs.
+"""
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from student_env import REPO_ROOT, student_env
+
+LECTURES = REPO_ROOT / "lectures"
+NOTEBOOKS = sorted(LECTURES.glob("[0-9][0-9]_*.ipynb"))
+STUDENT_SAFE_AUTOGRADER = {"autograder", "autograder.gradcheck", "autograder.checks"}
+TIME_LIMIT_S = 60
+
+# Numbers from the lecture that must come out of the notebooks' computations (outputs only).
+LECTURE_NUMBERS = {
+    "01_where_we_are": ["SVM loss of the cat image: 2.9", "SVM loss of the frog image: 12.9",
+                        "mean of the L_i = 5.27", "-log P(cat) = 2.04"],
+    "02_linear_limits": ["40 * 30 * 9 = 10,800 numbers"],
+    "04_architectures": ["= 26 learnable parameters", "= 41 learnable parameters"],
+    "07_backprop": ["f = q * z = -12", "df/dz = 3,  df/dq = -4,  df/dx = -4,  df/dy = -4",
+                    "1/x:   0.73", "gradient at   w0:  -0.20", "gradient at   x0:   0.39",
+                    "gradient at   w1:  -0.39", "gradient at   x1:  -0.59", "gradient at   w2:   0.20",
+                    "(1 - 0.73) * 0.73 = 0.20", "df/dx = y * 2 = -8", "df/dy = x * 2 = 6",
+                    "256 GB for ONE Jacobian", "dL/dx[0, 0] = (3)(2) + (2)(3) + (1)(-3) + (-1)(9) = 0"],
+}
+
+# Runs first in the kernel: checks every figure when it is rendered (inline display, savefig).
+FIGURE_HOOK = r'''
+import sys as _sys
+from matplotlib.backend_bases import FigureCanvasBase as _FigureCanvasBase
+
+_checked_figures = []
+
+
+def _figure_problems(fig):
+    """Every figure needs a title and every plotted axes labeled x and y axes.
+
+    An image panel with no ticks (e.g. one template of a grid) has no axis to label: it needs
+    only a title (its own or the figure's).
+    """
+    problems = []
+    suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+    if not axes:
+        problems.append("figure has no axes")
+    for i, ax in enumerate(axes):
+        name = f"axes {i} ({ax.get_title() or 'untitled'!r})"
+        if not ax.axison:
+            problems.append(f"{name}: axis turned off")
+            continue
+        if not (ax.get_title() or ax.get_title(loc="left") or suptitle):
+            problems.append(f"{name}: no title")
+        image_panel = bool(ax.images) and not ax.get_xticks().size and not ax.get_yticks().size
+        if image_panel:
+            continue
+        if not ax.get_xlabel():
+            problems.append(f"{name}: no x label")
+        if not ax.get_ylabel():
+            problems.append(f"{name}: no y label")
+    return problems
+
+
+_original_print_figure = _FigureCanvasBase.print_figure
+
+
+def _checked_print_figure(self, *args, **kwargs):
+    problems = _figure_problems(self.figure)
+    _checked_figures.append(problems)
+    if problems:
+        print("FIGURE CHECK FAILED: " + "; ".join(problems), file=_sys.stderr)
+    return _original_print_figure(self, *args, **kwargs)
+
+
+_FigureCanvasBase.print_figure = _checked_print_figure
+'''
+FIGURE_REPORT = "import json as _json\nprint('FIGURES ' + _json.dumps(_checked_figures))"
+
+
+def _code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _imported_modules(source):
+    """Top-level module names imported by a cell (magics and shell lines skipped)."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    names = []
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names if node.module == "autograder"]
+    return names
+
+
+# ----------------------------------------------------------------------------- fast tests
+
+
+def test_there_are_seven_lectures_in_order():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07"]
+
+
+def test_notebooks_are_built_from_their_sources():
+    result = subprocess.run([sys.executable, str(LECTURES / "_build.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_has_no_outputs_and_no_execution_counts(path):
+    nb = nbformat.read(path, as_version=4)
+    dirty = [i for i, c in enumerate(_code_cells(nb)) if c.outputs or c.execution_count is not None]
+    assert not dirty, f"{path.name}: code cells {dirty} have outputs or execution counts"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lecture_never_imports_instructor_only_code(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in _code_cells(nb):
+        for name in _imported_modules(cell.source):
+            top = name.partition(".")[0]
+            assert top not in ("solutions", "hiddentests"), f"{path.name} imports {name}"
+            if top == "autograder":
+                assert name in STUDENT_SAFE_AUTOGRADER, f"{path.name} imports grading internals: {name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lecture_has_title_goals_and_prose_before_code(path):
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), "first cell is the title"
+    assert "Learning goals" in first.source
+    assert nb.cells[1].cell_type == "code", "the imports follow the title"
+    # after the imports, code comes in short runs, each introduced by prose
+    kinds = "".join("m" if c.cell_type == "markdown" else "c" for c in nb.cells[2:])
+    assert kinds.startswith("m"), "prose before the first code cell after the imports"
+    assert "cccc" not in kinds, f"{path.name}: more than three code cells in a row without prose"
+
+
+def test_student_helpers_reach_the_lectures_folder_through_relative_symlinks():
+    link = LECTURES / "coursekit"
+    assert link.is_symlink() and os.readlink(link) == "../coursekit"
+    for name in ("__init__.py", "gradcheck.py"):
+        f = LECTURES / "autograder" / name
+        assert f.is_symlink() and os.readlink(f) == f"../../autograder/{name}"
+    assert sorted(p.name for p in (LECTURES / "autograder").iterdir()) == ["__init__.py", "gradcheck.py"]
+
+
+def test_hog_of_a_320x240_image_has_the_lectures_10800_numbers():
+    from coursekit.features import hog_features
+
+    image = np.random.default_rng(0).uniform(size=(240, 320, 3))
+    assert hog_features(image).shape == (30, 40, 9)
+    assert hog_features(image).size == 10_800
+
+
+def test_hog_puts_a_vertical_edge_in_the_horizontal_gradient_bin():
+    from coursekit.features import hog_features
+
+    image = np.zeros((16, 16))
+    image[:, 8:] = 1.0  # dark left, bright right: gradient points along +x (0 degrees)
+    hog = hog_features(image)
+    assert hog[:, :, 0].sum() > 0
+    assert np.allclose(hog[:, :, 1:], 0.0)
+
+
+def test_color_histogram_of_a_red_and_blue_image():
+    from coursekit.features import color_histogram
+
+    image = np.zeros((4, 4, 3))
+    image[:, :2, 0] = 1.0   # red: hue 0
+    image[:, 2:, 2] = 1.0   # blue: hue 240
+    hist, edges = color_histogram(image, n_bins=12)
+    assert np.isclose(hist.sum(), 1.0)
+    assert np.isclose(hist[0], 0.5) and np.isclose(hist[8], 0.5)  # bins of 30 degrees
+
+
+def test_tinynet_fits_the_spiral_and_leaves_its_inputs_alone():
+    from coursekit import data, tinynet
+
+    X, y = data.make_spiral(seed=0)
+    X_before, y_before = X.copy(), y.copy()
+    params, history = tinynet.train(X, y, hidden_size=50, reg=1e-4, n_steps=600, seed=0)
+    assert history["accuracy"] > 0.9
+    assert history["loss"][-1] < history["loss"][0]
+    assert np.array_equal(X, X_before) and np.array_equal(y, y_before)
+
+
+def test_playground_is_static_without_a_widget_front_end(monkeypatch):
+    from coursekit import playground
+
+    monkeypatch.delenv("COURSEKIT_WIDGETS", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert playground.has_widget_frontend() is False  # plain Python, not a kernel
+    monkeypatch.setenv("COURSEKIT_WIDGETS", "1")
+    assert playground.has_widget_frontend() is True
+
+
+def test_changing_a_playground_control_retrains_and_redraws():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from coursekit.playground import Playground
+
+    pg = Playground(dataset="circles", hidden_size=3, activation="tanh", reg=1e-3)
+    assert pg.redraw_count == 1
+    assert {c.description for c in pg.controls.values()} == {
+        "dataset", "activation", "hidden units", "regularization λ"}
+    pg.controls["hidden_size"].value = 8
+    assert pg.redraw_count == 2 and "training accuracy" in pg.status.value
+    pg.controls["dataset"].value = "xor"
+    assert pg.redraw_count == 3
+    pg.train_button.click()
+    assert pg.redraw_count == 4 and pg.seed == 1
+
+
+def test_a_playground_retraining_takes_about_a_second_at_most():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from coursekit.playground import train_and_draw
+
+    start = time.perf_counter()
+    fig, _ = train_and_draw("spiral", hidden_size=100, activation="elu", reg=1e-3)
+    elapsed = time.perf_counter() - start
+    plt.close(fig)
+    assert elapsed < 3.0, f"one retraining took {elapsed:.1f} s (shared machine: limit 3 s)"
+
+
+# ----------------------------------------------------------------------------- slow tests
+
+
+def _run_as_student(path, tmp_path):
+    """Execute a copy of the notebook in a fresh student kernel from lectures/; return it and the time."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(FIGURE_HOOK))
+    nb.cells.append(nbformat.v4.new_code_cell(FIGURE_REPORT))
+    env = student_env(tmp_path / "blocked-imports", extra_path=())
+    env.pop("COURSEKIT_WIDGETS", None)
+    env.pop("JPY_SESSION_NAME", None)
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    client = NotebookClient(nb, timeout=TIME_LIMIT_S, kernel_name="python3",
+                            resources={"metadata": {"path": str(LECTURES)}})
+    start = time.perf_counter()
+    client.execute(env=env)
+    return nb, time.perf_counter() - start
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lecture_runs_as_a_student_without_errors_warnings_or_unlabeled_figures(path, tmp_path):
+    nb, elapsed = _run_as_student(path, tmp_path)
+    lecture_cells = nb.cells[1:-1]
+    stderr = [(i, o.text) for i, c in enumerate(lecture_cells) if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "stream" and o.name == "stderr"]
+    errors = [(i, o.ename) for i, c in enumerate(lecture_cells) if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name}: error outputs {errors}"
+    assert not stderr, f"{path.name}: stderr output (warnings count): {stderr}"
+    assert elapsed < TIME_LIMIT_S, f"{path.name} took {elapsed:.1f} s (limit {TIME_LIMIT_S} s)"
+
+    report = "".join(o.text for o in nb.cells[-1].outputs if o.output_type == "stream")
+    checked = json.loads(report.split("FIGURES ", 1)[1])
+    assert checked, f"{path.name} renders no figure"
+    assert all(not problems for problems in checked), checked
+
+    text = "\n".join(o.get("text", "") for c in lecture_cells if c.cell_type == "code" for o in c.outputs)
+    for number in LECTURE_NUMBERS.get(path.stem, []):
+        assert number in text, f"{path.name}: the lecture's {number!r} is not among the computed outputs"
+    print(f"{path.name}: {elapsed:.1f} s, {len(checked)} figures")
+
+
+@pytest.mark.slow
+def test_lectures_cannot_import_solutions_in_the_student_kernel(tmp_path):
+    """The blocker is active in the kernel the notebooks run in (so the run above is a real check)."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "try:\n    import solutions\n    print('IMPORTED')\nexcept ImportError:\n    print('BLOCKED')"))
+    env = student_env(tmp_path / "blocked-imports", extra_path=())
+    NotebookClient(nb, timeout=60, kernel_name="python3",
+                   resources={"metadata": {"path": str(LECTURES)}}).execute(env=env)
+    assert nb.cells[0].outputs[0].text.strip() == "BLOCKED"
