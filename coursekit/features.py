@@ -1,4 +1,4 @@
-"""Hand-designed image features from the lecture: a hue histogram and a histogram of oriented gradients.
+"""Hand-designed image features from the lecture: a hue histogram and oriented-gradient histograms.
 
 Both are plain numpy so that a student can read every step. Images are arrays of shape
 (H, W, 3) (RGB, values in [0, 255] or [0, 1]) or (H, W) (grayscale).

@@ -11,8 +11,6 @@ HTML export), it draws `static_playground_figure()` for the chosen settings inst
 import os
 import sys
 
-import numpy as np
-
 from coursekit import data, plots, tinynet
 
 __all__ = [

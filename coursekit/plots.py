@@ -90,7 +90,9 @@ def plot_network_diagram(layer_sizes, title=None, ax=None, layer_names=None):
     sizes = list(layer_sizes)
     ax = _axes(ax, figsize=(1.8 * len(sizes) + 1, 3.2))
     top = max(sizes)
-    centers = [[(i, (top - 1) / 2 + (n - 1) / 2 - k) for k in range(n)] for i, n in enumerate(sizes)]
+    # layer i at x = i, its units centered vertically
+    centers = [[(i, (top - 1) / 2 + (n - 1) / 2 - k) for k in range(n)]
+               for i, n in enumerate(sizes)]
     for left, right in zip(centers[:-1], centers[1:], strict=False):
         for x0, y0 in left:
             for x1, y1 in right:
@@ -100,16 +102,21 @@ def plot_network_diagram(layer_sizes, title=None, ax=None, layer_names=None):
         xs, ys = zip(*layer, strict=False)
         ax.scatter(xs, ys, s=600, color="white", edgecolors=color, linewidths=2, zorder=2)
     if layer_names is None:
-        layer_names = ["input layer"] + [f"hidden layer {i}" for i in range(1, len(sizes) - 1)] + ["output layer"]
+        hidden = [f"hidden layer {i}" for i in range(1, len(sizes) - 1)]
+        layer_names = ["input layer", *hidden, "output layer"]
     ax.set_xticks(range(len(sizes)))
-    ax.set_xticklabels([f"{name}\n({n} units)" for name, n in zip(layer_names, sizes, strict=False)])
+    ax.set_xticklabels([f"{name}\n({n} units)"
+                        for name, n in zip(layer_names, sizes, strict=False)])
     ax.set_yticks([])
     ax.set_xlim(-0.5, len(sizes) - 0.5)
     ax.set_ylim(-0.8, top - 0.2)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     n_layers = len(sizes) - 1
-    ax.set_title(title if title is not None else f"A {n_layers}-layer net ({n_layers - 1} hidden layer{'s' if n_layers > 2 else ''})")
+    if title is None:
+        plural = "s" if n_layers > 2 else ""
+        title = f"A {n_layers}-layer net ({n_layers - 1} hidden layer{plural})"
+    ax.set_title(title)
     ax.set_xlabel("layer (data flows left to right)")
     ax.set_ylabel("units (neurons)")
     return ax
@@ -123,13 +130,15 @@ def plot_color_histogram(image, hist, bin_edges, title="Color histogram (hue)"):
     import matplotlib.pyplot as plt
     from matplotlib.colors import hsv_to_rgb
 
-    fig, (ax_img, ax_hist) = plt.subplots(1, 2, figsize=(10, 3.5), gridspec_kw={"width_ratios": [1.2, 1]})
+    fig, (ax_img, ax_hist) = plt.subplots(1, 2, figsize=(10, 3.5),
+                                          gridspec_kw={"width_ratios": [1.2, 1]})
     ax_img.imshow(image)
     ax_img.set_title("image")
     ax_img.set_xlabel("pixel column")
     ax_img.set_ylabel("pixel row")
     centers = (bin_edges[:-1] + bin_edges[1:]) / 2
-    colors = hsv_to_rgb(np.stack([centers / 360.0, np.ones_like(centers), np.ones_like(centers)], axis=1))
+    ones = np.ones_like(centers)
+    colors = hsv_to_rgb(np.stack([centers / 360.0, ones, ones], axis=1))
     ax_hist.bar(centers, hist, width=np.diff(bin_edges) * 0.9, color=colors, edgecolor="black")
     ax_hist.set_title("hue histogram")
     ax_hist.set_xlabel("hue (degrees)")
@@ -177,8 +186,8 @@ def plot_hog(image, hog, cell_size=8, title="Histogram of oriented gradients"):
     return ax_img, ax_hog
 
 
-def plot_computational_graph(nodes, edges, values=None, grads=None, title="Computational graph", ax=None,
-                             fmt="{:.3g}"):
+def plot_computational_graph(nodes, edges, values=None, grads=None, title="Computational graph",
+                             ax=None, fmt="{:.3g}"):
     """Draw a small computational graph with forward values (green) and gradients (red).
 
     nodes: dict name -> (x, y, label); edges: list of (src, dst); values / grads: dicts
@@ -193,7 +202,8 @@ def plot_computational_graph(nodes, edges, values=None, grads=None, title="Compu
     for src, dst in edges:
         (x0, y0, _), (x1, y1, _) = nodes[src], nodes[dst]
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops={"arrowstyle": "-|>", "color": "black", "shrinkA": 16, "shrinkB": 16})
+                    arrowprops={"arrowstyle": "-|>", "color": "black",
+                                "shrinkA": 16, "shrinkB": 16})
     for name, (x, y, label) in nodes.items():
         ax.text(x, y, label, ha="center", va="center", fontsize=12,
                 bbox={"boxstyle": "circle", "facecolor": "white", "edgecolor": "black"})
@@ -204,15 +214,18 @@ def plot_computational_graph(nodes, edges, values=None, grads=None, title="Compu
         else:
             tx, ty = x + 0.55, y
         if name in values:
-            ax.text(tx, ty + 0.1, fmt.format(values[name]), color="green", ha="center", va="bottom", fontsize=11)
+            ax.text(tx, ty + 0.1, fmt.format(values[name]), color="green", ha="center",
+                    va="bottom", fontsize=11)
         if name in grads:
-            ax.text(tx, ty - 0.1, fmt.format(grads[name]), color="red", ha="center", va="top", fontsize=11)
+            ax.text(tx, ty - 0.1, fmt.format(grads[name]), color="red", ha="center",
+                    va="top", fontsize=11)
     ax.set_xlim(min(xs) - 0.6, max(xs) + 1.0)
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title)
-    ax.set_xlabel("forward pass: left to right (values, green)  |  backward pass: right to left (gradients, red)")
+    ax.set_xlabel("forward pass: left to right (values, green)  |  "
+                  "backward pass: right to left (gradients, red)")
     ax.set_ylabel("inputs / operations")
     return ax
 

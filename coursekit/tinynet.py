@@ -25,7 +25,8 @@ def _sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow
 
 
-# name -> (f(x), f'(x) written with x and out = f(x)); lecture defaults alpha = 0.1 (leaky), 1.0 (ELU)
+# name -> (f(x), f'(x) written with x and out = f(x)); lecture defaults: alpha = 0.1 (leaky ReLU),
+# alpha = 1.0 (ELU)
 ACTIVATIONS = {
     "relu": (lambda x: np.maximum(0.0, x), lambda x, out: (x > 0).astype(np.float64)),
     "leaky_relu": (lambda x: np.maximum(0.1 * x, x), lambda x, out: np.where(x > 0, 1.0, 0.1)),

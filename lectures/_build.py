@@ -57,9 +57,8 @@ def build_notebook(source_path):
     stem = source_path.stem
     for i, (kind, text) in enumerate(parse_percent(source_path.read_text(encoding="utf-8"))):
         cell = nbformat.v4.new_markdown_cell(text) if kind == "markdown" else nbformat.v4.new_code_cell(text)
-        cell.id = f"{stem[:2]}-{i:03d}"
-        cells = nb.cells
-        cells.append(cell)
+        cell.id = f"{stem[:2]}-{i:03d}"  # stable ids: rebuilding gives the same file
+        nb.cells.append(cell)
     nbformat.validate(nb)
     return nb
 

@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -36,9 +35,11 @@ LECTURE_NUMBERS = {
     "04_architectures": ["= 26 learnable parameters", "= 41 learnable parameters"],
     "07_backprop": ["f = q * z = -12", "df/dz = 3,  df/dq = -4,  df/dx = -4,  df/dy = -4",
                     "1/x:   0.73", "gradient at   w0:  -0.20", "gradient at   x0:   0.39",
-                    "gradient at   w1:  -0.39", "gradient at   x1:  -0.59", "gradient at   w2:   0.20",
+                    "gradient at   w1:  -0.39", "gradient at   x1:  -0.59",
+                    "gradient at   w2:   0.20",
                     "(1 - 0.73) * 0.73 = 0.20", "df/dx = y * 2 = -8", "df/dy = x * 2 = 6",
-                    "256 GB for ONE Jacobian", "dL/dx[0, 0] = (3)(2) + (2)(3) + (1)(-3) + (-1)(9) = 0"],
+                    "256 GB for ONE Jacobian",
+                    "dL/dx[0, 0] = (3)(2) + (2)(3) + (1)(-3) + (-1)(9) = 0"],
 }
 
 # Runs first in the kernel: checks every figure when it is rendered (inline display, savefig).
@@ -98,7 +99,7 @@ def _code_cells(nb):
 
 
 def _imported_modules(source):
-    """Top-level module names imported by a cell (magics and shell lines skipped)."""
+    """Names of the modules a cell imports (magics and shell lines skipped)."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     names = []
     for node in ast.walk(ast.parse("\n".join(lines))):
@@ -106,7 +107,8 @@ def _imported_modules(source):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.append(node.module)
-            names += [f"{node.module}.{alias.name}" for alias in node.names if node.module == "autograder"]
+            if node.module == "autograder":  # from autograder import gradcheck
+                names += [f"autograder.{alias.name}" for alias in node.names]
     return names
 
 
@@ -138,14 +140,15 @@ def test_lecture_never_imports_instructor_only_code(path):
             top = name.partition(".")[0]
             assert top not in ("solutions", "hiddentests"), f"{path.name} imports {name}"
             if top == "autograder":
-                assert name in STUDENT_SAFE_AUTOGRADER, f"{path.name} imports grading internals: {name}"
+                assert name in STUDENT_SAFE_AUTOGRADER, (
+                    f"{path.name} imports grading internals: {name}")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lecture_has_title_goals_and_prose_before_code(path):
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
-    assert first.cell_type == "markdown" and first.source.startswith("# "), "first cell is the title"
+    assert first.cell_type == "markdown" and first.source.startswith("# "), "title cell first"
     assert "Learning goals" in first.source
     assert nb.cells[1].cell_type == "code", "the imports follow the title"
     # after the imports, code comes in short runs, each introduced by prose
@@ -160,7 +163,8 @@ def test_student_helpers_reach_the_lectures_folder_through_relative_symlinks():
     for name in ("__init__.py", "gradcheck.py"):
         f = LECTURES / "autograder" / name
         assert f.is_symlink() and os.readlink(f) == f"../../autograder/{name}"
-    assert sorted(p.name for p in (LECTURES / "autograder").iterdir()) == ["__init__.py", "gradcheck.py"]
+    shipped = sorted(p.name for p in (LECTURES / "autograder").iterdir())
+    assert shipped == ["__init__.py", "gradcheck.py"]
 
 
 def test_hog_of_a_320x240_image_has_the_lectures_10800_numbers():
@@ -250,7 +254,7 @@ def test_a_playground_retraining_takes_about_a_second_at_most():
 
 
 def _run_as_student(path, tmp_path):
-    """Execute a copy of the notebook in a fresh student kernel from lectures/; return it and the time."""
+    """Run a copy of the notebook in a fresh student kernel in lectures/; return it and the time."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
@@ -285,20 +289,22 @@ def test_lecture_runs_as_a_student_without_errors_warnings_or_unlabeled_figures(
     assert checked, f"{path.name} renders no figure"
     assert all(not problems for problems in checked), checked
 
-    text = "\n".join(o.get("text", "") for c in lecture_cells if c.cell_type == "code" for o in c.outputs)
+    text = "\n".join(o.get("text", "") for c in lecture_cells if c.cell_type == "code"
+                     for o in c.outputs)
     for number in LECTURE_NUMBERS.get(path.stem, []):
-        assert number in text, f"{path.name}: the lecture's {number!r} is not among the computed outputs"
+        assert number in text, f"{path.name}: the lecture's {number!r} is not in the outputs"
     print(f"{path.name}: {elapsed:.1f} s, {len(checked)} figures")
 
 
 @pytest.mark.slow
 def test_lectures_cannot_import_solutions_in_the_student_kernel(tmp_path):
-    """The blocker is active in the kernel the notebooks run in (so the run above is a real check)."""
+    """The blocker is active in the kernel the notebooks run in (the run above is a real check)."""
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell(
-        "try:\n    import solutions\n    print('IMPORTED')\nexcept ImportError:\n    print('BLOCKED')"))
+        "try:\n    import solutions\n    print('IMPORTED')\n"
+        "except ImportError:\n    print('BLOCKED')"))
     env = student_env(tmp_path / "blocked-imports", extra_path=())
     NotebookClient(nb, timeout=60, kernel_name="python3",
                    resources={"metadata": {"path": str(LECTURES)}}).execute(env=env)

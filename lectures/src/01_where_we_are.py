@@ -80,7 +80,7 @@ def svm_loss_i(s, y_i):
 
 
 svm_losses = [svm_loss_i(scores[i], y[i]) for i in range(len(y))]
-for name, L_i in zip(classes, svm_losses):
+for name, L_i in zip(classes, svm_losses, strict=True):
     print(f"SVM loss of the {name} image: {L_i:.1f}")
 print(f"data loss L = mean of the L_i = {np.mean(svm_losses):.2f}")
 
@@ -153,7 +153,7 @@ print(f"loss at small random weights: {full_loss(W0):.3f}   (about log C = {np.l
 step_size = 0.5
 W = W0.copy()
 loss_history = []
-for step in range(80):
+for _step in range(80):
     weights_grad = eval_numerical_gradient(full_loss, W)   # dL/dW, shape (3, 3)
     W += -step_size * weights_grad                          # the parameter update
     loss_history.append(full_loss(W))

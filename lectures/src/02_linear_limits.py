@@ -66,7 +66,8 @@ X_spiral, y_spiral = data.make_spiral(n_per_class=100, n_classes=3, seed=SEED)
 X_circles, y_circles = data.make_circles(n=300, noise=0.1, factor=0.5, seed=SEED)
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-for ax, (name, X, y) in zip(axes, [("spiral", X_spiral, y_spiral), ("circles", X_circles, y_circles)]):
+datasets = [("spiral", X_spiral, y_spiral), ("circles", X_circles, y_circles)]
+for ax, (name, X, y) in zip(axes, datasets, strict=True):
     clf = LogisticRegression(max_iter=2000).fit(X, y)
     plots.plot_decision_boundary(clf.predict, X, y, ax=ax,
                                  title=f"{name}: linear classifier, training accuracy {clf.score(X, y):.0%}")

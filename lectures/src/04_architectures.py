@@ -42,7 +42,7 @@ plt.show()
 def count_parameters(layer_sizes):
     """Neurons, weights and biases of a fully-connected net with these layer sizes."""
     neurons = sum(layer_sizes[1:])
-    weights = sum(n_in * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+    weights = sum(n_in * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:], strict=False))
     biases = sum(layer_sizes[1:])
     return neurons, weights, biases
 
@@ -105,7 +105,7 @@ x, y = randn((N, D_in)), randn((N, D_out))
 w1, w2 = randn((D_in, H)), randn((H, D_out))
 
 losses = []
-for t in range(500):
+for _t in range(500):
     h = 1 / (1 + np.exp(-x.dot(w1)))                 # forward: hidden layer (N, H)
     y_pred = h.dot(w2)                               # forward: predictions (N, D_out)
     loss = np.square(y_pred - y).sum()               # L2 loss

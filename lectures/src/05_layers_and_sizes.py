@@ -35,7 +35,7 @@ print("spiral data:", X.shape, "labels:", np.bincount(y))
 # %%
 hidden_sizes = [3, 6, 20]
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-for ax, H in zip(axes, hidden_sizes):
+for ax, H in zip(axes, hidden_sizes, strict=True):
     params, history = tinynet.train(X, y, hidden_size=H, activation="relu", reg=1e-3, seed=SEED)
     plots.plot_decision_boundary(lambda P, p=params: tinynet.predict(p, P), X, y, ax=ax,
                                  title=f"{H} hidden neurons: training accuracy {history['accuracy']:.0%}")
@@ -57,7 +57,7 @@ plt.show()
 # %%
 regs = [1e-4, 1e-2, 3e-2]
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-for ax, reg in zip(axes, regs):
+for ax, reg in zip(axes, regs, strict=True):
     params, history = tinynet.train(X, y, hidden_size=50, activation="relu", reg=reg, seed=SEED)
     weight_size = np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2)
     plots.plot_decision_boundary(lambda P, p=params: tinynet.predict(p, P), X, y, ax=ax,
