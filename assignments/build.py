@@ -8,7 +8,9 @@ hidden block that calls `hiddentests.check`.
 
 Template format (`templates/<id>.nbt`): cells start with a header line
     %% markdown                     prose
-    %% code                         code the student runs (not graded)
+    %% code [demo]                  code the student runs (not graded); `demo` tags a cell that
+                                    only shows something (training runs, timings, figures):
+                                    nothing later depends on it
     %% solution <cell_id>           code the student writes; `#@function module:name` lines
                                     expand to that function's signature, docstring and marked body
     %% tests <grade_id>             visible tests of an auto-graded question (+ hidden block)
@@ -72,7 +74,8 @@ def _is_validation(stmt):
     """Input validation of the reference (`check_*(...)`, `x = _check_*(...)`, `if ...: raise`).
 
     Notebooks leave validation to the student; the reference's checks live in modules the
-    notebook does not have.
+    notebook does not have. `with np.errstate(...):` wrappers (which only serve the
+    reference's own NaN/inf reports) are unwrapped too.
     """
 
     def is_check_call(node):
@@ -88,9 +91,33 @@ def _is_validation(stmt):
         return True
     if isinstance(stmt, ast.For) and all(_is_validation(s) for s in stmt.body):
         return True
-    if isinstance(stmt, ast.If) and all(isinstance(s, ast.Raise) for s in stmt.body) and not stmt.orelse:
+    if (isinstance(stmt, ast.If) and not stmt.orelse
+            and all(isinstance(s, ast.Raise) or _is_validation(s) for s in stmt.body)):
         return True
     return False
+
+
+def _is_errstate_wrapper(stmt):
+    """`with np.errstate(...):` around a computation whose result the reference validates."""
+    return isinstance(stmt, ast.With) and all(
+        isinstance(item.context_expr, ast.Call)
+        and isinstance(item.context_expr.func, ast.Attribute)
+        and item.context_expr.func.attr == "errstate"
+        for item in stmt.items
+    )
+
+
+def _unwrapped_lines(stmts):
+    """{line number: dedent} of the bodies of `np.errstate` wrappers, and their `with` lines."""
+    dedent, header = {}, set()
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if _is_errstate_wrapper(node):
+                header.update(range(node.lineno, node.body[0].lineno))
+                shift = node.body[0].col_offset - node.col_offset
+                for line in range(node.body[0].lineno, node.end_lineno + 1):
+                    dedent[line] = dedent.get(line, 0) + shift
+    return dedent, header
 
 
 def _validation_lines(stmts):
@@ -103,13 +130,7 @@ def _validation_lines(stmts):
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                dropped = _validation_lines(inner)
-                if all(s.lineno in dropped for s in inner):
-                    raise TemplateError(
-                        f"line {stmt.lineno}: a block holding only input validation; "
-                        f"move the validation out of it"
-                    )
-                lines.update(dropped)
+                lines.update(_validation_lines(inner))
     return lines
 
 
@@ -131,16 +152,18 @@ def solution_function(ref):
         raise TemplateError(f"{ref} has no docstring: the notebook shows it to the student")
     lines = source.splitlines()
     head_end = fn.body[0].end_lineno  # signature and docstring
-    try:
-        dropped = _validation_lines(fn.body[1:])
-    except TemplateError as exc:
-        raise TemplateError(f"{ref}: {exc}") from None
+    dropped = _validation_lines(fn.body[1:])
+    dedent, headers = _unwrapped_lines(fn.body[1:])
+    dropped |= headers
     indent = " " * fn.body[0].col_offset
     body = []
     for number in range(head_end + 1, fn.end_lineno + 1):
         if number in dropped:
             continue
         line = lines[number - 1]
+        shift = dedent.get(number, 0)
+        if shift and line[:shift].strip() == "":
+            line = line[shift:]
         if not line.strip() and (not body or not body[-1].strip()):
             continue  # no leading or doubled blank lines
         body.append(line)
@@ -244,6 +267,8 @@ def build_notebook(assignment, questions=None):
         elif kind == "code":
             cell = nbformat.v4.new_code_cell(body)
             cell.id = new_id("code")
+            if "demo" in args:
+                cell.metadata = {"tags": ["demo"]}
         elif kind == "solution":
             (cell_id,) = [a for a in args if "=" not in a]
             lines = []

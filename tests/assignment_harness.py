@@ -1,0 +1,165 @@
+"""Runs the assignments through real nbgrader in a temporary copy of the course root.
+
+`Course(tmp)` copies `assignments/nbgrader_config.py` and `source/` (symlinks become files),
+`generate(a)` releases an assignment, `submit(a, student, nb)` places a submission,
+`autograde(a)` grades every submission in one nbgrader run, `scores(a)` reads the gradebook.
+Submissions are built from the release notebook: every solution cell gets the instructor's
+code, except the cells of the functions a corpus entry replaces (see tests/corpus/).
+"""
+
+import ast
+import copy
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COURSE = os.path.join(REPO, "assignments")
+ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
+
+
+def nbgrader_env():
+    env = dict(os.environ)
+    env["JUPYTER_PREFER_ENV_PATH"] = "1"
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return env
+
+
+class Course:
+    """A throw-away nbgrader course root (never the committed assignments/)."""
+
+    def __init__(self, root, assignments=ASSIGNMENTS):
+        self.root = str(root)
+        os.makedirs(self.root, exist_ok=True)
+        shutil.copy(os.path.join(COURSE, "nbgrader_config.py"), self.root)
+        for a in assignments:
+            shutil.copytree(os.path.join(COURSE, "source", a),
+                            os.path.join(self.root, "source", a), symlinks=False,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+
+    def nbgrader(self, *args, check=True):
+        proc = subprocess.run(
+            [sys.executable, "-m", "nbgrader", *args], cwd=self.root, env=nbgrader_env(),
+            capture_output=True, text=True, timeout=900,
+        )
+        if check and proc.returncode != 0:
+            raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def path(self, *parts):
+        return os.path.join(self.root, *parts)
+
+    def generate(self, assignment):
+        self.nbgrader("generate_assignment", assignment, "--force")
+
+    def source_nb(self, assignment):
+        return nbformat.read(self.path("source", assignment, assignment + ".ipynb"), as_version=4)
+
+    def release_nb(self, assignment):
+        return nbformat.read(self.path("release", assignment, assignment + ".ipynb"), as_version=4)
+
+    def submit(self, assignment, student, nb):
+        folder = self.path("submitted", student, assignment)
+        os.makedirs(folder, exist_ok=True)
+        nbformat.write(nb, os.path.join(folder, assignment + ".ipynb"))
+
+    def autograde(self, assignment):
+        # exit status 1 when any single submission fails; the scores tell what happened
+        return self.nbgrader("autograde", assignment, "--force", check=False)
+
+    def feedback(self, assignment, student):
+        self.nbgrader("generate_feedback", assignment, "--student", student, "--force")
+        return self.path("feedback", student, assignment, assignment + ".html")
+
+    def scores(self, assignment):
+        """{student: {grade_id: (score, max_score)}} from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        out = {}
+        with Gradebook("sqlite:///" + self.path("gradebook.db")) as gb:
+            for sub in gb.assignment_submissions(assignment):
+                grades = {}
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        grades[g.name] = (g.score, g.max_score, g.auto_score)
+                out[sub.student.id] = grades
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Submissions
+# ---------------------------------------------------------------------------------------------
+
+
+def defined_names(source):
+    """Top-level function and class names a cell defines."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+
+
+def solution_sources(source_nb):
+    """{grade_id: source} of the instructor's solution code cells."""
+    return {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in source_nb.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
+STUDENT_ANSWER = "My answer, in my own words, to the question above."
+
+
+def submission(release_nb, source_nb, replacements=None, drop_demos=False):
+    """The release notebook with the instructor's code in every solution cell.
+
+    replacements: {function or class name: new source of the cell that defines it}.
+    drop_demos: leave out the cells tagged `demo` (training runs, timings, figures: nothing
+    graded depends on them), as a student may; it saves seconds per graded notebook.
+    """
+    replacements = dict(replacements or {})
+    solutions = solution_sources(source_nb)
+    nb = copy.deepcopy(release_nb)
+    if drop_demos:
+        nb.cells = [c for c in nb.cells if "demo" not in c.metadata.get("tags", [])]
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and meta.get("solution"):
+            cell.source = STUDENT_ANSWER  # answered: graded by hand, not auto-scored 0
+            continue
+        if cell.cell_type != "code" or not meta.get("solution"):
+            continue
+        source = solutions[meta["grade_id"]]
+        for name in defined_names(source):
+            if name in replacements:
+                source = replacements.pop(name)
+        cell.source = source
+    if replacements:
+        raise KeyError(f"no solution cell defines {sorted(replacements)}")
+    return nb
+
+
+def apply_edits(source, edits):
+    """Apply [(old, new)] text replacements to a function's source; each old must occur once."""
+    for old, new in edits:
+        if source.count(old) != 1:
+            raise ValueError(f"expected exactly one occurrence of {old!r} in:\n{source}")
+        source = source.replace(old, new)
+    return source
+
+
+def corpus_replacements(source_nb, entry):
+    """{name: cell source} of a corpus entry (Edit: text edits of the reference; Source: full)."""
+    solutions = solution_sources(source_nb)
+    by_name = {}
+    for src in solutions.values():
+        for name in defined_names(src):
+            by_name[name] = src
+    if entry.source is not None:
+        return {entry.name: entry.source}
+    return {entry.name: apply_edits(by_name[entry.name], entry.edits)}

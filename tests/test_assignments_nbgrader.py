@@ -1,0 +1,194 @@
+"""The assignments through real nbgrader: generate_assignment, autograde, generate_feedback.
+
+One temporary course root per assignment (never the committed assignments/); every submission
+of an assignment is graded in ONE `nbgrader autograde` run, and the assignments are graded two
+at a time. Students: `reference` (the instructor's code in every solution cell), `stub` (the
+release, untouched), one per corpus mutant and one per correct variant (tests/corpus/).
+Cost: about 2.5 minutes on 2 cores (kernel start-up dominates: ~1.5 s per notebook).
+"""
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import nbformat
+import pytest
+
+import corpus
+from assignment_harness import (
+    ASSIGNMENTS,
+    Course,
+    corpus_replacements,
+    solution_sources,
+    submission,
+)
+
+pytestmark = pytest.mark.slow
+
+AVAILABLE = [
+    a for a in ASSIGNMENTS
+    if os.path.exists(os.path.join(os.path.dirname(__file__), "corpus", a + ".py"))
+]
+
+
+def _grade_assignment(root, assignment):
+    course = Course(root, [assignment])
+    course.generate(assignment)
+    src, rel = course.source_nb(assignment), course.release_nb(assignment)
+    course.submit(assignment, "reference", submission(rel, src))
+    course.submit(assignment, "stub", rel)
+    mutants, variants = corpus.load(assignment)
+    for entry_id, entry in {**mutants, **variants}.items():
+        course.submit(assignment, entry_id,
+                      submission(rel, src, corpus_replacements(src, entry), drop_demos=True))
+    proc = course.autograde(assignment)
+    feedback = {s: course.feedback(assignment, s)
+                for s in ("reference", "stub", sorted(mutants)[0])}
+    return {
+        "course": course,
+        "scores": course.scores(assignment),
+        "mutants": mutants,
+        "variants": variants,
+        "log": proc.stdout + proc.stderr,
+        "feedback": feedback,
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    roots = {a: tmp_path_factory.mktemp(a) for a in AVAILABLE}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {a: pool.submit(_grade_assignment, roots[a], a) for a in AVAILABLE}
+        return {a: f.result() for a, f in futures.items()}
+
+
+def _lost(grades):
+    """Grade ids of auto-graded cells that did not get full marks."""
+    return {g for g, (score, max_score, auto) in grades.items()
+            if auto is not None and score < max_score}
+
+
+def _auto(grades):
+    return {g: v for g, v in grades.items() if v[2] is not None}
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_reference_gets_full_marks_on_every_autograded_question(graded, assignment):
+    grades = graded[assignment]["scores"]["reference"]
+    auto = _auto(grades)
+    assert auto, "no auto-graded question found"
+    assert not _lost(grades), f"reference lost points on {sorted(_lost(grades))}"
+    manual = {g for g, v in grades.items() if v[2] is None}
+    assert manual, "every assignment has free-response questions graded by hand"
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_release_stub_scores_zero_and_fails_only_with_not_implemented(graded, assignment):
+    course = graded[assignment]["course"]
+    grades = graded[assignment]["scores"]["stub"]
+    assert all(score == 0 for score, _, _ in grades.values()), grades
+    nb = nbformat.read(course.path("autograded", "stub", assignment, assignment + ".ipynb"),
+                       as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert errors
+    assert {e.ename for e in errors} == {"NotImplementedError"}, [
+        (e.ename, e.evalue) for e in errors if e.ename != "NotImplementedError"]
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_every_mutant_loses_points_exactly_on_its_target_questions(graded, assignment):
+    scores, mutants = graded[assignment]["scores"], graded[assignment]["mutants"]
+    wrong = {}
+    for mutant_id, entry in mutants.items():
+        lost = _lost(scores[mutant_id])
+        if lost != set(entry.fails):
+            wrong[mutant_id] = {"missed": sorted(set(entry.fails) - lost),
+                                "unexpected": sorted(lost - set(entry.fails))}
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_every_correct_variant_gets_full_marks(graded, assignment):
+    scores, variants = graded[assignment]["scores"], graded[assignment]["variants"]
+    assert variants
+    lost = {v: sorted(_lost(scores[v])) for v in variants if _lost(scores[v])}
+    assert not lost, lost
+
+
+def test_corpus_is_large_enough(graded):
+    mutants = sum(len(g["mutants"]) for g in graded.values())
+    variants = sum(len(g["variants"]) for g in graded.values())
+    assert mutants >= 30 and variants >= 10 or len(AVAILABLE) < len(ASSIGNMENTS)
+
+
+def _solution_lines(source_nb):
+    """Code lines inside the solution regions of the instructor notebook (long enough to be
+    specific)."""
+    lines = set()
+    for src in solution_sources(source_nb).values():
+        inside = False
+        for line in src.splitlines():
+            if "### BEGIN SOLUTION" in line:
+                inside = True
+            elif "### END SOLUTION" in line:
+                inside = False
+            elif inside and len(line.strip()) >= 12 and not line.strip().startswith("#"):
+                lines.add(line.strip())
+    return lines
+
+
+LEAK_MARKERS = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "hiddentests",
+                "import solutions", "from solutions", "Rubric"]
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_release_folder_holds_no_solution_code_and_no_hidden_test(graded, assignment):
+    course = graded[assignment]["course"]
+    release = course.path("release", assignment)
+    files = sorted(os.path.relpath(os.path.join(d, f), release)
+                   for d, _, fs in os.walk(release) for f in fs)
+    assert files == sorted([
+        f"{assignment}.ipynb", "autograder/__init__.py", "autograder/checks.py",
+        "autograder/gradcheck.py", "coursekit/__init__.py", "coursekit/data.py",
+        "coursekit/plots.py",
+    ]), files
+    text = {f: open(os.path.join(release, f), encoding="utf-8").read() for f in files}
+    for f, content in text.items():
+        for marker in LEAK_MARKERS:
+            assert marker not in content, f"{marker!r} found in release/{assignment}/{f}"
+    nb = nbformat.reads(text[f"{assignment}.ipynb"], as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    leaked = [line for line in _solution_lines(course.source_nb(assignment)) if line in code]
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_feedback_shows_no_hidden_test(graded, assignment):
+    for student, path in graded[assignment]["feedback"].items():
+        html = open(path, encoding="utf-8").read()
+        for marker in ("BEGIN HIDDEN TESTS", "hiddentests", "from solutions", "import solutions",
+                       "Rubric", "check(&quot;"):
+            assert marker not in html, f"{marker!r} in the feedback of {student}"
+    # a failing student sees why, from the judge's message, without a traceback of test code
+    mutant_id = sorted(graded[assignment]["mutants"])[0]
+    html = open(graded[assignment]["feedback"][mutant_id], encoding="utf-8").read()
+    assert "HiddenTestFailure" in html or "CheckFailed" in html
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_stub_feedback_holds_no_solution_code(graded, assignment):
+    course = graded[assignment]["course"]
+    html = open(graded[assignment]["feedback"]["stub"], encoding="utf-8").read()
+    text = re.sub(r"<[^>]+>", "", html)
+    import html as html_module
+
+    text = html_module.unescape(text)
+    leaked = [line for line in _solution_lines(course.source_nb(assignment)) if line in text]
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_autograde_log_reports_no_failed_notebook(graded, assignment):
+    log = graded[assignment]["log"]
+    assert "Removing failed assignment" not in log, log[-3000:]
