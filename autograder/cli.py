@@ -1,0 +1,119 @@
+"""Command line of the grading pipeline: release, grade, merge, demo.
+
+    python -m autograder release [ASSIGNMENT ...]
+    python -m autograder grade ASSIGNMENT --submissions DIR [--jobs N] [--report FILE]
+                               [--force] [--shard K/N] [--output DIR] [limits...]
+    python -m autograder merge REPORT ... [--output DIR] [--report FILE]
+    python -m autograder demo
+
+Exit status: 0 when every submission was processed (bad submissions included: they get a
+per-student error), 2 when the instructor's side is broken (missing assignment, unreadable course).
+"""
+
+import argparse
+import os
+import sys
+
+from .course import CourseError
+
+
+def _shard(text):
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard wants K/N such as 1/4, got {text!r}") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"--shard K/N needs 1 <= K <= N, got {text!r}")
+    return k, n
+
+
+def parser():
+    from .sandbox import Limits
+
+    d = Limits()
+    p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0])
+    p.add_argument("--course", default="assignments",
+                   help="the nbgrader course root (default: assignments)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("release", help="build the student release of assignments")
+    r.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+
+    g = sub.add_parser("grade", help="grade every submission of an assignment")
+    g.add_argument("assignment")
+    g.add_argument("--submissions", required=True,
+                   help="folder laid out as DIR/<student_id>/<assignment>/*.ipynb")
+    g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: the cores)")
+    g.add_argument("--report", help="also write the JSON report to this file")
+    g.add_argument("--output", help="results, grades.csv, report.json, summary.txt "
+                                    "(default: COURSE/grades/ASSIGNMENT)")
+    g.add_argument("--force", action="store_true", help="regrade students already graded")
+    g.add_argument("--shard", type=_shard, help="grade only every N-th student, from the K-th")
+    g.add_argument("--hidden", default="hiddentests",
+                   help="module with the hidden tests' QUESTIONS (default: hiddentests)")
+    g.add_argument("--cell-timeout", type=float, default=d.cell_timeout,
+                   help=f"seconds per cell (default: {d.cell_timeout:g})")
+    g.add_argument("--notebook-timeout", type=float, default=d.notebook_timeout,
+                   help=f"seconds per notebook (default: {d.notebook_timeout:g})")
+    g.add_argument("--memory-mb", type=int, default=d.memory_mb,
+                   help=f"address space per kernel in MB (default: {d.memory_mb})")
+    g.add_argument("--processes", type=int, default=d.processes,
+                   help=f"processes and threads per kernel (default: {d.processes})")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    m = sub.add_parser("merge", help="join the JSON reports of shards")
+    m.add_argument("reports", nargs="+")
+    m.add_argument("--output", default="grades-merged", help="where to write the merged files")
+    m.add_argument("--report", help="also write the merged JSON report to this file")
+    m.add_argument("--record", action="store_true",
+                   help="also record the graded notebooks found in COURSE/autograded "
+                        "into COURSE's gradebook")
+
+    sub.add_parser("demo", help="the whole instructor workflow on a built-in sample class")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "release":
+            from .release import release
+
+            for path in release(args.course, args.assignments):
+                print(f"released {path}")
+        elif args.command == "grade":
+            from .grade import grade_assignment
+            from .sandbox import Limits
+
+            limits = Limits(cell_timeout=args.cell_timeout,
+                            notebook_timeout=args.notebook_timeout,
+                            memory_mb=args.memory_mb, processes=args.processes)
+            _report, table, output = grade_assignment(
+                args.assignment, args.submissions, course_root=args.course, jobs=args.jobs,
+                report=args.report, output=args.output, force=args.force, shard=args.shard,
+                limits=limits, hidden_module=args.hidden, progress=not args.quiet)
+            print(table)
+            print(f"\ngrades: {os.path.join(output, 'grades.csv')}")
+            print(f"feedback: {os.path.join(os.path.abspath(args.course), 'feedback')}"
+                  f"/<student>/{args.assignment}/")
+        elif args.command == "merge":
+            from .grade import find_reports, merge_reports
+
+            _report, table = merge_reports(find_reports(args.reports), args.output, args.report)
+            print(table)
+            if args.record:
+                from .grade import record_merged
+
+                record_merged(args.course, os.path.join(args.output, "report.json"))
+        elif args.command == "demo":
+            from .demo import main as demo
+
+            return demo()
+    except CourseError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: results saved so far are kept; run again to resume",
+              file=sys.stderr)
+        return 130
+    return 0

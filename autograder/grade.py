@@ -1,0 +1,252 @@
+"""Grade a whole class: parallel workers, results saved as each student finishes, resume, shards.
+
+`grade_assignment(...)` lists `submissions/<student>/<assignment>/`, skips students whose saved
+result matches their submission (unless `force`), grades the rest with `jobs` worker processes
+(each with its own kernel uid and private folders), and as each student finishes saves
+`<output>/results/<student>.json` and records the scores in nbgrader's gradebook (only this
+process writes it). `shard=(k, n)` grades every n-th student, so several machines can share a
+class; `merge_reports` joins their reports.
+"""
+
+import glob
+import importlib
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import warnings
+
+import nbformat
+
+from . import report as reports
+from .course import Course, CourseError
+from .runner import Context, fingerprint, grade_submission
+from .sandbox import LOCK_DIR, UID_BASE, UID_COUNT, Limits, UidSlot, kill_uid
+
+RESULT_VERSION = 1  # bump when a change to grading changes results
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+_context = None  # the worker's Context (set by _init_worker)
+_slot = None
+
+
+def _init_worker(context):
+    global _context, _slot
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _slot = UidSlot()
+    context.uid = _slot.uid
+    _context = context
+
+
+def _work(item):
+    student_id, folder = item
+    return grade_submission(_context, student_id, folder)
+
+
+def hidden_paths(course, submissions, output, hidden_module):
+    """Folders a kernel must not see: course, submissions, results, the project, the tests."""
+    paths = {course.root, os.path.abspath(submissions), os.path.abspath(output), PROJECT_ROOT,
+             os.path.expanduser("~"), os.getcwd()}
+    for name in (hidden_module, "solutions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        path = getattr(module, "__file__", None)
+        if path:
+            paths.add(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+    installed = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix))
+    for entry in sys.path:
+        real = os.path.realpath(entry or ".")
+        if os.path.isdir(real) and not real.startswith(installed):
+            paths.add(real)
+    return sorted(p for p in paths if p not in ("/", "/tmp", "/usr", "/etc"))
+
+
+def support_files(course, assignment):
+    """Non-notebook files a student receives with the assignment -> {relative path: bytes}."""
+    files = {}
+    source = course.source_dir(assignment)
+    for base, dirs, names in os.walk(source, followlinks=False):
+        dirs[:] = [d for d in dirs if d not in ("__pycache__", ".ipynb_checkpoints")]
+        for name in names:
+            path = os.path.join(base, name)
+            rel = os.path.relpath(path, source)
+            if name.endswith((".ipynb", ".pyc")) or name.startswith("."):
+                continue
+            with open(path, "rb") as f:  # a symlinked file arrives as a copy, as in nbgrader
+                files[rel] = f.read()
+    return files
+
+
+def list_students(submissions, assignment):
+    if not os.path.isdir(submissions):
+        raise CourseError(f"submissions folder {submissions} does not exist")
+    students = sorted(d for d in os.listdir(submissions)
+                      if os.path.isdir(os.path.join(submissions, d)) and not d.startswith("."))
+    return [(s, os.path.join(submissions, s, assignment)) for s in students]
+
+
+def load_result(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def record_in_gradebook(course, assignment, templates, result):
+    """Write one student's scores into nbgrader's gradebook (what formgrader shows)."""
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter
+    sid = result["student"]
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.update_or_create_student(sid)
+        gb.update_or_create_submission(assignment, sid)
+    for template in templates:
+        graded = result["notebooks"].get(template.name, {}).get("graded")
+        if graded and os.path.exists(graded):
+            nb = nbformat.read(graded, as_version=4)
+            resources = {"nbgrader": {"notebook": template.name, "assignment": assignment,
+                                      "student": sid, "db_url": course.db_url}}
+            SaveAutoGrades(config=course.config).preprocess(nb, resources)
+        else:
+            with Gradebook(course.db_url, course.course_id) as gb:
+                notebook = gb.find_submission_notebook(template.name, assignment, sid)
+                for grade in notebook.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                gb.db.commit()
+
+
+def sweep_kernel_uids():
+    """Kill leftovers of kernel uids no running grader holds (after an interrupted run)."""
+    import fcntl
+
+    from .sandbox import _processes_of_range
+
+    for uid in _processes_of_range(UID_BASE, UID_BASE + UID_COUNT):
+        lock = os.path.join(LOCK_DIR, str(uid))
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            kill_uid(uid)
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def grade_assignment(assignment, submissions, course_root="assignments", jobs=None, report=None,
+                     output=None, force=False, shard=None, limits=None,
+                     hidden_module="hiddentests", progress=True, log=print):
+    """Grade every submission of `assignment` -> (contract report dict, summary table text)."""
+    course = Course(course_root)
+    course.check_assignment(assignment)
+    if not course.in_gradebook(assignment):
+        log(f"{assignment} is not in the gradebook yet: releasing it first")
+        course.release(assignment)
+    templates = course.templates(assignment)
+    try:
+        questions = importlib.import_module(hidden_module).QUESTIONS
+    except Exception as e:
+        raise CourseError(f"cannot import the hidden tests {hidden_module}: {e}") from e
+    missing = [q.grade_id for t in templates for q in t.questions if q.grade_id not in questions]
+    if missing:
+        raise CourseError(f"{hidden_module}.QUESTIONS has no entry for: {', '.join(missing)}")
+    output = os.path.abspath(output or os.path.join(course.root, "grades", assignment))
+    results_dir = os.path.join(output, "results")
+    os.makedirs(results_dir, exist_ok=True)
+    limits = limits or Limits()
+    context = Context(course.root, assignment, templates, hidden_module, limits,
+                      hidden_paths(course, submissions, output, hidden_module), results_dir,
+                      support_files(course, assignment))
+
+    students = list_students(submissions, assignment)
+    if shard:
+        k, n = shard
+        students = students[k - 1::n]
+    results, todo = {}, []
+    for sid, folder in students:
+        saved = load_result(os.path.join(results_dir, f"{sid}.json"))
+        if (not force and saved and saved.get("version") == RESULT_VERSION
+                and saved.get("fingerprint") == fingerprint(folder)):
+            results[sid] = saved
+        else:
+            todo.append((sid, folder))
+    if results:
+        log(f"{len(results)} student(s) already graded (results in {results_dir}); "
+            f"grading {len(todo)}" + (" (use --force to regrade all)" if not force else ""))
+
+    def finished(result):
+        result["version"] = RESULT_VERSION
+        reports.atomic_write(os.path.join(results_dir, f"{result['student']}.json"),
+                             json.dumps(result, indent=1))
+        try:
+            record_in_gradebook(course, assignment, templates, result)
+        except Exception as e:  # the saved result stays; report the gradebook problem
+            log(f"warning: could not record {result['student']} in the gradebook: {e}")
+        results[result["student"]] = result
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    bar = None
+    if progress and todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="student", desc=f"grading {assignment}",
+                   file=sys.stderr, dynamic_ncols=True)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    pool = None
+    try:
+        if todo:
+            pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (context,))
+            for result in pool.imap_unordered(_work, todo):
+                finished(result)
+                if bar:
+                    bar.set_postfix_str(result["student"][:20])
+                    bar.update()
+            pool.close()
+            pool.join()
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        sweep_kernel_uids()
+        signal.signal(signal.SIGTERM, previous)
+        if bar:
+            bar.close()
+    final = {sid: results[sid] for sid, _ in students if sid in results}
+    report_dict, table = reports.write_outputs(output, assignment, final, report)
+    return report_dict, table, output
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def merge_reports(paths, output, report_path=None):
+    """Join shard reports (JSON) into one report, CSV and summary in `output`."""
+    merged, assignment = {}, None
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if assignment not in (None, data["assignment"]):
+            raise CourseError(f"{path} grades {data['assignment']}, not {assignment}")
+        assignment = data["assignment"]
+        for sid, r in data["students"].items():
+            if sid in merged:
+                raise CourseError(f"student {sid} appears in more than one shard report")
+            merged[sid] = dict(r, student=sid)
+    if assignment is None:
+        raise CourseError("no reports to merge")
+    return reports.write_outputs(output, assignment, merged, report_path)
+
+
+def find_reports(patterns):
+    found = []
+    for p in patterns:
+        found.extend(sorted(glob.glob(p)) or [p])
+    return found

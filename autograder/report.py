@@ -1,0 +1,149 @@
+"""What grading produces: graded notebooks, feedback HTML, the grades CSV, JSON report, summary.
+
+- `save_graded` writes `autograded/<student>/<assignment>/<nb>.ipynb` (what formgrader shows) and
+  `feedback/<student>/<assignment>/<nb>.html`: a per-question table on top of the notebook, with
+  the hidden tests removed.
+- `write_outputs` writes `grades.csv` (a row per student, a column per question), the JSON report
+  of the contract and `summary.txt` (the table `summary_table` prints).
+"""
+
+import copy
+import csv
+import html
+import json
+import os
+
+import nbformat
+from nbgrader.preprocessors import ClearHiddenTests
+
+_exporter = None
+
+
+def _html_exporter():
+    global _exporter
+    if _exporter is None:
+        from nbconvert import HTMLExporter
+
+        _exporter = HTMLExporter(template_name="lab")
+    return _exporter
+
+
+def atomic_write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def question_table(result, names=None):
+    """HTML table of per-question scores and messages for one student."""
+    rows = []
+    for gid, q in result["questions"].items():
+        if names is not None and gid not in names:
+            continue
+        ok = q["score"] >= q["max_score"]
+        rows.append(
+            f"<tr><td><code>{html.escape(gid)}</code></td>"
+            f"<td style='text-align:right'>{q['score']:g} / {q['max_score']:g}</td>"
+            f"<td style='color:{'#1a7f37' if ok else '#cf222e'}'><pre style='margin:0;"
+            f"white-space:pre-wrap'>{html.escape(q['feedback'])}</pre></td></tr>")
+    notes = "".join(f"<li>{html.escape(f.splitlines()[0])}</li>" for f in result["flags"])
+    error = (f"<p><b>This submission could not be fully graded:</b> "
+             f"{html.escape(result['error'])}</p>" if result.get("error") else "")
+    return (
+        f"<h2>Feedback: {html.escape(result['student'])}</h2>"
+        f"<p>Score: <b>{result['score']:g} / {result['max_score']:g}</b></p>{error}"
+        "<table><tr><th>question</th><th>score</th><th>message</th></tr>"
+        + "".join(rows) + "</table>"
+        + (f"<p>Notes from grading:</p><ul>{notes}</ul>" if notes else ""))
+
+
+def save_graded(context, student_id, name, graded, result):
+    """Write the graded notebook and its feedback HTML -> their paths."""
+    graded_path = os.path.join(context.course_root, "autograded", student_id,
+                               context.assignment, f"{name}.ipynb")
+    atomic_write(graded_path, nbformat.writes(graded))
+    feedback = copy.deepcopy(graded)
+    feedback, _ = ClearHiddenTests().preprocess(feedback, {})
+    ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in feedback.cells}
+    table = nbformat.v4.new_raw_cell(question_table(result, ids),
+                                     metadata={"raw_mimetype": "text/html"})
+    feedback.cells.insert(0, table)
+    body, _ = _html_exporter().from_notebook_node(feedback)
+    feedback_path = os.path.join(context.course_root, "feedback", student_id,
+                                 context.assignment, f"{name}.html")
+    atomic_write(feedback_path, body)
+    return {"graded": graded_path, "feedback": feedback_path}
+
+
+def question_ids(results):
+    ids = []
+    for r in results.values():
+        for gid in r["questions"]:
+            if gid not in ids:
+                ids.append(gid)
+    return ids
+
+
+def contract_report(assignment, results):
+    """The JSON report of contract.md."""
+    students = {}
+    for sid in sorted(results):
+        r = results[sid]
+        students[sid] = {
+            "score": r["score"], "max_score": r["max_score"],
+            "questions": {g: dict(q) for g, q in r["questions"].items()},
+            "flags": list(r["flags"]), "error": r["error"],
+        }
+    max_score = max((r["max_score"] for r in results.values()), default=0.0)
+    return {"assignment": assignment, "max_score": max_score, "students": students}
+
+
+def write_csv(path, results):
+    ids = question_ids(results)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["student_id", "score", "max_score", *ids, "flags", "error"])
+        for sid in sorted(results):
+            r = results[sid]
+            w.writerow([sid, f"{r['score']:g}", f"{r['max_score']:g}",
+                        *(f"{r['questions'][g]['score']:g}" if g in r["questions"] else ""
+                          for g in ids),
+                        len(r["flags"]), r["error"] or ""])
+
+
+def summary_table(results):
+    """A plain-text grade table: a row per student, a column per question."""
+    ids = question_ids(results)
+    short = [g if len(g) <= 14 else g[:13] + "…" for g in ids]
+    name_w = max([7] + [len(s) for s in results])
+    head = f"{'student':<{name_w}}  {'score':>11}  " + "  ".join(f"{s:>{len(s)}}" for s in short)
+    lines = [head + "  notes", "-" * (len(head) + 7)]
+    for sid in sorted(results):
+        r = results[sid]
+        cells = []
+        for g, s in zip(ids, short, strict=True):
+            q = r["questions"].get(g)
+            cells.append(f"{(q['score'] if q else 0):>{len(s)}g}")
+        note = r["error"] or (f"{len(r['flags'])} flag(s): {r['flags'][0].splitlines()[0]}"
+                              if r["flags"] else "")
+        if len(note) > 70:
+            note = note[:69] + "…"
+        score = f"{r['score']:g} / {r['max_score']:g}"
+        lines.append(f"{sid:<{name_w}}  {score:>11}  " + "  ".join(cells) + f"  {note}")
+    return "\n".join(lines)
+
+
+def write_outputs(out_dir, assignment, results, report_path=None):
+    """grades.csv, report.json and summary.txt in `out_dir` (and the report at `report_path`)."""
+    report = contract_report(assignment, results)
+    text = json.dumps(report, indent=2, sort_keys=False)
+    atomic_write(os.path.join(out_dir, "report.json"), text)
+    if report_path:
+        atomic_write(os.path.abspath(report_path), text)
+    write_csv(os.path.join(out_dir, "grades.csv"), results)
+    table = summary_table(results)
+    atomic_write(os.path.join(out_dir, "summary.txt"), table + "\n")
+    return report, table

@@ -1,0 +1,365 @@
+"""Run untrusted notebook code in a jailed Jupyter kernel with time, memory and process limits.
+
+A `Sandbox` is one submission's private working directory plus the identity (a uid reserved for
+this worker) its kernels run as. `Sandbox.start_kernel()` launches ipykernel through
+`autograder/jail.py`: the course, solutions, hidden tests, gradebook and other students are
+covered by empty mounts, the network is gone, rlimits bound memory, processes and file sizes.
+`Kernel.run(code, timeout)` executes one cell and always returns: after the time limit the kernel
+is interrupted, and if the code ignores the interrupt (a loop catching KeyboardInterrupt) the
+kernel and everything running under its uid are killed.
+"""
+
+import fcntl
+import json
+import os
+import queue
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import zmq
+from jupyter_client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+
+JAIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jail.py")
+UID_BASE, UID_COUNT = 62000, 256  # uids reserved for kernels, one per concurrent worker
+LOCK_DIR = "/tmp/autograder-uids"
+INTERRUPT_GRACE = 2.0  # seconds a kernel gets to stop after SIGINT before it is killed
+
+
+@dataclass
+class Limits:
+    """Resource limits for one submission (times in seconds, sizes in MB)."""
+
+    cell_timeout: float = 30.0
+    notebook_timeout: float = 300.0
+    memory_mb: int = 2048  # address space; an idle kernel with numpy already maps ~0.9 GB
+    processes: int = 64  # processes and threads of the kernel's uid
+    file_mb: int = 64  # largest file the kernel may write
+    cpu_seconds: int = 900  # backstop for processes that escape the time limits
+    output_kb: int = 64  # text kept per cell; the rest is dropped with a note
+    max_restarts: int = 4  # kernel restarts per notebook
+
+
+@dataclass
+class Run:
+    """What running one cell produced: status is ok, error, timeout, killed or died."""
+
+    status: str
+    outputs: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def kernel_lost(self):
+        return self.status in ("killed", "died")
+
+
+def kill_uid(uid):
+    """SIGKILL every process running as `uid` (a kernel, its children, a fork bomb)."""
+    for _ in range(20):
+        if not _processes_of(uid):
+            return
+        pid = os.fork()
+        if pid == 0:  # a child that becomes `uid` can signal exactly that uid's processes
+            try:
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        time.sleep(0.02)
+
+
+def _processes_of(uid):
+    return _processes_of_range(uid, uid + 1, pids=True)
+
+
+def _processes_of_range(first, stop, pids=False):
+    """Live (non-zombie) processes whose uid is in [first, stop): their pids, or their uids."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/status") as f:
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+            except (OSError, ValueError):
+                continue
+            zombie = fields.get("State", "").strip().startswith("Z")
+            uid = int(fields.get("Uid", "-1").split()[0])
+            if not zombie and first <= uid < stop:
+                found.append(int(name) if pids else uid)
+    return found if pids else sorted(set(found))
+
+
+class UidSlot:
+    """Reserve a kernel uid for this process (a lock file held while the process lives)."""
+
+    def __init__(self):
+        os.makedirs(LOCK_DIR, mode=0o700, exist_ok=True)
+        for uid in range(UID_BASE, UID_BASE + UID_COUNT):
+            fd = os.open(os.path.join(LOCK_DIR, str(uid)), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            self.uid, self._fd = uid, fd
+            kill_uid(uid)  # leftovers of a grader that was killed
+            return
+        raise RuntimeError(f"all {UID_COUNT} kernel uids from {UID_BASE} are in use")
+
+    def release(self):
+        kill_uid(self.uid)
+        os.close(self._fd)
+
+
+def python_paths():
+    """Folders the kernel's Python needs to see (interpreter, stdlib, site-packages)."""
+    paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    paths.update(p for p in sys.path if p and "site-packages" in p or "dist-packages" in p)
+    return sorted(os.path.realpath(p) for p in paths if p and os.path.exists(p))
+
+
+class Sandbox:
+    """One submission's private folder and the jail its kernels start in."""
+
+    def __init__(self, root, uid, hide, limits):
+        self.root, self.uid, self.limits = root, uid, limits
+        self.work = os.path.join(root, "work")  # the kernel's cwd and HOME, owned by `uid`
+        self.probes = os.path.join(root, "probes")  # probe modules, read-only for the kernel
+        self.results = os.path.join(self.work, ".results")
+        os.makedirs(self.probes, exist_ok=True)
+        os.makedirs(self.results, exist_ok=True)
+        self.hide = sorted({os.path.realpath(p) for p in hide})
+
+    def prepare(self):
+        """Hand the working folder to the kernel's uid (call after copying files in)."""
+        mpl = os.path.join(self.work, ".config", "matplotlib")
+        os.makedirs(mpl, exist_ok=True)
+        for cache in _matplotlib_cache_files():
+            shutil.copy(cache, mpl)
+        for folder, dirs, files in os.walk(self.work):
+            for name in [folder, *(os.path.join(folder, f) for f in dirs + files)]:
+                os.lchown(name, self.uid, self.uid)
+        os.chmod(self.work, 0o700)
+        os.chmod(self.root, 0o711)
+
+    def jail_config(self):
+        env = {
+            "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
+            "HOME": self.work, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": os.path.join(self.work, ".config", "matplotlib"),
+            "IPYTHONDIR": os.path.join(self.work, ".ipython"),
+            "JUPYTER_RUNTIME_DIR": os.path.join(self.work, ".jupyter"),
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        }
+        mb = 1024 * 1024
+        lim = self.limits
+        return {
+            "hide": self.hide,
+            "scratch": ["/tmp", "/dev/shm", "/var/tmp"],
+            "keep": [[p, "ro"] for p in python_paths()]
+            + [[self.probes, "ro"], [self.work, "rw"]],
+            "uid": self.uid, "gid": self.uid, "net": False, "cwd": self.work, "env": env,
+            "limits": {"AS": lim.memory_mb * mb, "NPROC": lim.processes,
+                       "FSIZE": lim.file_mb * mb, "CPU": lim.cpu_seconds, "CORE": 0},
+        }
+
+    def start_kernel(self):
+        return Kernel(self)
+
+
+def _matplotlib_cache_files():
+    """The grader's matplotlib font cache, so that kernels do not rebuild it."""
+    try:
+        import matplotlib
+        import matplotlib.font_manager  # noqa: F401  (builds the cache once)
+    except ImportError:
+        return []
+    folder = matplotlib.get_cachedir()
+    return [os.path.join(folder, f) for f in os.listdir(folder) if f.startswith("fontlist")]
+
+
+class Kernel:
+    """A jailed ipykernel, talked to over unix sockets in the submission's folder."""
+
+    def __init__(self, sandbox, start_timeout=60.0):
+        self.sandbox = sandbox
+        tag = secrets.token_hex(4)
+        conn = os.path.join(sandbox.work, f".kernel-{tag}.json")  # the kernel rewrites it
+        write_connection_file(conn, ip=os.path.join(sandbox.work, f".k{tag}"), transport="ipc",
+                              key=secrets.token_hex(16).encode())
+        os.chown(conn, sandbox.uid, sandbox.uid)
+        config = os.path.join(sandbox.root, f"jail-{tag}.json")
+        with open(config, "w") as f:
+            json.dump(sandbox.jail_config(), f)
+        cmd = [sys.executable, "-I", JAIL, config, "--", sys.executable, "-m",
+               "ipykernel_launcher", "-f", conn, "--HistoryManager.enabled=False",
+               "--IPKernelApp.quiet=True"]
+        self.log_path = os.path.join(sandbox.root, f"kernel-{tag}.log")
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        self.context = zmq.Context()
+        self.context.setsockopt(zmq.LINGER, 0)  # never wait on a dead kernel
+        self.client = BlockingKernelClient(connection_file=conn, context=self.context)
+        self.client.load_connection_file()
+        self.client.start_channels(hb=False)
+        self._wait_for_ready(start_timeout)
+
+    def _wait_for_ready(self, timeout):
+        deadline, asked = time.monotonic() + timeout, 0.0
+        while time.monotonic() < deadline and self.alive():
+            if time.monotonic() - asked > 1.0:  # ask again: a request sent too early is lost
+                self.client.kernel_info()
+                asked = time.monotonic()
+            try:
+                reply = self.client.get_shell_msg(timeout=0.1)
+            except queue.Empty:
+                continue
+            if reply.get("msg_type") == "kernel_info_reply":
+                self._drain_shell()
+                self._drain_iopub()
+                return
+        self.shutdown()
+        raise RuntimeError(f"kernel did not start within {timeout:.0f} s: {self.log_tail()}")
+
+    def _drain_iopub(self):
+        while True:
+            try:
+                self.client.get_iopub_msg(timeout=0.05)
+            except queue.Empty:
+                return
+
+    def log_tail(self, n=2000):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read()[-n:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def run(self, code, timeout):
+        """Execute `code`; give up after `timeout` seconds (interrupt, then kill)."""
+        start = time.monotonic()
+        if not self.alive():
+            return Run("died", [], 0.0)
+        msg_id = self.client.execute(code, store_history=False, allow_stdin=False,
+                                     stop_on_error=False)
+        collector = _Outputs(self.sandbox.limits.output_kb * 1024)
+        deadline, interrupted, status = start + timeout, False, None
+        while status is None:
+            now = time.monotonic()
+            if now >= deadline:
+                if not interrupted:
+                    self._signal(signal.SIGINT)
+                    interrupted, deadline = True, now + INTERRUPT_GRACE
+                    continue
+                self.kill()
+                status = "killed"
+                break
+            if not self.alive():
+                status = "died"
+                break
+            try:
+                msg = self.client.get_iopub_msg(timeout=min(0.2, deadline - now))
+            except queue.Empty:
+                continue
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status" and content.get("execution_state") == "idle":
+                status = "timeout" if interrupted else ("error" if collector.error else "ok")
+            else:
+                collector.add(kind, content)
+        self._drain_shell()
+        return Run(status, collector.outputs, time.monotonic() - start)
+
+    def _signal(self, sig):
+        try:
+            os.kill(self.process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def _drain_shell(self):
+        while True:
+            try:
+                self.client.get_shell_msg(timeout=0)
+            except queue.Empty:
+                return
+
+    def kill(self):
+        self._signal(signal.SIGKILL)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        kill_uid(self.sandbox.uid)
+
+    def shutdown(self):
+        """Kill the kernel and everything it started; close the sockets."""
+        self.kill()
+        self.client.stop_channels()
+        self.context.destroy(linger=0)
+
+
+class _Outputs:
+    """Collects iopub messages into notebook outputs, keeping at most `limit` bytes of text."""
+
+    def __init__(self, limit):
+        self.outputs, self.limit, self.size, self.dropped, self.error = [], limit, 0, 0, False
+
+    def _fits(self, n):
+        if self.size + n > self.limit:
+            self.dropped += n
+            return False
+        self.size += n
+        return True
+
+    def add(self, kind, content):
+        if kind == "stream":
+            text = str(content.get("text", ""))
+            name = "stderr" if content.get("name") == "stderr" else "stdout"
+            room = max(0, self.limit - self.size)
+            kept = text[:room]
+            self.size += len(kept)
+            last = self.outputs[-1] if self.outputs else None
+            if kept and last and last["output_type"] == "stream" and last["name"] == name:
+                last["text"] += kept
+            elif kept:
+                self.outputs.append({"output_type": "stream", "name": name, "text": kept})
+            if len(kept) < len(text):
+                self._note_dropped()
+        elif kind in ("display_data", "execute_result"):
+            data = {k: v for k, v in dict(content.get("data", {})).items() if isinstance(k, str)}
+            if not self._fits(sum(len(str(v)) for v in data.values())):
+                self._note_dropped()
+                return
+            out = {"output_type": kind, "data": data, "metadata": {}}
+            if kind == "execute_result":
+                out["execution_count"] = content.get("execution_count")
+            self.outputs.append(out)
+        elif kind == "error":
+            self.error = True
+            tb = [str(line) for line in content.get("traceback", [])][:200]
+            self._fits(sum(map(len, tb)))
+            self.outputs.append({"output_type": "error", "ename": str(content.get("ename", "")),
+                                 "evalue": str(content.get("evalue", ""))[:20000],
+                                 "traceback": tb})
+        elif kind == "clear_output":
+            self.outputs, self.size = [], 0
+
+    def _note_dropped(self):
+        note = f"\n[output truncated: more than {self.limit // 1024} KB]\n"
+        last = self.outputs[-1] if self.outputs else None
+        if not (last and last.get("text", "").endswith(note)):
+            self.outputs.append({"output_type": "stream", "name": "stdout", "text": note})

@@ -1,0 +1,228 @@
+"""Read a student's notebook leniently and rebuild it around the instructor's cells.
+
+`load_notebook(path)` accepts what students actually hand in: old nbformat versions, missing or
+duplicated cell ids, non-UTF-8 bytes. It raises `SubmissionError` with a plain message for what
+cannot be graded (empty file, invalid JSON, not a notebook).
+
+`restore(template, nb)` returns the notebook to grade: the instructor's cells (tests, locked
+cells, metadata, points) always come from the template, in the template's order; the student's
+answers fill the solution cells; cells the student added stay after the answer they followed.
+Every deviation (edited or deleted test cell, duplicated grade id, changed metadata) is flagged.
+
+`scan(code)` lists suspicious things a student's code does (patching numpy or the checks,
+importing solutions, touching hidden paths): reported as flags, never used for the score.
+"""
+
+import ast
+import copy
+import json
+import re
+
+import nbformat
+
+
+class SubmissionError(Exception):
+    """This submission cannot be graded; the message says why, for the student."""
+
+
+def load_notebook(path):
+    """Read `path` as a v4 notebook -> (nb, flags)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    flags = []
+    if not raw.strip():
+        raise SubmissionError("the notebook file is empty (0 bytes of content)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        text = raw.decode("utf-8", errors="replace")
+        flags.append(f"the file is not valid UTF-8 (first bad byte at offset {e.start}); "
+                     "bad bytes were replaced")
+    text = text.lstrip("\ufeff")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SubmissionError(f"the notebook is not valid JSON (line {e.lineno}, column "
+                              f"{e.colno}: {e.msg}); was it edited outside Jupyter?") from e
+    if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")),
+                                                    list):
+        raise SubmissionError("the file is JSON but not a Jupyter notebook (no list of cells)")
+    version = (data.get("nbformat"), data.get("nbformat_minor"))
+    try:
+        nb = nbformat.reads(json.dumps(data), as_version=4)
+    except Exception:
+        nb = _coerce(data)
+        flags.append("the notebook's structure was damaged; its cells were read one by one")
+    if version[0] != 4 or (version[1] or 0) < 5:
+        flags.append(f"old notebook format {version[0]}.{version[1]} upgraded to 4.5")
+    _normalize(nb)
+    return nb, flags
+
+
+def _coerce(data):
+    """Best-effort notebook from a JSON dict that nbformat rejects."""
+    nb = nbformat.v4.new_notebook()
+    for raw in data.get("cells", []):
+        if not isinstance(raw, dict):
+            continue
+        source = raw.get("source", "")
+        source = "".join(map(str, source)) if isinstance(source, list) else str(source)
+        make = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}.get(
+            raw.get("cell_type"), nbformat.v4.new_raw_cell)
+        cell = make(source)
+        meta = raw.get("metadata")
+        if isinstance(meta, dict) and isinstance(meta.get("nbgrader"), dict):
+            cell.metadata["nbgrader"] = meta["nbgrader"]
+        nb.cells.append(cell)
+    return nb
+
+
+def _normalize(nb):
+    """nbformat 4.5 shape: string sources, unique cell ids."""
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    seen = set()
+    for i, cell in enumerate(nb.cells):
+        if isinstance(cell.get("source"), list):
+            cell.source = "".join(cell.source)
+        cid = cell.get("id")
+        if not isinstance(cid, str) or not re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cid) or cid in seen:
+            cid = f"cell-{i}"
+            while cid in seen:
+                cid += "x"
+            cell["id"] = cid
+        seen.add(cid)
+
+
+def grade_ids(nb):
+    return [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
+
+
+def restore(template, nb):
+    """Merge the student's `nb` into `template` -> (cells, flags).
+
+    `cells` are (TemplateCell-like kind, nbformat cell, code to run or None, grade_id) tuples.
+    """
+    flags = []
+    known = template.by_id()
+    anchors, segments, current = {}, {None: []}, None
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in known and gid not in anchors:
+            anchors[gid] = cell
+            current = gid
+            segments[gid] = []
+            continue
+        if gid in known:  # a second cell claiming the same grade id
+            flags.append(f"duplicated grade cell {gid!r}: the copy was "
+                         + ("removed" if known[gid].kind in ("test", "locked") else
+                            "kept as an ordinary cell"))
+            if known[gid].kind in ("test", "locked"):
+                continue
+        elif gid is not None:
+            flags.append(f"unknown grade id {gid!r}: treated as an ordinary cell")
+        free = copy.deepcopy(cell)
+        free.get("metadata", {}).pop("nbgrader", None)
+        segments[current].append(free)
+
+    out = [("free", c) for c in segments[None]]
+    for tc in template.cells:
+        if tc.grade_id is None:
+            continue  # the student's copy of an unmarked cell travels as a free cell
+        student = anchors.get(tc.grade_id)
+        restored = nbformat.from_dict(copy.deepcopy(tc.cell))
+        if tc.kind in ("test", "locked"):
+            if student is None:
+                flags.append(f"{_role(tc)} {tc.grade_id!r} was deleted; restored from the source")
+            elif _source(student) != tc.visible or student.cell_type != tc.cell["cell_type"]:
+                flags.append(f"{_role(tc)} {tc.grade_id!r} was edited; restored from the source")
+        else:
+            if student is None:
+                flags.append(f"answer cell {tc.grade_id!r} was deleted; graded as unanswered")
+            else:
+                restored.source = _source(student)
+                if student.get("cell_type") != restored.cell_type:
+                    flags.append(f"answer cell {tc.grade_id!r} changed type; "
+                                 f"kept as {restored.cell_type}")
+        if student is not None and _nbgrader_meta(student) != _nbgrader_meta(tc.cell):
+            flags.append(f"nbgrader metadata of {tc.grade_id!r} was changed; restored")
+        out.append((tc.kind, restored))
+        out.extend(("free", c) for c in segments.get(tc.grade_id, []))
+
+    cells = []
+    for kind, cell in out:
+        cell = nbformat.from_dict(dict(cell))
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        code = None
+        if cell.cell_type == "code":
+            code = known[gid].visible if kind == "test" else cell.source
+        cells.append((kind, cell, code, gid))
+    return cells, flags
+
+
+def _role(tc):
+    return "test cell" if tc.kind == "test" else "locked cell"
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _nbgrader_meta(cell):
+    """The nbgrader fields that decide grading (nbgrader rewrites the others itself)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    if not isinstance(meta, dict):
+        return None
+    return (bool(meta.get("grade")), bool(meta.get("solution")), bool(meta.get("locked")),
+            bool(meta.get("task")), meta.get("grade_id"), float(meta.get("points") or 0))
+
+
+SUSPICIOUS_NAMES = {
+    "solutions": "imports the reference solutions",
+    "hiddentests": "imports the hidden tests",
+    "gradebook": "refers to the gradebook",
+    "excepthook": "replaces sys.excepthook (hides tracebacks)",
+    "showtraceback": "replaces IPython's traceback display",
+    "_exit": "calls os._exit",
+    "ctypes": "uses ctypes",
+    "fork": "forks processes",
+}
+PATCHED_MODULES = ("np", "numpy", "autograder", "checks", "gradcheck", "builtins", "testing",
+                   "sys", "IPython", "math")
+
+
+def scan(code):
+    """Suspicious constructs in the student's `code` -> list of short descriptions."""
+    found = []
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+            for name in names:
+                top = name.split(".")[0]
+                if top in ("solutions", "hiddentests"):
+                    found.append(SUSPICIOUS_NAMES[top])
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            base = node.value
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in PATCHED_MODULES:
+                found.append(f"assigns to {ast.unparse(node)} (monkeypatching)")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "setattr" and node.args:
+            found.append(f"calls setattr on {ast.unparse(node.args[0])} (monkeypatching)")
+        elif isinstance(node, ast.FunctionDef) and node.name in ("__eq__", "__array__", "__bool__"):
+            found.append(f"defines {node.name} (objects that may lie in comparisons)")
+        elif isinstance(node, ast.Attribute) and node.attr in SUSPICIOUS_NAMES:
+            found.append(SUSPICIOUS_NAMES[node.attr])
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            for word in ("solutions", "hiddentests", "gradebook", "/source/"):
+                if word in node.value:
+                    found.append(f"mentions the path {node.value[:60]!r}")
+                    break
+    return sorted(set(found))
