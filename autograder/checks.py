@@ -307,3 +307,145 @@ def check_softmax_loss_value(softmax_loss):
 
 def check_softmax_loss_dscores(softmax_loss):
     _loss_of_scores_gradient(softmax_loss, "softmax_loss", "softmax")
+
+
+# =============================================================================================
+# Assignment 2: activation functions
+# =============================================================================================
+
+LN2, LN3 = np.log(2.0), np.log(3.0)
+# Inputs of the visible forward tests and the outputs worked out by hand:
+# sigmoid(ln 3) = 3/4, tanh(ln 3) = (9 - 1)/(9 + 1) = 0.8, ELU(-ln 2) = 1/2 - 1 = -1/2.
+A2_FORWARD_X = np.array([-LN3, -LN2, 0.0, LN3, 2.0])
+A2_FORWARD_OUT = {
+    "sigmoid": np.array([0.25, 1 / 3, 0.5, 0.75, 1 / (1 + np.exp(-2.0))]),
+    "tanh": np.array([-0.8, -0.6, 0.0, 0.8, np.tanh(2.0)]),
+    "relu": np.array([0.0, 0.0, 0.0, LN3, 2.0]),
+    "leaky_relu": np.array([-0.1 * LN3, -0.1 * LN2, 0.0, LN3, 2.0]),
+    "elu": np.array([-2 / 3, -0.5, 0.0, LN3, 2.0]),
+}
+# Large inputs: exp(1000) overflows; every activation here has a finite value there.
+A2_LARGE_X = np.array([-1000.0, 1000.0])
+A2_LARGE_OUT = {
+    "sigmoid": np.array([0.0, 1.0]),
+    "tanh": np.array([-1.0, 1.0]),
+    "relu": np.array([0.0, 1000.0]),
+    "leaky_relu": np.array([-100.0, 1000.0]),
+    "elu": np.array([-1.0, 1000.0]),
+}
+# Local gradients at A2_BACKWARD_X (away from the kink at 0), by hand:
+# sigmoid' = s (1 - s): 3/16 at +-ln 3; tanh' = 1 - tanh^2 = 0.36 at +-ln 3; ELU'(x<0) = e^x.
+A2_BACKWARD_X = np.array([-LN3, -LN2, LN2, LN3])
+A2_BACKWARD_LOCAL = {
+    "sigmoid": np.array([3 / 16, 2 / 9, 2 / 9, 3 / 16]),
+    "tanh": np.array([0.36, 0.64, 0.64, 0.36]),
+    "relu": np.array([0.0, 0.0, 1.0, 1.0]),
+    "leaky_relu": np.array([0.1, 0.1, 1.0, 1.0]),
+    "elu": np.array([1 / 3, 0.5, 1.0, 1.0]),
+}
+
+
+def _forward_pair(fn, name, case, *args, **kwargs):
+    result = _call(fn, name, case, *args, **kwargs)
+    return _unpack(result, name, ("out", "cache"))
+
+
+def _random_away_from_zero(shape, seed):
+    x = 2.0 * np.random.default_rng(seed).standard_normal(shape)
+    return np.where(np.abs(x) < 0.05, 0.5, x)
+
+
+def check_activation_forward(forward, act):
+    """forward(x) -> (out, cache): hand-worked values, large |x|, any shape."""
+    name = f"{act}_forward"
+    out, _ = _forward_pair(forward, name, "known values", A2_FORWARD_X)
+    _close(name, f"x = {np.round(A2_FORWARD_X, 4).tolist()}", "out", out, A2_FORWARD_OUT[act])
+    out, _ = _forward_pair(forward, name, "large |x|", A2_LARGE_X)
+    _close(name, "x = [-1000, 1000] (exp overflows: the result must still be finite)", "out",
+           out, A2_LARGE_OUT[act])
+    x3 = A2_FORWARD_X[:4].reshape(2, 2, 1)
+    out, _ = _forward_pair(forward, name, "3-D x", x3)
+    _close(name, "x of shape (2, 2, 1): out keeps x's shape", "out", out,
+           A2_FORWARD_OUT[act][:4].reshape(2, 2, 1))
+    n = 3
+    if act in ("leaky_relu", "elu"):
+        alpha = 0.3
+        out, _ = _forward_pair(forward, name, "alpha", A2_FORWARD_X, alpha=alpha)
+        default = 0.1 if act == "leaky_relu" else 1.0
+        expected = np.where(A2_FORWARD_X > 0, A2_FORWARD_OUT[act], A2_FORWARD_OUT[act] * alpha / default)
+        _close(name, f"alpha={alpha}", "out", out, expected)
+        n += 1
+    _passed(name, "out matches", n)
+
+
+def check_activation_backward(forward, backward, act):
+    """backward(dout, cache) -> dx: hand-worked local gradients and a numerical check."""
+    name = f"{act}_backward"
+    _, cache = _forward_pair(forward, f"{act}_forward", "known", A2_BACKWARD_X)
+    dout = np.array([1.0, -2.0, 0.5, 3.0])
+    dx = _call(backward, name, "known", dout, cache)
+    _close(name, f"x = {np.round(A2_BACKWARD_X, 4).tolist()}, dout = {dout.tolist()} "
+           "(dx = dout * local gradient)", "dx", dx, dout * A2_BACKWARD_LOCAL[act])
+    x = _random_away_from_zero((3, 4), seed=7)
+    dout = np.random.default_rng(8).standard_normal((3, 4))
+    _, cache = _forward_pair(forward, f"{act}_forward", "random", x)
+    dx = _call(backward, name, "random", dout, cache)
+
+    def f(xp):
+        with _quiet():
+            return forward(xp)[0]
+
+    _gradient(name, "random x of shape (3, 4)", f, x, dx, "dx", dout=dout)
+    _passed(name, "dx matches (known local gradients and numerical gradient)", 2)
+
+
+def _maxout_known():
+    x = np.array([[1.0, 2.0], [3.0, -1.0]])
+    W1, b1 = np.array([[1.0], [0.0]]), np.array([0.0])
+    W2, b2 = np.array([[0.0], [1.0]]), np.array([-0.5])
+    # pieces: s1 = x W1 + b1 = [[1], [3]], s2 = x W2 + b2 = [[1.5], [-1.5]]
+    return x, W1, b1, W2, b2
+
+
+def check_maxout_forward(maxout_forward):
+    x, W1, b1, W2, b2 = _maxout_known()
+    out, _ = _forward_pair(maxout_forward, "maxout_forward", "known", x, W1, b1, W2, b2)
+    _close("maxout_forward", "pieces s1 = [1, 3], s2 = [1.5, -1.5]", "out", out,
+           np.array([[1.5], [3.0]]))
+    rng = np.random.default_rng(3)
+    args = (rng.standard_normal((5, 3)), rng.standard_normal((3, 4)), rng.standard_normal(4),
+            rng.standard_normal((3, 4)), rng.standard_normal(4))
+    out, _ = _forward_pair(maxout_forward, "maxout_forward", "shape", *args)
+    if np.shape(out) != (5, 4):
+        raise CheckFailed(f"maxout_forward: out should have shape (N, M) = (5, 4), got "
+                          f"{np.shape(out)}.")
+    _passed("maxout_forward", "out matches", 2)
+
+
+def check_maxout_backward(maxout_forward, maxout_backward):
+    x, W1, b1, W2, b2 = _maxout_known()
+    _, cache = _forward_pair(maxout_forward, "maxout_forward", "known", x, W1, b1, W2, b2)
+    grads = _unpack(_call(maxout_backward, "maxout_backward", "known", np.ones((2, 1)), cache),
+                    "maxout_backward", ("dx", "dW1", "db1", "dW2", "db2"))
+    # example 0: piece 2 wins (1.5 > 1); example 1: piece 1 wins (3 > -1.5)
+    expected = (np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[3.0], [-1.0]]), np.array([1.0]),
+                np.array([[1.0], [2.0]]), np.array([1.0]))
+    for g, got, exp in zip(("dx", "dW1", "db1", "dW2", "db2"), grads, expected):
+        _close("maxout_backward", "the known case, dout = 1", g, got, exp)
+    rng = np.random.default_rng(5)
+    args = [rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2),
+            rng.standard_normal((3, 2)), rng.standard_normal(2)]
+    dout = rng.standard_normal((4, 2))
+    _, cache = _forward_pair(maxout_forward, "maxout_forward", "random", *args)
+    grads = _unpack(_call(maxout_backward, "maxout_backward", "random", dout, cache),
+                    "maxout_backward", ("dx", "dW1", "db1", "dW2", "db2"))
+    for a, (g, got) in enumerate(zip(("dx", "dW1", "db1", "dW2", "db2"), grads)):
+
+        def f(v, a=a):
+            full = [arr.copy() for arr in args]
+            full[a] = v
+            with _quiet():
+                return maxout_forward(*full)[0]
+
+        _gradient("maxout_backward", "random N=4, D=3, M=2", f, args[a], got, g, dout=dout)
+    _passed("maxout_backward", "dx, dW1, db1, dW2, db2 match (known case and numerical gradient)", 2)

@@ -250,3 +250,22 @@ def find_reports(patterns):
     for p in patterns:
         found.extend(sorted(glob.glob(p)) or [p])
     return found
+
+
+def record_merged(course_root, report_path):
+    """Record a merged report's students in the course gradebook from COURSE/autograded."""
+    course = Course(course_root)
+    with open(report_path, encoding="utf-8") as f:
+        data = json.load(f)
+    assignment = data["assignment"]
+    templates = course.templates(assignment)
+    if not course.in_gradebook(assignment):
+        course.release(assignment)
+    for sid, entry in sorted(data["students"].items()):
+        notebooks = {}
+        for t in templates:
+            path = os.path.join(course.root, "autograded", sid, assignment, f"{t.name}.ipynb")
+            if os.path.exists(path):
+                notebooks[t.name] = {"graded": path}
+        record_in_gradebook(course, assignment, templates,
+                            dict(entry, student=sid, notebooks=notebooks))

@@ -115,25 +115,32 @@ def write_csv(path, results):
 
 
 def summary_table(results):
-    """A plain-text grade table: a row per student, a column per question."""
+    """A plain-text grade table: a row per student, a column per question (legend below)."""
     ids = question_ids(results)
-    short = [g if len(g) <= 14 else g[:13] + "…" for g in ids]
+    cols = [f"q{i + 1}" for i in range(len(ids))]
     name_w = max([7] + [len(s) for s in results])
-    head = f"{'student':<{name_w}}  {'score':>11}  " + "  ".join(f"{s:>{len(s)}}" for s in short)
+    head = f"{'student':<{name_w}}  {'score':>11}  " + " ".join(f"{c:>4}" for c in cols)
     lines = [head + "  notes", "-" * (len(head) + 7)]
     for sid in sorted(results):
         r = results[sid]
         cells = []
-        for g, s in zip(ids, short, strict=True):
+        for g in ids:
             q = r["questions"].get(g)
-            cells.append(f"{(q['score'] if q else 0):>{len(s)}g}")
+            cells.append(f"{(q['score'] if q else 0):>4g}")
         note = r["error"] or (f"{len(r['flags'])} flag(s): {r['flags'][0].splitlines()[0]}"
                               if r["flags"] else "")
         if len(note) > 70:
             note = note[:69] + "…"
         score = f"{r['score']:g} / {r['max_score']:g}"
-        lines.append(f"{sid:<{name_w}}  {score:>11}  " + "  ".join(cells) + f"  {note}")
-    return "\n".join(lines)
+        lines.append(f"{sid:<{name_w}}  {score:>11}  " + " ".join(cells) + f"  {note}")
+    legend = ", ".join(f"{c}={g}" for c, g in zip(cols, ids, strict=True))
+    return "\n".join(lines) + "\n\n" + "\n".join(_wrap(legend, 100))
+
+
+def _wrap(text, width):
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]
 
 
 def write_outputs(out_dir, assignment, results, report_path=None):

@@ -116,6 +116,20 @@ def install_probes(questions, folder):
         shutil.copyfile(path, dest)
 
 
+def probe_locator(question):
+    """How the kernel finds `question.probe` in its module: a top-level name, or an entry of
+    a module-level dict (probes built by a factory, e.g. PROBES[grade_id])."""
+    module = importlib.import_module(question.probe.__module__)
+    name = question.probe.__qualname__
+    if getattr(module, name, None) is question.probe:
+        return f"_m.{name}"
+    for attr, value in vars(module).items():
+        if isinstance(value, dict) and value.get(question.grade_id) is question.probe:
+            return f"_m.{attr}[{question.grade_id!r}]"
+    raise RuntimeError(f"the probe of {question.grade_id} ({question.probe.__module__}.{name}) "
+                       "is neither a module-level function nor in a module-level dict")
+
+
 def probe_code(question, probe_dir, out_path):
     """The code a kernel runs to record a question's outputs in `out_path` (.npz)."""
     return f"""\
@@ -124,8 +138,8 @@ def __autograder_probe():
     import numpy as _np
     if {probe_dir!r} not in _sys.path:
         _sys.path.insert(0, {probe_dir!r})
-    _probe = getattr(_il.import_module({question.probe.__module__!r}),
-                     {question.probe.__qualname__!r})
+    _m = _il.import_module({question.probe.__module__!r})
+    _probe = {probe_locator(question)}
     _arrays = {{}}
     for _key, _value in dict(_probe(globals())).items():
         _a = _np.asarray(_value)
