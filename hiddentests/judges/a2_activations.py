@@ -1,0 +1,97 @@
+"""Judges of assignment 2 (activations): recorded outputs against `solutions.activations`."""
+
+from hiddentests.judges._compare import check_mutation, check_numerical, compare, error_of
+from hiddentests.probes import a2_activations as P
+from solutions import activations as A
+
+
+def _label(kwargs, label):
+    return label + (" " + P._kw_label(kwargs) if kwargs else "")
+
+
+def judge_forward(act):
+    reference = getattr(A, f"{act}_forward")
+    name = f"{act}_forward"
+
+    def judge(outputs):
+        failures = []
+        for j, kwargs in enumerate(P.ELEMENTWISE[act]):
+            for k, (label, x) in enumerate(P.forward_cases()):
+                key, label = f"kw{j}/case{k}", _label(kwargs, label)
+                err = error_of(outputs, key)
+                if err is not None:
+                    failures.append(f"{name} raised {err} on the case {label}.")
+                    continue
+                check_mutation(failures, outputs, key, name, ("x",), label)
+                compare(failures, f"out of {name}", outputs.get(f"{key}/out"),
+                        reference(x, **kwargs)[0], label)
+        return failures
+
+    judge.__name__ = f"judge_{name}"
+    return judge
+
+
+def judge_backward(act):
+    forward, backward = getattr(A, f"{act}_forward"), getattr(A, f"{act}_backward")
+    name = f"{act}_backward"
+
+    def judge(outputs):
+        failures = []
+        for j, kwargs in enumerate(P.ELEMENTWISE[act]):
+            for k, (label, x, dout) in enumerate(P.backward_cases()):
+                key, label = f"kw{j}/case{k}", _label(kwargs, label)
+                err = error_of(outputs, key)
+                if err is not None:
+                    failures.append(f"{act}_forward or {name} raised {err} on the case {label}.")
+                    continue
+                check_mutation(failures, outputs, f"{key}/fwd", f"{act}_forward", ("x",), label)
+                check_mutation(failures, outputs, key, name, ("dout", "cache"), label)
+                got = outputs.get(f"{key}/dx")
+                if compare(failures, f"dx of {name}", got, backward(dout, forward(x, **kwargs)[1]),
+                           label):
+                    check_numerical(failures, outputs, key, got, "dx", name, label)
+        return failures
+
+    judge.__name__ = f"judge_{name}"
+    return judge
+
+
+def judge_maxout_forward(outputs):
+    failures = []
+    for k, (label, *args, _dout) in enumerate(P.maxout_cases()):
+        key = f"case{k}"
+        err = error_of(outputs, key)
+        if err is not None:
+            failures.append(f"maxout_forward raised {err} on the case {label}.")
+            continue
+        check_mutation(failures, outputs, key, "maxout_forward", P.MAXOUT_ARGS, label)
+        compare(failures, "out of maxout_forward", outputs.get(f"{key}/out"),
+                A.maxout_forward(*args)[0], label)
+    return failures
+
+
+def judge_maxout_backward(outputs):
+    failures = []
+    for k, (label, *args, dout) in enumerate(P.maxout_cases()):
+        key = f"case{k}"
+        err = error_of(outputs, key)
+        if err is not None:
+            failures.append(f"maxout_forward or maxout_backward raised {err} on the case {label}.")
+            continue
+        check_mutation(failures, outputs, f"{key}/fwd", "maxout_forward", P.MAXOUT_ARGS, label)
+        check_mutation(failures, outputs, key, "maxout_backward", ("dout", "cache"), label)
+        expected = A.maxout_backward(dout, A.maxout_forward(*args)[1])
+        for name, grad, exp in zip(P.MAXOUT_ARGS, P.MAXOUT_GRADS, expected):
+            got = outputs.get(f"{key}/{grad}")
+            if compare(failures, f"{grad} of maxout_backward", got, exp, label):
+                check_numerical(failures, outputs, f"{key}/{name}", got, grad,
+                                "maxout_backward", label)
+    return failures
+
+
+JUDGES = {}
+for _act in P.ELEMENTWISE:
+    JUDGES[f"a2_{_act}_forward"] = judge_forward(_act)
+    JUDGES[f"a2_{_act}_backward"] = judge_backward(_act)
+JUDGES["a2_maxout_forward"] = judge_maxout_forward
+JUDGES["a2_maxout_backward"] = judge_maxout_backward

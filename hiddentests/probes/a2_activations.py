@@ -1,0 +1,202 @@
+"""Probes of assignment 2 (activations): forward outputs, backward gradients, numerical samples.
+
+Elementwise activations are probed on arrays of several shapes (scalars in a (1,) array, odd
+sizes, 3-D), on large magnitudes (|x| up to 1000: no overflow to NaN allowed) and, for the
+backward pass, on inputs at least KINK_GAP away from 0 (the kink of ReLU, leaky ReLU and ELU).
+The backward pass is called on the student's own cache; the numerical gradient is the
+vector-Jacobian product sum(f(x ± h e_i) * dout) of the student's own forward.
+Maxout is probed away from ties between its two pieces.
+"""
+
+import numpy as np
+
+from autograder import checks
+from hiddentests.probes._record import Recorder, sample_indices, student
+
+KINK_GAP = 1e-3
+NUM_ENTRIES = 8
+
+# name -> keyword arguments of the calls probed (the lecture's defaults, then other alphas)
+ELEMENTWISE = {
+    "sigmoid": [{}],
+    "tanh": [{}],
+    "relu": [{}],
+    "leaky_relu": [{}, {"alpha": 0.01}, {"alpha": 0.3}],
+    "elu": [{}, {"alpha": 0.3}, {"alpha": 2.0}],
+}
+
+
+def _away_from_zero(x):
+    """x with every entry at least KINK_GAP away from 0 (entries too close are pushed out)."""
+    x = x.copy()
+    close = np.abs(x) < KINK_GAP
+    x[close] = np.where(x[close] >= 0, 1, -1) * (KINK_GAP + np.abs(x[close]) + 0.05)
+    return x
+
+
+def forward_cases():
+    """[(label, x)] for the forward passes (including exact zeros and large values)."""
+    rng = np.random.default_rng(4000)
+    return [
+        ("x of shape (1,)", np.array([0.7])),
+        ("x of shape (7,) with zeros", np.array([-2.0, -0.5, 0.0, 0.25, 1.5, 0.0, -1e-4])),
+        ("x of shape (3, 5)", 2.0 * rng.standard_normal((3, 5))),
+        ("x of shape (2, 3, 4)", 3.0 * rng.standard_normal((2, 3, 4))),
+        ("large |x| (up to 1000)", np.array([[-1000.0, -50.0, -20.0, 20.0, 50.0, 1000.0]])),
+        ("visible case: known values", checks.A2_FORWARD_X.copy()),
+        ("visible case: x = [-1000, 1000]", checks.A2_LARGE_X.copy()),
+        ("visible case: x of shape (2, 2, 1)", checks.A2_FORWARD_X[:4].reshape(2, 2, 1)),
+    ]
+
+
+def backward_cases():
+    """[(label, x, dout)] for the backward passes (x away from the kink at 0)."""
+    rng = np.random.default_rng(4100)
+    cases = []
+    for k, shape in enumerate([(1,), (7,), (3, 5), (2, 3, 4)]):
+        x = _away_from_zero(2.0 * rng.standard_normal(shape))
+        cases.append((f"x of shape {shape}", x, rng.standard_normal(shape)))
+    x = np.array([[-30.0, -8.0, -2.0, 2.0, 8.0, 30.0]])
+    cases.append(("saturating |x| (2 to 30)", x, np.ones_like(x)))
+    cases.append(("visible case: known local gradients", checks.A2_BACKWARD_X.copy(),
+                  np.array([1.0, -2.0, 0.5, 3.0])))
+    cases.append(("visible case: random (3, 4)", checks._random_away_from_zero((3, 4), seed=7),
+                  np.random.default_rng(8).standard_normal((3, 4))))
+    return cases
+
+
+def _kw_label(kwargs):
+    return "" if not kwargs else "(" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")"
+
+
+def probe_forward(act):
+    def probe(ns):
+        rec = Recorder()
+        fn = student(ns, f"{act}_forward")
+        for j, kwargs in enumerate(ELEMENTWISE[act]):
+            for k, (_, x) in enumerate(forward_cases()):
+                key = f"kw{j}/case{k}"
+                result = rec.call(key, fn, x, **kwargs)
+                if f"{key}/error" in rec.out:
+                    continue
+                if isinstance(result, (tuple, list)) and len(result) == 2:
+                    rec.value(key, "out", result[0])
+                else:
+                    rec.error(key, f"TypeError: {act}_forward should return (out, cache), got "
+                                   f"{type(result).__name__}")
+        return rec.out
+
+    probe.__name__ = f"probe_{act}_forward"
+    return probe
+
+
+def probe_backward(act):
+    def probe(ns):
+        rec = Recorder()
+        forward = student(ns, f"{act}_forward")
+        backward = student(ns, f"{act}_backward")
+        for j, kwargs in enumerate(ELEMENTWISE[act]):
+            for k, (_, x, dout) in enumerate(backward_cases()):
+                key = f"kw{j}/case{k}"
+                result = rec.call(f"{key}/fwd", forward, x, **kwargs)
+                if f"{key}/fwd/error" in rec.out:
+                    rec.error(key, f"{rec.out.pop(f'{key}/fwd/error')} (in {act}_forward)")
+                    continue
+                if not (isinstance(result, (tuple, list)) and len(result) == 2):
+                    rec.error(key, f"TypeError: {act}_forward should return (out, cache), got "
+                                   f"{type(result).__name__}")
+                    continue
+                dx = rec.call(key, backward, dout, result[1])
+                if f"{key}/error" in rec.out or not rec.value(key, "dx", dx):
+                    continue
+                idx = sample_indices(x.size, NUM_ENTRIES, seed=k)
+                rec.numerical(key, lambda xp: np.sum(forward(xp, **kwargs)[0] * dout), x, idx)
+        return rec.out
+
+    probe.__name__ = f"probe_{act}_backward"
+    return probe
+
+
+# ----- maxout ----------------------------------------------------------------------------------
+
+
+def maxout_cases():
+    """[(label, x, W1, b1, W2, b2, dout)] with the two pieces never within KINK_GAP of a tie."""
+    cases = []
+    for k, (N, D, M) in enumerate([(1, 3, 2), (4, 5, 3), (7, 2, 5), (3, 1, 1)]):
+        rng = np.random.default_rng(4200 + k)
+        while True:
+            x = rng.standard_normal((N, D))
+            W1, W2 = rng.standard_normal((D, M)), rng.standard_normal((D, M))
+            b1, b2 = rng.standard_normal(M), rng.standard_normal(M)
+            if np.all(np.abs((x @ W1 + b1) - (x @ W2 + b2)) > KINK_GAP):
+                break
+        cases.append((f"N={N}, D={D}, M={M}", x, W1, b1, W2, b2, rng.standard_normal((N, M))))
+    cases.append(("visible case: known", *checks._maxout_known(), np.ones((2, 1))))
+    rng = np.random.default_rng(5)
+    args = [rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2),
+            rng.standard_normal((3, 2)), rng.standard_normal(2)]
+    cases.append(("visible case: random N=4, D=3, M=2", *args, rng.standard_normal((4, 2))))
+    return cases
+
+
+MAXOUT_ARGS = ("x", "W1", "b1", "W2", "b2")
+MAXOUT_GRADS = ("dx", "dW1", "db1", "dW2", "db2")
+
+
+def probe_maxout_forward(ns):
+    rec = Recorder()
+    fn = student(ns, "maxout_forward")
+    for k, (_, *args, _dout) in enumerate(maxout_cases()):
+        key = f"case{k}"
+        result = rec.call(key, fn, *args)
+        if f"{key}/error" in rec.out:
+            continue
+        if isinstance(result, (tuple, list)) and len(result) == 2:
+            rec.value(key, "out", result[0])
+        else:
+            rec.error(key, "TypeError: maxout_forward should return (out, cache)")
+    return rec.out
+
+
+def probe_maxout_backward(ns):
+    rec = Recorder()
+    forward = student(ns, "maxout_forward")
+    backward = student(ns, "maxout_backward")
+    for k, (_, *args, dout) in enumerate(maxout_cases()):
+        key = f"case{k}"
+        result = rec.call(f"{key}/fwd", forward, *args)
+        if f"{key}/fwd/error" in rec.out:
+            rec.error(key, f"{rec.out.pop(f'{key}/fwd/error')} (in maxout_forward)")
+            continue
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            rec.error(key, "TypeError: maxout_forward should return (out, cache)")
+            continue
+        grads = rec.call(key, backward, dout, result[1])
+        if f"{key}/error" in rec.out or not rec.values(key, grads, MAXOUT_GRADS):
+            continue
+        for a, name in enumerate(MAXOUT_ARGS):
+
+            def objective(v, a=a):
+                full = [arr.copy() for arr in args]
+                full[a] = v
+                return np.sum(forward(*full)[0] * dout)
+
+            rec.numerical(f"{key}/{name}", objective, args[a],
+                          sample_indices(args[a].size, NUM_ENTRIES, seed=10 * k + a))
+    return rec.out
+
+
+# ---------------------------------------------------------------------------------------------
+
+PROBES = {}
+META = {}
+for _act in ELEMENTWISE:
+    PROBES[f"a2_{_act}_forward"] = probe_forward(_act)
+    PROBES[f"a2_{_act}_backward"] = probe_backward(_act)
+    META[f"a2_{_act}_forward"] = (1, (f"{_act}_forward",))
+    META[f"a2_{_act}_backward"] = (2, (f"{_act}_forward", f"{_act}_backward"))
+PROBES["a2_maxout_forward"] = probe_maxout_forward
+PROBES["a2_maxout_backward"] = probe_maxout_backward
+META["a2_maxout_forward"] = (2, ("maxout_forward",))
+META["a2_maxout_backward"] = (3, ("maxout_forward", "maxout_backward"))
