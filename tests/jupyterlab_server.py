@@ -288,9 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", help="the folder to serve")
     parser.add_argument("--state-dir", help="state dir (default ROOT/.jupyter-state)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--student", action="store_true",
-                        help="as a student: instructor-only imports blocked, no instructor tools")
-    args = parser.parse_args(argv)  # fmt: skip
+    parser.add_argument(
+        "--student",
+        action="store_true",
+        help="as a student: instructor-only imports blocked, no instructor tools",
+    )
+    args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     state = Path(args.state_dir) if args.state_dir else root / ".jupyter-state"
     options = {}

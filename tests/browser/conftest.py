@@ -67,6 +67,7 @@ def chromium():
 @pytest.fixture
 def page(chromium, request):
     """A fresh browser page; a screenshot of it is saved if the test fails."""
+    (SCREENSHOTS / f"{request.node.name}-failed.png").unlink(missing_ok=True)
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(30_000)
     page = context.new_page()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 ACTIVE_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 # The execution indicator in the notebook toolbar says what the kernel is doing.
@@ -21,12 +21,40 @@ def open_lab(page: Page, server, path: str = "lab", timeout: float = 60_000) -> 
 
 
 def open_notebook(page: Page, server, path: str, timeout: float = 60_000) -> Locator:
-    """Open ``path`` (relative to the served folder) and wait for its kernel to be idle."""
+    """Open ``path`` (relative to the served folder): wait until every cell is on the page and
+    its kernel has started and is idle. Returns the locator of the notebook's cells, in order.
+
+    A notebook without kernel metadata makes JupyterLab ask for a kernel; the student accepts
+    the proposed one (Python 3), as we do here.
+    """
+    n_cells = len(server.api(f"api/contents/{path}?content=1")["content"]["cells"])
     open_lab(page, server, f"lab/tree/{path}", timeout=timeout)
-    notebook = page.locator(f"{ACTIVE_NOTEBOOK} .jp-Notebook")
-    notebook.locator(".jp-Cell").first.wait_for(timeout=timeout)
+    cells = page.locator(f"{ACTIVE_NOTEBOOK} .jp-Notebook .jp-Cell")
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length === n",
+        arg=[f"{ACTIVE_NOTEBOOK} .jp-Notebook .jp-Cell", n_cells],
+        timeout=timeout,
+        polling=250,
+    )
+    kernel_name = page.locator(f"{ACTIVE_NOTEBOOK} .jp-Toolbar-kernelName")
+    select_kernel = page.locator(".jp-Dialog", has_text="Select Kernel")
+    expect(kernel_name.or_(select_kernel).first).to_be_visible(timeout=timeout)
+    page.wait_for_function(
+        """([name]) => {
+            const dialog = [...document.querySelectorAll('.jp-Dialog')]
+                .some(d => d.textContent.includes('Select Kernel'));
+            const el = document.querySelector(name);
+            return dialog || (el && el.textContent.trim() && !el.textContent.includes('No Kernel'));
+        }""",
+        arg=[f"{ACTIVE_NOTEBOOK} .jp-Toolbar-kernelName"],
+        timeout=timeout,
+        polling=250,
+    )
+    if select_kernel.count():
+        select_kernel.locator(".jp-mod-accept").click()
+        expect(kernel_name).not_to_contain_text("No Kernel", timeout=timeout)
     wait_for_kernel_idle(page, timeout=timeout)
-    return notebook
+    return cells
 
 
 def wait_for_kernel_idle(page: Page, timeout: float = 90_000) -> None:
@@ -51,22 +79,39 @@ def menu(page: Page, top: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).first.click()
 
 
-def run_all(page: Page, timeout: float = 120_000) -> None:
-    """Run → Run All Cells, then wait until every cell has run (or the run stopped at an error)."""
-    menu(page, "Run", "Run All Cells")
-    # The run starts asynchronously: wait until some cell has been queued or has run.
+_PROMPTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt"
+_LAST_COUNT = """(selector) => Math.max(0, ...[...document.querySelectorAll(selector)]
+    .map(p => parseInt((p.textContent.match(/\\[(\\d+)\\]/) || [0, 0])[1])))"""
+
+
+def _run(page: Page, top: str, item: str, timeout: float) -> None:
+    """Click a Run menu item, wait until the kernel has started on it, then until it is idle."""
+    before = page.evaluate(_LAST_COUNT, _PROMPTS)
+    menu(page, top, item)
     page.wait_for_function(
-        """() => [...document.querySelectorAll(
-                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt')]
-              .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
+        f"""([selector, before]) => [...document.querySelectorAll(selector)]
+              .some(p => p.textContent.includes('*')) || ({_LAST_COUNT})(selector) > before""",
+        arg=[_PROMPTS, before],
         timeout=timeout,
         polling=100,
     )
     wait_for_kernel_idle(page, timeout=timeout)
 
 
-def cells(notebook: Locator) -> Locator:
-    return notebook.locator(":scope > .jp-WindowedPanel-outer .jp-Cell, :scope .jp-Cell")
+def run_all(page: Page, timeout: float = 120_000) -> None:
+    """Run → Run All Cells; wait until the run is over (all ran, or it stopped at an error)."""
+    _run(page, "Run", "Run All Cells", timeout)
+
+
+def run_below(page: Page, cell: Locator, timeout: float = 120_000) -> None:
+    """Select ``cell``, then Run → Run Selected Cell and All Below; wait until the run is over."""
+    cell.locator(".jp-InputPrompt").click()
+    _run(page, "Run", "Run Selected Cell and All Below", timeout)
+
+
+def prompt(cell: Locator) -> str:
+    """The execution prompt of a code cell: ``[ ]:`` (not run), ``[*]:`` or ``[7]:``."""
+    return cell.locator(".jp-InputArea-prompt").inner_text().strip()
 
 
 def set_cell_source(page: Page, cell: Locator, source: str) -> None:
