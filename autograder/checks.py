@@ -449,3 +449,99 @@ def check_maxout_backward(maxout_forward, maxout_backward):
 
         _gradient("maxout_backward", "random N=4, D=3, M=2", f, args[a], got, g, dout=dout)
     _passed("maxout_backward", "dx, dW1, db1, dW2, db2 match (known case and numerical gradient)", 2)
+
+
+# =============================================================================================
+# Assignment 3: forward passes of fully connected nets
+# =============================================================================================
+
+# A net small enough to run by hand: X = [[1, 1], [-1, 0.5]], D = 2, H1 = 3, (H2 = 2,) C = 2.
+# Two layers:  X W1 + b1 = [[3, 0.5, -1], [0, 2, -1.5]], ReLU -> [[3, 0.5, 0], [0, 2, 0]],
+#              then W2, b2 -> scores [[3.1, 0.4], [0.1, 1.9]].
+# Three layers: ReLU of those -> W3, b3 -> scores [[6.4, -1.7], [1.15, 2.8]].
+NET_X = np.array([[1.0, 1.0], [-1.0, 0.5]])
+NET_PARAMS = {
+    "W1": np.array([[1.0, -1.0, 0.5], [2.0, 1.0, -1.0]]),
+    "b1": np.array([0.0, 0.5, -0.5]),
+    "W2": np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 2.0]]),
+    "b2": np.array([0.1, -0.1]),
+    "W3": np.array([[2.0, -1.0], [0.5, 1.0]]),
+    "b3": np.array([0.0, 1.0]),
+}
+NET_SCORES = {
+    "TwoLayerNet": np.array([[3.1, 0.4], [0.1, 1.9]]),
+    "ThreeLayerNet": np.array([[6.4, -1.7], [1.15, 2.8]]),
+}
+
+
+def visible_net_cases(cls_name):
+    """{label: (params, X)} of the visible scores tests (ReLU)."""
+    names = ["W1", "b1", "W2", "b2"] + (["W3", "b3"] if cls_name == "ThreeLayerNet" else [])
+    params = {n: NET_PARAMS[n].copy() for n in names}
+    if cls_name == "TwoLayerNet":
+        return {"the small net worked out by hand": (params, NET_X.copy())}
+    return {"the small net worked out by hand": (params, NET_X.copy())}
+
+
+def _construct(cls, cls_name, *args, **kwargs):
+    if not callable(cls):
+        raise CheckFailed(f"{cls_name} is not defined; run the cell that defines the class.")
+    with _quiet():
+        return cls(*args, **kwargs)
+
+
+def _dims_text(cls_name):
+    return "(D, H, C)" if cls_name == "TwoLayerNet" else "(D, (H1, H2), C)"
+
+
+def check_net_init(cls, cls_name):
+    """Constructor: params keys and shapes, zero biases, weight scale, seed, reg, activation."""
+    hidden = 30 if cls_name == "TwoLayerNet" else (30, 20)
+    dims = [20, *np.atleast_1d(hidden).tolist(), 4]
+    net = _construct(cls, cls_name, 20, hidden, 4, weight_scale=0.01, reg=0.25, seed=0)
+    params = getattr(net, "params", None)
+    names = [f"{p}{k}" for k in range(1, len(dims)) for p in ("W", "b")]
+    if not isinstance(params, dict) or sorted(params) != sorted(names):
+        raise CheckFailed(f"{cls_name}: net.params should be a dict with the keys {names}, got "
+                          f"{sorted(params) if isinstance(params, dict) else type(params).__name__}.")
+    for k in range(1, len(dims)):
+        W, b = np.asarray(params[f"W{k}"]), np.asarray(params[f"b{k}"])
+        if W.shape != (dims[k - 1], dims[k]):
+            raise CheckFailed(f"{cls_name}{_dims_text(cls_name)} = {cls_name}(20, {hidden}, 4): W{k} "
+                              f"should have shape {(dims[k - 1], dims[k])} (fan-in, fan-out: rows "
+                              f"are examples, h = x W), got {W.shape}.")
+        if b.shape != (dims[k],) or np.any(b != 0):
+            raise CheckFailed(f"{cls_name}: b{k} should be zeros of shape {(dims[k],)}, got "
+                              f"shape {b.shape}" + (" with nonzero entries" if b.shape == (dims[k],) else "") + ".")
+        if not 0.5 * 0.01 < W.std() < 1.5 * 0.01:
+            raise CheckFailed(f"{cls_name}: with weight_scale=0.01 the entries of W{k} should have "
+                              f"standard deviation about 0.01, got {W.std():.3g}. Use "
+                              f"weight_scale * rng.standard_normal(shape).")
+    again = _construct(cls, cls_name, 20, hidden, 4, weight_scale=0.01, reg=0.25, seed=0)
+    if not all(np.array_equal(again.params[n], params[n]) for n in names):
+        raise CheckFailed(f"{cls_name}: two nets built with seed=0 differ. Draw the weights "
+                          f"from rng = np.random.default_rng(seed).")
+    if getattr(net, "reg", None) != 0.25 or getattr(net, "activation", None) != "relu":
+        raise CheckFailed(f"{cls_name}: net.reg and net.activation should hold the constructor's "
+                          f"values (0.25 and the default 'relu'), got {getattr(net, 'reg', None)!r} "
+                          f"and {getattr(net, 'activation', None)!r}.")
+    _passed(cls_name, "params, shapes, scale, seed, reg and activation are right", 1)
+
+
+def check_net_scores(cls, cls_name):
+    """loss(X) with y=None returns the scores: the small net worked out by hand, and shapes."""
+    (params, X), = visible_net_cases(cls_name).values()
+    hidden = 3 if cls_name == "TwoLayerNet" else (3, 2)
+    net = _construct(cls, cls_name, 2, hidden, 2, seed=0)
+    for name, value in params.items():
+        net.params[name] = value
+    scores = _call(net.loss, f"{cls_name}.loss", "by hand", X)
+    _close(f"{cls_name}.loss(X)", "the small net worked out by hand (see autograder/checks.py)",
+           "scores", scores, NET_SCORES[cls_name])
+    hidden = 7 if cls_name == "TwoLayerNet" else (7, 5)
+    net = _construct(cls, cls_name, 6, hidden, 3, weight_scale=0.1, seed=1)
+    scores = _call(net.loss, f"{cls_name}.loss", "shape", np.ones((1, 6)))
+    if np.shape(scores) != (1, 3):
+        raise CheckFailed(f"{cls_name}.loss(X) for X of shape (1, 6) and C = 3 classes should "
+                          f"return scores of shape (1, 3), got {np.shape(scores)}.")
+    _passed(f"{cls_name}.loss(X)", "scores match", 2)

@@ -1,0 +1,102 @@
+"""Judges of assignment 3 (forward passes): parameters and scores against `solutions.nets`."""
+
+import numpy as np
+
+from hiddentests.judges._compare import compare, error_of
+from hiddentests.probes import a3_forward as P
+from solutions import nets
+
+
+def judge_init(cls_name):
+    def judge(outputs):
+        failures = []
+        for k, (args, kwargs) in enumerate(P.INIT_CASES[cls_name]):
+            key = f"case{k}"
+            call = f"{cls_name}{args}" + "".join(f", {n}={v!r}" for n, v in kwargs.items())
+            err = error_of(outputs, key)
+            if err is not None:
+                failures.append(f"{call} raised {err}.")
+                continue
+            dims = P.layer_dims(cls_name, args)
+            names = P.param_names(len(dims) - 1)
+            got_names = str(outputs.get(f"{key}/names", "")).split()
+            if sorted(got_names) != sorted(names):
+                failures.append(f"{call}: net.params should have the keys {sorted(names)}, got "
+                                f"{sorted(got_names)}.")
+                continue
+            scale = kwargs.get("weight_scale", 1e-3)
+            for i in range(1, len(dims)):
+                W, b = outputs[f"{key}/params/W{i}"], outputs[f"{key}/params/b{i}"]
+                if W.shape != (dims[i - 1], dims[i]) or b.shape != (dims[i],):
+                    failures.append(
+                        f"{call}: W{i} should have shape {(dims[i - 1], dims[i])} (fan-in, fan-out) "
+                        f"and b{i} shape {(dims[i],)}; got {W.shape} and {b.shape}.")
+                    continue
+                if np.any(b != 0):
+                    failures.append(f"{call}: b{i} should start at zero, got {b.ravel()[:5]}...")
+                if not np.all(np.isfinite(W)) or np.all(W == 0):
+                    failures.append(f"{call}: W{i} should be weight_scale * standard normal "
+                                    f"samples, got {'all zeros' if np.all(W == 0) else 'NaN/inf'}.")
+                    continue
+                if W.size >= 500:
+                    std = W.std()
+                    if not 0.85 * scale <= std <= 1.15 * scale:
+                        failures.append(
+                            f"{call}: the entries of W{i} should have standard deviation "
+                            f"weight_scale = {scale:g}; got {std:.3g}. Multiply standard normal "
+                            f"samples by weight_scale.")
+                    if abs(W.mean()) > 5 * scale / np.sqrt(W.size):
+                        failures.append(f"{call}: the entries of W{i} should have mean 0; got "
+                                        f"{W.mean():.3g}.")
+                if np.abs(W).max() > 8 * scale:
+                    failures.append(f"{call}: W{i} has entries as large as {np.abs(W).max():.3g}, "
+                                    f"far beyond weight_scale = {scale:g}.")
+                same = outputs.get(f"{key}/same_seed/W{i}")
+                other = outputs.get(f"{key}/other_seed/W{i}")
+                if same is None or same.shape != W.shape or not np.array_equal(same, W):
+                    failures.append(f"{call}: two nets built with the same seed should have the "
+                                    f"same W{i}: draw from np.random.default_rng(seed).")
+                if other is not None and other.shape == W.shape and W.size > 1 \
+                        and np.array_equal(other, W):
+                    failures.append(f"{call}: nets built with different seeds have the same W{i}: "
+                                    f"the seed is not used.")
+            reg = float(outputs.get(f"{key}/reg", np.nan))
+            if reg != kwargs.get("reg", 0.0):
+                failures.append(f"{call}: net.reg should be {kwargs.get('reg', 0.0)!r}, got {reg!r}.")
+            activation = str(outputs.get(f"{key}/activation", ""))
+            if activation != kwargs.get("activation", "relu"):
+                failures.append(f"{call}: net.activation should be "
+                                f"{kwargs.get('activation', 'relu')!r}, got {activation!r}.")
+        return failures
+
+    judge.__name__ = f"judge_{cls_name}_init"
+    return judge
+
+
+def judge_scores(cls_name):
+    reference_cls = getattr(nets, cls_name)
+
+    def judge(outputs):
+        failures = []
+        for k, (label, dims, params, X, act) in enumerate(P.score_cases(cls_name)):
+            key = f"case{k}"
+            err = error_of(outputs, key)
+            if err is not None:
+                failures.append(f"{cls_name}.loss(X) raised {err} on the case {label}.")
+                continue
+            reference = P.build(reference_cls, dims, act)
+            P.set_params(reference, params)
+            compare(failures, f"scores of {cls_name}.loss(X)", outputs.get(f"{key}/scores"),
+                    reference.loss(X), label, sizes={"N": X.shape[0]})
+        return failures
+
+    judge.__name__ = f"judge_{cls_name}_scores"
+    return judge
+
+
+JUDGES = {
+    "a3_two_layer_init": judge_init("TwoLayerNet"),
+    "a3_two_layer_scores": judge_scores("TwoLayerNet"),
+    "a3_three_layer_init": judge_init("ThreeLayerNet"),
+    "a3_three_layer_scores": judge_scores("ThreeLayerNet"),
+}
