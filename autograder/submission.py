@@ -205,7 +205,9 @@ def scan(code):
             names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
             for name in names:
                 top = name.split(".")[0]
-                if top in ("solutions", "hiddentests"):
+                if "solution" in top:
+                    found.append(SUSPICIOUS_NAMES["solutions"])
+                elif top in SUSPICIOUS_NAMES:
                     found.append(SUSPICIOUS_NAMES[top])
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
             base = node.value
@@ -221,7 +223,7 @@ def scan(code):
         elif isinstance(node, ast.Attribute) and node.attr in SUSPICIOUS_NAMES:
             found.append(SUSPICIOUS_NAMES[node.attr])
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            for word in ("solutions", "hiddentests", "gradebook", "/source/"):
+            for word in ("solution", "hidden", "gradebook", "/source/", "/submitted/"):
                 if word in node.value:
                     found.append(f"mentions the path {node.value[:60]!r}")
                     break

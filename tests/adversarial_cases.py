@@ -1,0 +1,231 @@
+"""The adversarial corpus: what students hand in that breaks plain nbgrader, and the exact outcome.
+
+Each case builds one submission of the fixture course (tests/fixture_course.py: test_add 2 pts,
+test_scale 3 pts, test_norm 1 pt) and states the expected score per question, substrings that
+must appear in the student's flags (and the feedback of a question), and the expected error.
+Runaway cases are bounded by the limits the test grades with (2 s per cell, 512 MB, 48
+processes), so a grader without protections still cannot exhaust the machine.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import nbformat
+from fixture_course import ANSWERS, student
+
+FULL = {"test_add": 2.0, "test_scale": 3.0, "test_norm": 1.0}
+
+
+@dataclass
+class Case:
+    id: str
+    what: str
+    build: object  # build(release_nb, paths) -> notebook, bytes, None (empty folder) or a dict
+    scores: dict
+    flags: list = field(default_factory=list)  # substrings, each in some flag
+    feedback: dict = field(default_factory=dict)  # grade_id -> substring of its feedback
+    error: str | None = None
+    name: str = "fx1.ipynb"
+
+
+def with_answers(**override):
+    answers = dict(ANSWERS)
+    answers.update(override)
+    return answers
+
+
+def answers_nb(**override):
+    return lambda rel, paths: student(rel, with_answers(**override))
+
+
+def extra_cell(code, after="add", **override):
+    """Correct answers plus a free code cell after the answer cell `after`."""
+    def build(rel, paths):
+        def edit(nb):
+            i = next(i for i, c in enumerate(nb.cells)
+                     if c.metadata.get("nbgrader", {}).get("grade_id") == after)
+            nb.cells.insert(i + 1, nbformat.v4.new_code_cell(code.format(**paths)))
+        return student(rel, with_answers(**override), edit)
+    return build
+
+
+def reading(path_key, rel_path=""):
+    """`add` is correct only when the file cannot be read: 0 points prove it stayed hidden."""
+    code = ("def add(a, b):\n"
+            "    with open({path!r}, 'rb') as f:\n"
+            "        f.read()\n"
+            "    return np.asarray(a) + np.asarray(b)")
+    return lambda rel, paths: student(
+        rel, with_answers(add=code.format(path=paths[path_key] + rel_path)))
+
+
+def edit_cells(fn, **override):
+    def build(rel, paths):
+        return student(rel, with_answers(**override), fn)
+    return build
+
+
+def _by_id(nb, gid):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+
+
+def _delete(gid):
+    def fn(nb):
+        nb.cells = [c for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") != gid]
+    return fn
+
+
+def _edit_source(gid, source):
+    def fn(nb):
+        _by_id(nb, gid).source = source
+    return fn
+
+
+def _duplicate(gid):
+    def fn(nb):
+        i = nb.cells.index(_by_id(nb, gid))
+        nb.cells.insert(i + 1, nbformat.from_dict(json.loads(json.dumps(nb.cells[i]))))
+        nb.cells[i + 1]["id"] = nb.cells[i]["id"] + "-copy"
+    return fn
+
+
+def _points(gid, points):
+    def fn(nb):
+        _by_id(nb, gid).metadata["nbgrader"]["points"] = points
+    return fn
+
+
+def as_bytes(fn):
+    """A submission given as raw bytes built from the perfect notebook."""
+    def build(rel, paths):
+        nb = student(rel, ANSWERS)
+        return fn(nb)
+    return build
+
+
+def _old_format(nb):
+    data = json.loads(nbformat.writes(nb))
+    data["nbformat_minor"] = 0
+    for cell in data["cells"]:
+        cell.pop("id", None)
+    return json.dumps(data).encode()
+
+
+def _latin1(nb):
+    nb.cells[0].source += "\n\nCaf\u00e9 na\u00efve"
+    return nbformat.writes(nb).encode("latin-1")
+
+
+def _symlink(rel, paths):
+    return {"notebook": student(rel, ANSWERS), "symlink": ("hidden.py", paths["judges"])}
+
+
+WRONG_SCALE = "def scale(x, k):\n    return np.asarray(x) * 1.0"
+
+CASES = [
+    # ---- controls
+    Case("perfect", "reference answers", answers_nb(), FULL),
+    Case("untouched", "the release as handed out", lambda rel, paths: student(rel),
+         {"test_add": 0, "test_scale": 0, "test_norm": 0},
+         feedback={"test_add": "NotImplementedError"}),
+    # ---- runaway code
+    Case("infinite_loop", "scale never returns", answers_nb(scale="def scale(x, k):\n"
+                                                             "    while True:\n        pass"),
+         {**FULL, "test_scale": 0}, feedback={"test_scale": "time limit per cell"}),
+    Case("loop_catches_interrupt", "scale loops and swallows KeyboardInterrupt",
+         answers_nb(scale="def scale(x, k):\n    import time\n    while True:\n        try:\n"
+                          "            time.sleep(0.05)\n        except KeyboardInterrupt:\n"
+                          "            pass"),
+         {**FULL, "test_scale": 0}, flags=["ignored the interrupt"],
+         feedback={"test_scale": "ignored the"}),
+    Case("sigint_ignored_cell", "a top-level cell ignores SIGINT and spins",
+         extra_cell("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                    "while True:\n    pass"),
+         FULL, flags=["ignored the interrupt and was killed"]),
+    Case("sys_exit", "a cell calls sys.exit()", extra_cell("import sys\nsys.exit(3)"), FULL),
+    Case("ipython_exit", "a cell calls exit()", extra_cell("exit()"), FULL),
+    Case("os_exit_cell", "a cell calls os._exit(1)", extra_cell("import os\nos._exit(1)"),
+         FULL, flags=["killed its kernel"]),
+    Case("os_exit_in_answer", "scale calls os._exit", answers_nb(
+        scale="def scale(x, k):\n    import os\n    os._exit(1)"),
+         {**FULL, "test_scale": 0}, feedback={"test_scale": "kernel died"}),
+    Case("segfault", "row_norms dereferences NULL through ctypes", answers_nb(
+        norm="def row_norms(X):\n    import ctypes\n    return ctypes.string_at(0)"),
+         {**FULL, "test_norm": 0}, flags=["ctypes"], feedback={"test_norm": "kernel died"}),
+    Case("memory_bomb", "scale allocates without end", answers_nb(
+        scale="def scale(x, k):\n    hog = []\n    while True:\n"
+              "        hog.append(bytearray(50 * 2**20))"),
+         {**FULL, "test_scale": 0}, feedback={"test_scale": "MemoryError"}),
+    Case("fork_bomb", "a cell forks until it cannot (children sleep)", extra_cell(
+        "import os, time\nfor _ in range(500):\n    try:\n        pid = os.fork()\n"
+        "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(300)\n"
+        "        os._exit(0)"), FULL, flags=["forks processes"]),
+    Case("huge_stdout", "a cell prints 50 MB", extra_cell("print('x' * 50_000_000)"), FULL),
+    Case("print_flood", "a cell prints without end", extra_cell(
+        "i = 0\nwhile True:\n    print(i)\n    i += 1"), FULL, flags=["time limit per cell"]),
+    # ---- tampering with the checks
+    Case("patch_allclose", "wrong scale, numpy.allclose patched to always agree", extra_cell(
+        "np.allclose = lambda *args, **kwargs: True", scale=WRONG_SCALE),
+         {**FULL, "test_scale": 0}, flags=["np.allclose"], feedback={"test_scale": "differ"}),
+    Case("patch_np_testing", "wrong scale, numpy.testing and asarray patched", extra_cell(
+        "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None\n"
+        "_real = np.asarray\nnp.asarray = lambda x, *a, **k: _real([2.0, 4.0])",
+        scale=WRONG_SCALE),
+         {**FULL, "test_scale": 0, "test_add": 0, "test_norm": 0}, flags=["monkeypatching"]),
+    Case("lying_eq", "scale returns an object whose __eq__ and __array__ lie", answers_nb(
+        scale="class Liar:\n    def __eq__(self, other):\n        return True\n"
+              "    def __array__(self, *a, **k):\n        return np.array([2.0, 4.0])\n"
+              "def scale(x, k):\n    return Liar()"),
+         {**FULL, "test_scale": 0}, flags=["__eq__"]),
+    Case("hide_tracebacks", "wrong scale, tracebacks hidden", extra_cell(
+        "import sys\nsys.excepthook = lambda *a: None\n"
+        "get_ipython().showtraceback = lambda *a, **k: None", scale=WRONG_SCALE),
+         {**FULL, "test_scale": 0}, flags=["excepthook"]),
+    Case("edit_test_to_pass", "test cell of scale replaced by `pass`, wrong scale",
+         edit_cells(_edit_source("test_scale", "pass"), scale=WRONG_SCALE),
+         {**FULL, "test_scale": 0}, flags=["'test_scale' was edited"]),
+    Case("delete_test_cell", "test cell of scale deleted", edit_cells(_delete("test_scale")),
+         FULL, flags=["'test_scale' was deleted"]),
+    Case("duplicate_grade_id", "test cell of add copied", edit_cells(_duplicate("test_add")),
+         FULL, flags=["duplicated grade cell 'test_add'"]),
+    Case("points_raised", "points of test_norm set to 100 in the metadata",
+         edit_cells(_points("test_norm", 100)), FULL, flags=["metadata of 'test_norm'"]),
+    # ---- cheating: reading or writing what the kernel must not see
+    Case("import_solutions", "add imported from the reference solutions", answers_nb(
+        add="from fxsolutions import add\nfrom solutions.linear import linear_scores"),
+         {**FULL, "test_add": 0}, flags=["imports the reference solutions"]),
+    Case("read_hidden_tests", "reads the judges' source by absolute path",
+         reading("judges"), {**FULL, "test_add": 0}, flags=["mentions the path"]),
+    Case("read_gradebook", "reads the gradebook by absolute path", reading("gradebook"),
+         {**FULL, "test_add": 0}, flags=["mentions the path"]),
+    Case("read_source", "reads the instructor's source notebook", reading("source_nb"),
+         {**FULL, "test_add": 0}, flags=["mentions the path"]),
+    Case("read_other_student", "reads another student's submission", reading("perfect_nb"),
+         {**FULL, "test_add": 0}),
+    Case("read_project", "reads the project's solutions package", reading("project_solutions"),
+         {**FULL, "test_add": 0}, flags=["mentions the path"]),
+    Case("write_gradebook", "appends to the gradebook and another student's notebook",
+         extra_cell("for p in [{gradebook!r}, {perfect_nb!r}]:\n    try:\n"
+                    "        open(p, 'a').write('x')\n    except OSError as e:\n"
+                    "        print(e)"), FULL, flags=["gradebook"]),
+    # ---- broken files
+    Case("invalid_json", "truncated JSON", as_bytes(lambda nb: nbformat.writes(nb).encode()[:200]),
+         {"test_add": 0, "test_scale": 0, "test_norm": 0}, error="not valid JSON"),
+    Case("empty_file", "a 0-byte notebook", lambda rel, paths: b"",
+         {"test_add": 0, "test_scale": 0, "test_norm": 0}, error="empty"),
+    Case("nbformat_40", "nbformat 4.0 without cell ids", as_bytes(_old_format), FULL,
+         flags=["old notebook format 4.0"]),
+    Case("renamed", "the notebook saved as a copy", answers_nb(), FULL, flags=["renamed"],
+         name="fx1-Copy1.ipynb"),
+    Case("empty_folder", "nothing handed in", lambda rel, paths: None,
+         {"test_add": 0, "test_scale": 0, "test_norm": 0}, error="empty"),
+    Case("non_utf8", "latin-1 bytes in a markdown cell", as_bytes(_latin1), FULL,
+         flags=["not valid UTF-8"]),
+    Case("symlink", "a symbolic link to the hidden tests next to the notebook", _symlink,
+         FULL, flags=["symbolic link; ignored"]),
+    Case("warning_on_stderr", "a correct scale that warns on stderr", answers_nb(
+        scale="import warnings\ndef scale(x, k):\n    warnings.warn('deprecated, but right')\n"
+              "    import sys\n    print('noise', file=sys.stderr)\n    return k * np.asarray(x)"),
+         FULL),
+]

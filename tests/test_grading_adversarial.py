@@ -1,0 +1,140 @@
+"""The adversarial corpus graded in one batch by `python -m autograder grade` (real kernels).
+
+Costs ~60-90 s: 38 submissions, 2 jobs, 2 s per cell; runaway cases are bounded by the limits
+below (512 MB is not enough for a kernel, so memory is 1.5 GB; 48 processes per kernel).
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from adversarial_cases import CASES
+from fixture_course import make_course, released, submit
+
+pytestmark = pytest.mark.slow
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tree_hash(*folders):
+    h = hashlib.sha256()
+    for folder in folders:
+        for base, dirs, files in sorted(os.walk(folder)):
+            dirs.sort()
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            for f in sorted(files):
+                path = os.path.join(base, f)
+                h.update(os.path.relpath(path, folder).encode())
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
+    return h.hexdigest()
+
+
+def cli(paths, *args, timeout=300):
+    env = dict(os.environ, PYTHONPATH=paths["py"], JUPYTER_PREFER_ENV_PATH="1")
+    return subprocess.run([sys.executable, "-m", "autograder", "--course", paths["course"], *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+GRADE_ARGS = ["--hidden", "fxhidden", "--jobs", "2", "--cell-timeout", "2",
+              "--notebook-timeout", "40", "--memory-mb", "1536", "--processes", "48", "--quiet"]
+
+
+def build_case(case, rel, paths):
+    made = case.build(rel, paths)
+    if isinstance(made, dict) and "symlink" in made:
+        folder = submit(paths["submitted"], case.id, made["notebook"], case.name)
+        name, target = made["symlink"]
+        os.symlink(target, os.path.join(folder, name))
+    else:
+        submit(paths["submitted"], case.id, made, case.name)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("adversarial")
+    paths = make_course(tmp)
+    release = cli(paths, "release", "fx1")
+    assert release.returncode == 0, release.stderr
+    paths.update(
+        judges=os.path.join(paths["py"], "fxhidden", "judges.py"),
+        gradebook=os.path.join(paths["course"], "gradebook.db"),
+        source_nb=os.path.join(paths["course"], "source", "fx1", "fx1.ipynb"),
+        perfect_nb=os.path.join(paths["submitted"], "perfect", "fx1", "fx1.ipynb"),
+        project_solutions=os.path.join(ROOT, "solutions", "__init__.py"),
+    )
+    rel = released(paths["course"])
+    for case in CASES:
+        build_case(case, rel, paths)
+    protected = [os.path.join(paths["course"], "source"), paths["py"],
+                 os.path.join(ROOT, "solutions"), os.path.join(ROOT, "hiddentests")]
+    before = tree_hash(*protected)
+    report_path = os.path.join(str(tmp), "report.json")
+    run = cli(paths, "grade", "fx1", "--submissions", paths["submitted"], "--report",
+              report_path, *GRADE_ARGS)
+    assert run.returncode == 0, run.stdout + run.stderr
+    with open(report_path) as f:
+        report = json.load(f)
+    return {"report": report, "paths": paths, "run": run, "protected": protected,
+            "before": before}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_adversarial_submission_gets_its_exact_outcome(graded, case):
+    entry = graded["report"]["students"][case.id]
+    scores = {g: q["score"] for g, q in entry["questions"].items()}
+    detail = json.dumps(entry, indent=1)[:3000]
+    assert scores == case.scores, detail
+    assert entry["score"] == sum(case.scores.values()), detail
+    assert entry["max_score"] == 6.0
+    for wanted in case.flags:
+        assert any(wanted in flag for flag in entry["flags"]), f"no flag with {wanted!r}: {detail}"
+    for gid, wanted in case.feedback.items():
+        assert wanted in entry["questions"][gid]["feedback"], detail
+    if case.error:
+        assert entry["error"] and case.error in entry["error"], detail
+    else:
+        assert entry["error"] is None, detail
+
+
+def test_instructor_files_unchanged_after_grading(graded):
+    assert tree_hash(*graded["protected"]) == graded["before"]
+
+
+def test_every_graded_student_gets_feedback_without_hidden_tests(graded):
+    course = graded["paths"]["course"]
+    for case in CASES:
+        if case.error:
+            continue
+        path = os.path.join(course, "feedback", case.id, "fx1", "fx1.html")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        assert "HIDDEN TESTS" not in text and "from fxhidden import check" not in text, case.id
+        assert f"Feedback: {case.id}" in text
+
+
+def test_gradebook_holds_the_same_scores_as_the_report(graded):
+    from nbgrader.api import Gradebook
+
+    db = "sqlite:///" + graded["paths"]["gradebook"]
+    with Gradebook(db) as gb:
+        scores = {s.student.id: s.score for s in gb.assignment_submissions("fx1")}
+    assert scores == {sid: e["score"] for sid, e in graded["report"]["students"].items()}
+
+
+def test_grades_csv_has_a_row_per_student_and_a_column_per_question(graded):
+    import csv
+
+    path = os.path.join(graded["paths"]["course"], "grades", "fx1", "grades.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["student_id"] for r in rows] == sorted(c.id for c in CASES)
+    assert {"test_add", "test_scale", "test_norm"} <= set(rows[0])
+
+
+def test_no_kernel_process_survives_the_run(graded):
+    from autograder.sandbox import UID_BASE, UID_COUNT, _processes_of_range
+
+    assert _processes_of_range(UID_BASE, UID_BASE + UID_COUNT) == []
