@@ -72,6 +72,18 @@ def write_overrides(app_settings_dir: Path, overrides: dict) -> Path:
     return _write_json(app_settings_dir / "overrides.json", overrides)
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the parent dies (Linux), so that a killed test
+    run or ``make lab`` does not leave a server behind; the server then stops its kernels."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _children(pid: int) -> list[int]:
     """Every live descendant of ``pid`` (Linux /proc), deepest last."""
     parents: dict[int, int] = {}
@@ -209,7 +221,8 @@ class LabServer:
             env=self.environment(),
             stdout=self._log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True,  # Ctrl+C reaches us, and we stop the server cleanly
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -307,6 +320,12 @@ def main(argv: list[str] | None = None) -> int:
             "disabled_server_extensions": STUDENT_DISABLED_SERVER_EXTENSIONS,
         }
     server = LabServer(root, state, port=args.port or None, **options)
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     with server:
         print(f"JupyterLab is serving {root}", flush=True)
         print(f"Open {server.url('lab')}", flush=True)

@@ -132,6 +132,11 @@ def cell_text(cell: Locator) -> str:
     return "\n".join(cell.locator(".cm-content .cm-line").all_inner_texts())
 
 
+def shows_error(text: str) -> bool:
+    """Whether output text holds a Python exception (a traceback or ``SomethingError: ...``)."""
+    return "Traceback" in text or re.search(r"^\w*(Error|Exception): ", text, re.M) is not None
+
+
 def output_text(cell: Locator) -> str:
     """Everything the cell's output area shows, as text."""
     outputs = cell.locator(".jp-OutputArea-output")

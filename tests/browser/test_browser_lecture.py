@@ -4,7 +4,7 @@ playground redraws its figure when a control changes."""
 import nbformat
 import pytest
 import student_workspace
-from labpage import ACTIVE_NOTEBOOK, open_notebook, output_text, run_all
+from labpage import ACTIVE_NOTEBOOK, open_notebook, output_text, run_all, shows_error
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,7 +36,7 @@ def test_lecture_figures_render_and_playground_redraws(page, student_lab, studen
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     for i in code:
         out = output_text(cells.nth(i))
-        assert "Traceback" not in out and "Error" not in out, f"cell {i} failed:\n{out}"
+        assert not shows_error(out), f"cell {i} failed:\n{out}"
     # Every cell that shows a matplotlib figure has it as an image, and the image has loaded.
     figure_cells = [i for i in code if "plt.show()" in nb.cells[i].source]
     assert figure_cells, f"{name} shows no figure with plt.show()"

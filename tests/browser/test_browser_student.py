@@ -15,6 +15,7 @@ from labpage import (
     run_all,
     run_below,
     set_cell_source,
+    shows_error,
     wait_for_kernel_idle,
 )
 from playwright.sync_api import expect
@@ -87,7 +88,7 @@ def test_student_answers_one_exercise_runs_all_and_validates(
     for i in answered:  # the visible test passes and says so
         out = output_text(cells.nth(i))
         assert re.fullmatch(r"\[\d+\]:", prompt(cells.nth(i))), f"test cell {i} did not run"
-        assert "Error" not in out and "Traceback" not in out, f"test cell {i} failed:\n{out}"
+        assert not shows_error(out), f"test cell {i} failed:\n{out}"
         assert re.search(rf"✓.*\b{EXERCISE}\b", out), f"test cell {i} shows no pass:\n{out}"
     for i in untouched:
         out = output_text(cells.nth(i))
