@@ -1,0 +1,108 @@
+"""Resume after an interrupted run, --force, determinism, shards and merge (real kernels).
+
+Costs ~40 s: the fixture course with 6 students graded four times with 1-2 jobs.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from fixture_course import ANSWERS, make_course, released, student, submit
+from test_grading_adversarial import ROOT, cli
+
+pytestmark = pytest.mark.slow
+ARGS = ["--hidden", "fxhidden", "--cell-timeout", "2", "--notebook-timeout", "30", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("resume")
+    paths = make_course(tmp)
+    assert cli(paths, "release", "fx1").returncode == 0
+    rel = released(paths["course"])
+    wrong = dict(ANSWERS, scale="def scale(x, k):\n    return x")
+    slow = dict(ANSWERS, norm="import time\ndef row_norms(X):\n    time.sleep(1)\n"
+                              "    return np.sqrt((np.asarray(X) ** 2).sum(axis=1))")
+    for sid, answers in [("ann", ANSWERS), ("bob", wrong), ("cat", None), ("dan", slow),
+                         ("eve", ANSWERS), ("fay", wrong)]:
+        submit(paths["submitted"], sid, student(rel, answers))
+    return paths
+
+
+def results_dir(paths):
+    return os.path.join(paths["course"], "grades", "fx1", "results")
+
+
+def scores(report):
+    return {s: (e["score"], {g: q["score"] for g, q in e["questions"].items()})
+            for s, e in report["students"].items()}
+
+
+def test_interrupted_run_resumes_and_force_regrades_identically(course, tmp_path):
+    env = dict(os.environ, PYTHONPATH=course["py"], JUPYTER_PREFER_ENV_PATH="1")
+    cmd = [sys.executable, "-m", "autograder", "--course", course["course"], "grade", "fx1",
+           "--submissions", course["submitted"], "--jobs", "1", *ARGS]
+    run = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        folder = results_dir(course)
+        if os.path.isdir(folder) and any(f.endswith(".json") for f in os.listdir(folder)):
+            break
+        time.sleep(0.1)
+    run.send_signal(signal.SIGTERM)
+    _out, err = run.communicate(timeout=60)
+    done_first = sorted(f for f in os.listdir(results_dir(course)) if f.endswith(".json"))
+    assert 1 <= len(done_first) < 6, err
+    stamps = {f: os.stat(os.path.join(results_dir(course), f)).st_mtime_ns for f in done_first}
+
+    report1 = str(tmp_path / "r1.json")
+    resumed = cli(course, "grade", "fx1", "--submissions", course["submitted"], "--jobs", "2",
+                  "--report", report1, *ARGS)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{len(done_first)} student(s) already graded" in resumed.stdout
+    for f, stamp in stamps.items():  # kept, not regraded
+        assert os.stat(os.path.join(results_dir(course), f)).st_mtime_ns == stamp
+    with open(report1) as f:
+        first = json.load(f)
+    assert set(first["students"]) == {"ann", "bob", "cat", "dan", "eve", "fay"}
+
+    report2 = str(tmp_path / "r2.json")
+    forced = cli(course, "grade", "fx1", "--submissions", course["submitted"], "--jobs", "2",
+                 "--force", "--report", report2, *ARGS)
+    assert forced.returncode == 0, forced.stderr
+    with open(report2) as f:
+        second = json.load(f)
+    assert second == first  # same scores, feedback, flags: grading is deterministic
+    assert scores(first)["ann"][0] == 6.0 and scores(first)["bob"][0] == 3.0
+    assert scores(first)["cat"][0] == 0.0 and scores(first)["dan"][0] == 6.0
+
+
+def test_shards_merge_into_the_full_report(course, tmp_path):
+    reports = []
+    for k in (1, 2):
+        out = str(tmp_path / f"shard{k}")
+        run = cli(course, "grade", "fx1", "--submissions", course["submitted"], "--shard",
+                  f"{k}/2", "--output", out, "--jobs", "1", *ARGS)
+        assert run.returncode == 0, run.stderr
+        reports.append(os.path.join(out, "report.json"))
+    with open(reports[0]) as f:
+        assert sorted(json.load(f)["students"]) == ["ann", "cat", "eve"]
+    merged = str(tmp_path / "merged")
+    run = cli(course, "merge", *reports, "--output", merged, "--record")
+    assert run.returncode == 0, run.stderr
+    with open(os.path.join(merged, "report.json")) as f:
+        combined = json.load(f)
+    assert sorted(combined["students"]) == ["ann", "bob", "cat", "dan", "eve", "fay"]
+    assert combined["students"]["fay"]["score"] == 3.0
+    assert os.path.exists(os.path.join(merged, "grades.csv"))
+
+
+def test_missing_assignment_is_an_instructor_error_with_exit_status_2(course):
+    run = cli(course, "grade", "nope", "--submissions", course["submitted"], *ARGS)
+    assert run.returncode == 2
+    assert "no assignment 'nope'" in run.stderr
