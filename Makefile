@@ -21,6 +21,7 @@ test-fast:
 ## demo: set everything up and run the main job
 demo: setup
 	$(PYTHON) -m solutions.demo
+	$(PYTHON) -m autograder demo
 
 ## lectures: execute every lecture notebook and render it to lectures/html/*.html (readable without Jupyter)
 lectures:

@@ -17,6 +17,7 @@ import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
 _exporter = None
+MANUAL = "graded by hand in formgrader"
 
 
 def _html_exporter():
@@ -126,14 +127,15 @@ def summary_table(results):
         cells = []
         for g in ids:
             q = r["questions"].get(g)
-            cells.append(f"{(q['score'] if q else 0):>4g}")
+            manual = q and q["feedback"] == MANUAL
+            cells.append(f"{'m':>4}" if manual else f"{(q['score'] if q else 0):>4g}")
         note = r["error"] or (f"{len(r['flags'])} flag(s): {r['flags'][0].splitlines()[0]}"
                               if r["flags"] else "")
         if len(note) > 70:
             note = note[:69] + "…"
         score = f"{r['score']:g} / {r['max_score']:g}"
         lines.append(f"{sid:<{name_w}}  {score:>11}  " + " ".join(cells) + f"  {note}")
-    legend = ", ".join(f"{c}={g}" for c, g in zip(cols, ids, strict=True))
+    legend = "m = graded by hand in formgrader; " + ", ".join(f"{c}={g}" for c, g in zip(cols, ids, strict=True))
     return "\n".join(lines) + "\n\n" + "\n".join(_wrap(legend, 100))
 
 

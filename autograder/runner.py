@@ -443,7 +443,7 @@ def grade_submission(context, student_id, folder, scratch=None):
             if tc.kind in ("test", "answer"):
                 result["questions"][tc.grade_id] = {
                     "score": 0.0, "max_score": tc.points,
-                    "feedback": "graded by hand in formgrader" if tc.kind == "answer"
+                    "feedback": report.MANUAL if tc.kind == "answer"
                     else "not graded"}
                 result["max_score"] += tc.points
     flags = result["flags"]
