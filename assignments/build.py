@@ -287,7 +287,9 @@ def build_notebook(assignment, questions=None):
             (grade_id,) = [a for a in args if "=" not in a]
             if grade_id not in questions:
                 raise TemplateError(f"{assignment}: no hidden test registered for {grade_id}")
-            source = body + "\n\n" + HIDDEN.format(grade_id=grade_id) if body else HIDDEN.format(grade_id=grade_id)
+            # hidden block first: its failure shows only its messages (no traceback), and a
+            # visible check that fails later would quote the lines around it in the feedback
+            source = HIDDEN.format(grade_id=grade_id) + ("\n" + body if body else "")
             cell = nbformat.v4.new_code_cell(source)
             cell.metadata = _nbgrader(
                 grade_id, grade=True, solution=False, locked=True,

@@ -25,9 +25,8 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # The stub a student sees in place of every `### BEGIN SOLUTION ... ### END SOLUTION` block.
 c.ClearSolutions.code_stub = {
     "python": (
-        "# YOUR CODE HERE: implement this function as its docstring describes,\n"
-        "# then run the test cell below it.\n"
-        'raise NotImplementedError("Implement this function, then run its test cell.")'
+        "# YOUR CODE HERE (see the docstring and the text above), then run the test cell below.\n"
+        'raise NotImplementedError("Replace this line with your code, then run the test cell below.")'
     )
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
