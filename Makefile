@@ -37,6 +37,7 @@ lab: setup
 ## bench: speed measurements with ratios (not timed tests)
 bench: setup
 	$(PYTHON) benchmarks/bench_math.py
+	$(PYTHON) benchmarks/bench_grading.py
 
 ## lint: ruff on the Python sources
 lint:

@@ -306,12 +306,12 @@ def _test_outputs(outputs, passed, message):
 def grade_notebook(context, sandbox, template, nb, questions):
     """Run one restored notebook -> (graded nb, {grade_id: (passed, message)}, flags)."""
     cells, flags = restore(template, nb)
-    for i, (kind, cell, code, _gid) in enumerate(cells):
+    for i, (kind, _cell, code, _gid) in enumerate(cells):
         if kind in ("free", "solution", "answer") and code:
             for finding in scan(code):
                 flags.append(f"suspected tampering in cell {i + 1}: {finding}")
     steps = []
-    for i, (kind, cell, code, gid) in enumerate(cells):
+    for i, (kind, _cell, code, gid) in enumerate(cells):
         if code is None or not code.strip():
             continue
         steps.append(Step(i, "test" if kind == "test" else "code", code, gid))
@@ -339,7 +339,7 @@ def grade_notebook(context, sandbox, template, nb, questions):
 
     graded = nbformat.v4.new_notebook(metadata=copy.deepcopy(template.metadata))
     count = 0
-    for i, (kind, cell, code, gid) in enumerate(cells):
+    for i, (kind, cell, _code, gid) in enumerate(cells):
         run = runs.get((i, "test" if kind == "test" else "code"))
         if cell.cell_type == "code":
             if run is not None and not run.status.startswith("notrun"):

@@ -44,7 +44,8 @@ def source_notebook():
              metadata=_meta("setup", locked=True)),
         code("def add(a, b):\n    ### BEGIN SOLUTION\n    return np.asarray(a) + np.asarray(b)\n"
              "    ### END SOLUTION", metadata=_meta("add", solution=True)),
-        code("assert np.allclose(add(1, 2), 3)\nprint('add works on scalars')" + _hidden("test_add"),
+        code("assert np.allclose(add(1, 2), 3)\nprint('add works on scalars')"
+             + _hidden("test_add"),
              metadata=_meta("test_add", grade=True, locked=True, points=2)),
         code("def scale(x, k):\n    ### BEGIN SOLUTION\n    return k * np.asarray(x)\n"
              "    ### END SOLUTION", metadata=_meta("scale", solution=True)),
