@@ -111,11 +111,12 @@ LECTURE_SOFTMAX_DSCORES = np.array([
     [4.2465542582674165e-01, 5.7322486673716522e-01, -9.9788029256390676e-01],
 ]) / 3
 # A score of 1000 overflows exp() unless each row is shifted by its maximum first:
-# L = -log(e^1000 / (e^1000 + e^999 + e^0)) = log(1 + e^-1 + e^-1000).
-LARGE_SCORES = np.array([[1000.0, 999.0, 0.0]])
+# L = -log(e^1000 / (e^1000 + e^999 + e^990)) = log(1 + e^-1 + e^-10).
+LARGE_SCORES = np.array([[1000.0, 999.0, 990.0]])
 LARGE_Y = np.array([0])
-LARGE_SOFTMAX_LOSS = 0.31326168751822286
-LARGE_SOFTMAX_DSCORES = np.array([[-0.2689414213699951, 0.2689414213699951, 0.0]])
+LARGE_SOFTMAX_LOSS = 0.3132948769755688
+LARGE_SOFTMAX_DSCORES = np.array([[-2.6896568440486723e-01, 2.6893249549828524e-01,
+                                   3.3188906581985218e-05]])
 
 
 def _small_problem(seed=0, N=7, D=5, C=4):
@@ -140,7 +141,7 @@ def visible_weight_cases():
         "lecture example, reg=0.1": (LECTURE_SCORES.copy(), np.eye(3), LECTURE_Y.copy(), 0.1),
         "W = 0 (N=5, D=4, C=3)": (np.zeros((4, 3)), np.ones((5, 4)), np.array([0, 1, 2, 0, 1]), 0.0),
         "random N=7, D=5, C=4, reg=0.3": (W, X, y, 0.3),
-        "large scores (1000, 999, 0)": (LARGE_SCORES.copy(), np.ones((1, 1)), LARGE_Y.copy(), 0.0),
+        "large scores (1000, 999, 990)": (LARGE_SCORES.copy(), np.ones((1, 1)), LARGE_Y.copy(), 0.0),
     }
 
 
@@ -188,9 +189,9 @@ def _loss_of_W_value(fn, fn_name, kind):
            lecture + reg * np.sum(W**2), reg_term=reg * np.sum(W**2), sizes={"N": 3, "C": 3})
     n = 3
     if kind == "softmax":
-        W, X, y, reg = cases["large scores (1000, 999, 0)"]
+        W, X, y, reg = cases["large scores (1000, 999, 990)"]
         loss, _ = _unpack(_call(fn, fn_name, "large", W, X, y, reg), fn_name, ("loss", "dW"))
-        _close(fn_name, "scores (1000, 999, 0): exp(1000) overflows unless the scores are "
+        _close(fn_name, "scores (1000, 999, 990): exp(1000) overflows unless the scores are "
                "shifted by their maximum", "loss", loss, LARGE_SOFTMAX_LOSS)
         n += 1
     _passed(fn_name, "loss matches", n)
@@ -230,7 +231,7 @@ def _loss_of_scores_value(fn, fn_name, kind):
     if kind == "softmax":
         s, y = cases["large scores"]
         loss, _ = _unpack(_call(fn, fn_name, "large", s, y), fn_name, ("loss", "dscores"))
-        _close(fn_name, "scores (1000, 999, 0): exp(1000) overflows unless each row is "
+        _close(fn_name, "scores (1000, 999, 990): exp(1000) overflows unless each row is "
                "shifted by its maximum", "loss", loss, LARGE_SOFTMAX_LOSS)
         n += 1
     _passed(fn_name, "loss matches", n)
@@ -247,7 +248,7 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
     if kind == "softmax":
         s, y = cases["large scores"]
         _, ds = _unpack(_call(fn, fn_name, "large", s, y), fn_name, ("loss", "dscores"))
-        _close(fn_name, "scores (1000, 999, 0)", "dscores", ds, LARGE_SOFTMAX_DSCORES, atol=1e-12)
+        _close(fn_name, "scores (1000, 999, 990)", "dscores", ds, LARGE_SOFTMAX_DSCORES, atol=1e-12)
         n += 1
     W, X, y = _small_problem(seed=1)
     s = X @ W
@@ -455,11 +456,12 @@ def check_maxout_backward(maxout_forward, maxout_backward):
 # Assignment 3: forward passes of fully connected nets
 # =============================================================================================
 
-# A net small enough to run by hand: X = [[1, 1], [-1, 0.5]], D = 2, H1 = 3, (H2 = 2,) C = 2.
-# Two layers:  X W1 + b1 = [[3, 0.5, -1], [0, 2, -1.5]], ReLU -> [[3, 0.5, 0], [0, 2, 0]],
-#              then W2, b2 -> scores [[3.1, 0.4], [0.1, 1.9]].
-# Three layers: ReLU of those -> W3, b3 -> scores [[6.4, -1.7], [1.15, 2.8]].
-NET_X = np.array([[1.0, 1.0], [-1.0, 0.5]])
+# A net small enough to run by hand: X = [[1, 1], [-1, 0.6]], D = 2, H1 = 3, (H2 = 2,) C = 2.
+# Two layers:  X W1 + b1 = [[3, 0.5, -1], [0.2, 2.1, -1.6]], ReLU -> [[3, 0.5, 0], [0.2, 2.1, 0]],
+#              then W2, b2 -> scores [[3.1, 0.4], [0.3, 2.0]].
+# Three layers: ReLU of those -> W3, b3 -> scores [[6.4, -1.7], [1.6, 2.7]].
+# No pre-activation is 0, so no gradient here depends on the convention at the ReLU kink.
+NET_X = np.array([[1.0, 1.0], [-1.0, 0.6]])
 NET_PARAMS = {
     "W1": np.array([[1.0, -1.0, 0.5], [2.0, 1.0, -1.0]]),
     "b1": np.array([0.0, 0.5, -0.5]),
@@ -469,8 +471,8 @@ NET_PARAMS = {
     "b3": np.array([0.0, 1.0]),
 }
 NET_SCORES = {
-    "TwoLayerNet": np.array([[3.1, 0.4], [0.1, 1.9]]),
-    "ThreeLayerNet": np.array([[6.4, -1.7], [1.15, 2.8]]),
+    "TwoLayerNet": np.array([[3.1, 0.4], [0.3, 2.0]]),
+    "ThreeLayerNet": np.array([[6.4, -1.7], [1.6, 2.7]]),
 }
 
 
@@ -478,8 +480,6 @@ def visible_net_cases(cls_name):
     """{label: (params, X)} of the visible scores tests (ReLU)."""
     names = ["W1", "b1", "W2", "b2"] + (["W3", "b3"] if cls_name == "ThreeLayerNet" else [])
     params = {n: NET_PARAMS[n].copy() for n in names}
-    if cls_name == "TwoLayerNet":
-        return {"the small net worked out by hand": (params, NET_X.copy())}
     return {"the small net worked out by hand": (params, NET_X.copy())}
 
 
@@ -545,3 +545,220 @@ def check_net_scores(cls, cls_name):
         raise CheckFailed(f"{cls_name}.loss(X) for X of shape (1, 6) and C = 3 classes should "
                           f"return scores of shape (1, 3), got {np.shape(scores)}.")
     _passed(f"{cls_name}.loss(X)", "scores match", 2)
+
+
+# =============================================================================================
+# Assignment 4: backpropagation
+# =============================================================================================
+
+
+def _values(fn_name, pairs):
+    """Compare named numbers or lists with the lecture's values, in order."""
+    for name, got, expected in pairs:
+        if isinstance(got, (list, tuple)):
+            try:
+                got = np.array(got, dtype=float)
+            except (TypeError, ValueError):
+                pass  # assert_close names what came
+        _close(fn_name, "the lecture's example", name, got, np.asarray(expected, dtype=float),
+               rtol=1e-6, atol=1e-9)
+
+
+def check_graph_add_mul(dfdx, dfdy, dfdz):
+    """f = (x + y) z at x = -2, y = 5, z = -4: q = 3, f = -12."""
+    _values("f = (x + y) z", [("dfdz", dfdz, 3.0), ("dfdx", dfdx, -4.0), ("dfdy", dfdy, -4.0)])
+    _passed("f = (x + y) z", "dfdx, dfdy, dfdz match", 1)
+
+
+def check_sigmoid_neuron(dw, dx):
+    """The lecture's neuron: w = [2, -3, -3], x = [-1, -2], f = 0.73, dw = [-0.2, -0.39, 0.2]."""
+    ddot = 0.19661193324148185  # (1 - f) f at dot = 1
+    _values("sigmoid neuron", [("dw", dw, [-ddot, -2 * ddot, ddot]),
+                               ("dx", dx, [2 * ddot, -3 * ddot])])
+    _passed("sigmoid neuron", "dw and dx match", 1)
+
+
+def check_gates(grad_x, grad_y, grad_z, grad_w, grad_a, grad_b):
+    """f = 2 (x y + max(z, w)) at x=3, y=-4, z=2, w=-1; g = a b + a at a=2, b=3."""
+    _values("gates", [("grad_x", grad_x, -8.0), ("grad_y", grad_y, 6.0),
+                      ("grad_z", grad_z, 2.0), ("grad_w", grad_w, 0.0),
+                      ("grad_a", grad_a, 4.0), ("grad_b", grad_b, 2.0)])
+    _passed("gates", "add distributes, mul swaps, max routes, copy adds", 1)
+
+
+STAGED_DX = 2.0595697955721652
+STAGED_DY = 1.5922327514838093
+
+
+def check_staged(dx, dy):
+    """f = (x + sigma(y)) / (sigma(x) + (x + y)^2) at x = 3, y = -4."""
+    _values("staged backprop", [("dx", dx, STAGED_DX), ("dy", dy, STAGED_DY)])
+    _passed("staged backprop", "dx and dy match", 1)
+
+
+def visible_affine_cases():
+    """{label: (x, W, b, dout)} of the visible affine tests."""
+    rng = np.random.default_rng(11)
+    return {
+        "x (2, 3) worked out by hand": (np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]]),
+                                        np.array([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5]]),
+                                        np.array([0.5, -0.5]), np.array([[1.0, 0.0], [0.0, 2.0]])),
+        "x (4, 2, 3) flattened to (4, 6)": (rng.standard_normal((4, 2, 3)),
+                                            rng.standard_normal((6, 5)), rng.standard_normal(5),
+                                            rng.standard_normal((4, 5))),
+    }
+
+
+def check_affine_forward(affine_forward):
+    (x, W, b, _), (x3, W3, b3, _) = visible_affine_cases().values()
+    out, _ = _forward_pair(affine_forward, "affine_forward", "by hand", x, W, b)
+    # x W = [[2, 1.5], [1.5, 5.25]], plus b
+    _close("affine_forward", "x (2, 3), W (3, 2), b (2,)", "out", out,
+           np.array([[2.5, 1.0], [2.0, 4.75]]))
+    out, _ = _forward_pair(affine_forward, "affine_forward", "3-D x", x3, W3, b3)
+    if np.shape(out) != (4, 5):
+        raise CheckFailed(f"affine_forward: x of shape (4, 2, 3) is 4 examples of 6 numbers; "
+                          f"with W (6, 5) out should have shape (4, 5), got {np.shape(out)}. "
+                          f"Flatten each example: x.reshape(x.shape[0], -1).")
+    _passed("affine_forward", "out matches", 2)
+
+
+def check_affine_backward(affine_forward, affine_backward):
+    (x, W, b, dout), (x3, W3, b3, dout3) = visible_affine_cases().values()
+    _, cache = _forward_pair(affine_forward, "affine_forward", "by hand", x, W, b)
+    grads = _unpack(_call(affine_backward, "affine_backward", "by hand", dout, cache),
+                    "affine_backward", ("dx", "dW", "db"))
+    # dx = dout W^T, dW = x^T dout, db = dout summed over the examples
+    expected = (np.array([[1.0, 0.0, -1.0], [4.0, 2.0, 1.0]]),
+                np.array([[1.0, 4.0], [0.0, 2.0], [-1.0, 1.0]]), np.array([1.0, 2.0]))
+    for name, got, exp in zip(("dx", "dW", "db"), grads, expected):
+        _close("affine_backward", "x (2, 3) worked out by hand", name, got, exp, sizes={"N": 2})
+    _, cache = _forward_pair(affine_forward, "affine_forward", "3-D x", x3, W3, b3)
+    grads = _unpack(_call(affine_backward, "affine_backward", "3-D x", dout3, cache),
+                    "affine_backward", ("dx", "dW", "db"))
+    args = [x3, W3, b3]
+    for a, (name, got) in enumerate(zip(("dx", "dW", "db"), grads)):
+
+        def f(v, a=a):
+            full = [arr.copy() for arr in args]
+            full[a] = v
+            with _quiet():
+                return affine_forward(*full)[0]
+
+        _gradient("affine_backward", "x of shape (4, 2, 3)", f, args[a], got, name, dout=dout3)
+    _passed("affine_backward", "dx (with x's shape), dW, db match", 2)
+
+
+NET_Y = np.array([0, 1])
+NET_REG = 0.1
+# loss and grads of the small net above with labels NET_Y and reg = 0.1
+NET_LOSS = {"TwoLayerNet": 1.6414147955814284, "ThreeLayerNet": 2.2938194090974133}
+NET_GRADS = {
+    "TwoLayerNet": {
+        "W1": [[0.09128068942973441, -0.09128068942973439, 0.1],
+               [0.4148529014965622, 0.18514709850343783, -0.2]],
+        "b1": [0.0457459545132691, -0.04574595451326913, 0.0],
+        "W2": [[0.12098649242285874, 0.07901350757714128],
+               [0.14644518932346232, 0.05355481067653764], [-0.2, 0.4]],
+        "b2": [0.0457459545132691, -0.04574595451326913],
+    },
+    "ThreeLayerNet": {
+        "W1": [[-0.17506501215236675, -0.1374891646412722, 0.1],
+               [0.6243107344193508, 0.16261487759677493, -0.2]],
+        "b1": [0.3741546710622802, -0.06235911184371332, 0.0],
+        "W2": [[0.2735564566863348, -0.01225940944772235],
+               [0.7864530821028577, 0.06892448631619044], [-0.2, 0.4]],
+        "b2": [0.3741546710622802, -0.06235911184371332],
+        "W3": [[0.4369906412641877, -0.23699064126418753],
+               [0.3496792049988766, -0.04967920499887651]],
+        "b3": [0.12471822368742676, -0.1247182236874267],
+    },
+}
+
+
+def visible_net_loss_cases(cls_name):
+    """{label: (params, X, y, reg)} of the visible loss/gradient tests."""
+    (params, X), = visible_net_cases(cls_name).values()
+    W, X2, y2 = _small_problem(seed=4, N=6, D=3, C=3)
+    rng = np.random.default_rng(4)
+    dims = [3, 5, 3] if cls_name == "TwoLayerNet" else [3, 5, 4, 3]
+    random_params = {}
+    for k in range(1, len(dims)):
+        random_params[f"W{k}"] = rng.standard_normal((dims[k - 1], dims[k])) / np.sqrt(dims[k - 1])
+        random_params[f"b{k}"] = 0.1 + 0.1 * rng.random(dims[k])
+    return {"the small net worked out by hand, reg=0.1": (params, X, NET_Y.copy(), NET_REG),
+            "random net, reg=0.05": (random_params, X2, y2, 0.05)}
+
+
+def _net_for(cls, cls_name, params, reg):
+    dims = [params["W1"].shape[0]] + [params[f"W{k}"].shape[1] for k in range(1, len(params) // 2 + 1)]
+    hidden = dims[1] if len(dims) == 3 else tuple(dims[1:-1])
+    net = _construct(cls, cls_name, dims[0], hidden, dims[-1], reg=reg, seed=0)
+    for name, value in params.items():
+        net.params[name] = value.copy()
+    return net
+
+
+def check_net_loss(cls, cls_name):
+    """loss(X, y): the small net by hand, log C at zero weights, the regularization term."""
+    (params, X, y, reg), _ = visible_net_loss_cases(cls_name).values()
+    net = _net_for(cls, cls_name, params, reg)
+    result = _unpack(_call(net.loss, f"{cls_name}.loss", "by hand", X, y), f"{cls_name}.loss",
+                     ("loss", "grads"))
+    reg_loss = reg * sum(np.sum(v**2) for n, v in params.items() if n.startswith("W"))
+    _close(f"{cls_name}.loss(X, y)", "the small net, reg=0.1", "loss", result[0],
+           NET_LOSS[cls_name], reg_term=reg_loss, sizes={"N": 2, "C": 2})
+    zeros = {n: np.zeros_like(v) for n, v in params.items()}
+    net = _net_for(cls, cls_name, zeros, reg)
+    loss, _ = _unpack(_call(net.loss, f"{cls_name}.loss", "zeros", X, y), f"{cls_name}.loss",
+                      ("loss", "grads"))
+    _close(f"{cls_name}.loss(X, y)", "all parameters 0: the loss is log C = log 2", "loss", loss,
+           np.log(2))
+    _passed(f"{cls_name}.loss(X, y)", "loss matches", 2)
+
+
+def check_net_grads(cls, cls_name):
+    """grads of loss(X, y): the small net by hand and a numerical check of every parameter."""
+    cases = visible_net_loss_cases(cls_name)
+    (params, X, y, reg), (rparams, rX, ry, rreg) = cases.values()
+    net = _net_for(cls, cls_name, params, reg)
+    _, grads = _unpack(_call(net.loss, f"{cls_name}.loss", "by hand", X, y), f"{cls_name}.loss",
+                       ("loss", "grads"))
+    if not isinstance(grads, dict) or sorted(grads) != sorted(params):
+        raise CheckFailed(f"{cls_name}.loss(X, y) should return grads as a dict keyed like "
+                          f"params {sorted(params)}, got "
+                          f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}.")
+    for name in params:
+        reg_term = 2 * reg * params[name] if name.startswith("W") else None
+        _close(f"{cls_name}.loss(X, y)", "the small net, reg=0.1", f"grads['{name}']", grads[name],
+               np.array(NET_GRADS[cls_name][name]), reg_term=reg_term, sizes={"N": 2})
+    net = _net_for(cls, cls_name, rparams, rreg)
+    _, grads = _unpack(_call(net.loss, f"{cls_name}.loss", "random", rX, ry), f"{cls_name}.loss",
+                       ("loss", "grads"))
+    for name in rparams:
+
+        def f(v, name=name):
+            for other, value in rparams.items():
+                net.params[other] = value.copy()
+            net.params[name] = v
+            with _quiet():
+                return net.loss(rX, ry)[0]
+
+        _gradient(f"{cls_name}.loss(X, y)", "random net, reg=0.05", f, rparams[name],
+                  np.asarray(grads[name]), f"grads['{name}']",
+                  reg_term=2 * rreg * rparams[name] if name.startswith("W") else None)
+    _passed(f"{cls_name}.loss(X, y)", "every gradient matches (by hand and numerically)", 2)
+
+
+def check_trained(net, X, y, threshold, what):
+    """The trained net classifies at least `threshold` of (X, y) correctly."""
+    scores = _call(net.loss, "net.loss", what, X)
+    if np.shape(scores) != (len(y), int(y.max()) + 1):
+        raise CheckFailed(f"net.loss(X) should return scores of shape {(len(y), int(y.max()) + 1)}, "
+                          f"got {np.shape(scores)}.")
+    accuracy = float(np.mean(np.argmax(scores, axis=1) == y))
+    if not accuracy >= threshold:
+        raise CheckFailed(f"the net classifies {accuracy:.1%} of {what} correctly; at least "
+                          f"{threshold:.0%} is required. Check the gradients first, then tune the "
+                          f"hidden size, learning rate, regularization and number of steps.")
+    print(f"✓ accuracy on {what}: {accuracy:.1%} (at least {threshold:.0%} required)")

@@ -118,7 +118,7 @@ STUDENT_ANSWER = "My answer, in my own words, to the question above."
 def submission(release_nb, source_nb, replacements=None, drop_demos=False):
     """The release notebook with the instructor's code in every solution cell.
 
-    replacements: {function or class name: new source of the cell that defines it}.
+    replacements: {function or class name, or solution cell grade id: new source of that cell}.
     drop_demos: leave out the cells tagged `demo` (training runs, timings, figures: nothing
     graded depends on them), as a student may; it saves seconds per graded notebook.
     """
@@ -135,6 +135,8 @@ def submission(release_nb, source_nb, replacements=None, drop_demos=False):
         if cell.cell_type != "code" or not meta.get("solution"):
             continue
         source = solutions[meta["grade_id"]]
+        if meta["grade_id"] in replacements:  # a cell without functions: replaced by its id
+            source = replacements.pop(meta["grade_id"])
         for name in defined_names(source):
             if name in replacements:
                 source = replacements.pop(name)
@@ -156,7 +158,7 @@ def apply_edits(source, edits):
 def corpus_replacements(source_nb, entry):
     """{name: cell source} of a corpus entry (Edit: text edits of the reference; Source: full)."""
     solutions = solution_sources(source_nb)
-    by_name = {}
+    by_name = dict(solutions)  # cells by grade id, and by the functions/classes they define
     for src in solutions.values():
         for name in defined_names(src):
             by_name[name] = src

@@ -26,7 +26,7 @@ def judge_weight_loss(name, with_gradient):
 
     def judge(outputs):
         failures = []
-        for k, (label, W, X, y, reg, large) in enumerate(P.weight_cases()):
+        for k, (label, W, X, y, reg, large) in enumerate(P.weight_cases_for(name)):
             key = f"case{k}"
             err = error_of(outputs, key)
             if err is not None:
@@ -54,7 +54,7 @@ def judge_score_loss(name, with_gradient):
 
     def judge(outputs):
         failures = []
-        for k, (label, scores, y, large) in enumerate(P.score_cases()):
+        for k, (label, scores, y, large) in enumerate(P.score_cases_for(name)):
             key = f"case{k}"
             err = error_of(outputs, key)
             if err is not None:

@@ -1,7 +1,8 @@
 """Probes of assignment 1 (linear classifiers): inputs from fixed seeds, student outputs recorded.
 
-Inputs cover N = 1, C = 2, odd sizes, regularization on and off, large-magnitude scores (the
-softmax must be computed stably), and keep every hinge margin at least KINK_GAP away from 0 so
+Inputs cover N = 1, C = 2, odd sizes, regularization on and off, large-magnitude scores
+(|s| ~ 1000 with a moderate spread: the softmax must shift the scores, and any shifted form,
+probabilities or log-sum-exp, is accepted), and keep every hinge margin at least KINK_GAP away from 0 so
 that centered differences never straddle a kink. The visible cases of `autograder.checks` are
 included, so a judge's verdict is a complete grade.
 """
@@ -42,15 +43,18 @@ def weight_cases():
             if _away_from_kinks(W, X, y):
                 break
         cases.append((f"N={N}, D={D}, C={C}, reg={reg}", W, X, y, reg, False))
-    # large-magnitude scores (|s| up to ~1e3): exp overflows unless the scores are shifted
-    rng = np.random.default_rng(1100)
-    while True:
-        X = rng.standard_normal((6, 4))
-        W = 300.0 * rng.standard_normal((4, 5))
-        y = rng.integers(0, 5, size=6)
-        if _away_from_kinks(W, X, y):
-            break
-    cases.append(("large scores, N=6, D=4, C=5, reg=0.001", W, X, y, 0.001, True))
+    # large-magnitude scores: s ~ +-1000 + O(10). exp overflows (or 0/0) unless the scores
+    # are shifted; the spread stays moderate, so no correct-class probability underflows
+    for k, offset in enumerate((1000.0, -1000.0)):
+        rng = np.random.default_rng(1100 + k)
+        while True:
+            X = np.hstack([np.ones((6, 1)), rng.standard_normal((6, 3))])
+            W = np.vstack([np.full((1, 5), offset), 3.0 * rng.standard_normal((3, 5))])
+            y = rng.integers(0, 5, size=6)
+            if _away_from_kinks(W, X, y):
+                break
+        cases.append((f"large scores (s ~ {offset:+.0f}), N=6, D=4, C=5, reg=0.001", W, X, y,
+                      0.001, True))
     for label, (W, X, y, reg) in checks.visible_weight_cases().items():
         cases.append((f"visible case: {label}", W, X, y, reg, label.startswith("large")))
     return cases
@@ -67,10 +71,11 @@ def score_cases():
             if _away_from_kinks(np.eye(C), scores, y):
                 break
         cases.append((f"N={N}, C={C}", scores, y, False))
-    rng = np.random.default_rng(2100)
-    scores = 800.0 + 400.0 * rng.standard_normal((5, 4))
-    scores[:, 0] -= 1500.0
-    cases.append(("large scores (|s| ~ 1e3), N=5, C=4", scores, rng.integers(0, 4, size=5), True))
+    for k, offset in enumerate((1000.0, -1000.0)):
+        rng = np.random.default_rng(2100 + k)
+        scores = offset + 5.0 * rng.standard_normal((5, 4))
+        cases.append((f"large scores (s ~ {offset:+.0f}), N=5, C=4", scores,
+                      rng.integers(0, 4, size=5), True))
     for label, (scores, y) in checks.visible_score_cases().items():
         cases.append((f"visible case: {label}", scores, y, label.startswith("large")))
     return cases
@@ -86,6 +91,22 @@ def linear_cases():
         W = rng.standard_normal((D, C))
         b = rng.standard_normal(C) if with_b else None
         cases.append((f"N={N}, D={D}, C={C}, " + ("with b" if with_b else "b=None"), X, W, b))
+    return cases
+
+
+def weight_cases_for(name):
+    """weight_cases(), without the cases that put an SVM margin on its kink (hinge losses)."""
+    cases = weight_cases()
+    if name.startswith("svm"):
+        cases = [c for c in cases if _away_from_kinks(c[1], c[2], c[3])]
+    return cases
+
+
+def score_cases_for(name):
+    """score_cases(), without the cases that put an SVM margin on its kink (hinge losses)."""
+    cases = score_cases()
+    if name.startswith("svm"):
+        cases = [c for c in cases if _away_from_kinks(np.eye(c[1].shape[1]), c[1], c[2])]
     return cases
 
 
@@ -110,7 +131,7 @@ def probe_weight_loss(name, with_gradient):
     def probe(ns):
         rec = Recorder()
         fn = student(ns, name)
-        for k, (_, W, X, y, reg, large) in enumerate(weight_cases()):
+        for k, (_, W, X, y, reg, large) in enumerate(weight_cases_for(name)):
             key = f"case{k}"
             result = rec.call(key, fn, W, X, y, reg)
             if f"{key}/error" in rec.out:
@@ -134,7 +155,7 @@ def probe_score_loss(name, with_gradient):
     def probe(ns):
         rec = Recorder()
         fn = student(ns, name)
-        for k, (_, scores, y, large) in enumerate(score_cases()):
+        for k, (_, scores, y, large) in enumerate(score_cases_for(name)):
             key = f"case{k}"
             result = rec.call(key, fn, scores, y)
             if f"{key}/error" in rec.out:

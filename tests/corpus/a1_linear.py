@@ -98,9 +98,25 @@ def linear_scores(X, W, b=None):
         ("    dW = X.T @ dscores + 2 * reg * W", "    dW = X.T @ dscores + reg * W"),
         why="the 0.5 * reg * sum(W**2) convention of other courses",
     ),
-    "a1_softmax_loss_log_of_probabilities": mutant(
-        "softmax_loss", {"a1_softmax_loss_value", "a1_softmax_loss_vectorized_value"},
+    "a1_softmax_vectorized_unshifted_exp": mutant(
+        "softmax_loss_vectorized", SM_VEC,
         source='''
+def softmax_loss_vectorized(W, X, y, reg):
+    """Softmax loss in one go, exponentiating the raw scores."""
+    N = X.shape[0]
+    exp_scores = np.exp(X @ W)
+    P = exp_scores / exp_scores.sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(P[np.arange(N), y])) + reg * np.sum(W * W)
+    P[np.arange(N), y] -= 1
+    return loss, X.T @ P / N + 2 * reg * W
+''',
+        why="exp of scores ~ +-1000: inf / inf and 0 / 0 give nan",
+    ),
+}
+
+VARIANTS = {
+    "a1_softmax_loss_log_of_probabilities": variant(
+        "softmax_loss",'''
 def softmax_loss(scores, y):
     """Softmax data loss with a one-hot matrix: log of the probabilities."""
     N, C = scores.shape
@@ -110,11 +126,8 @@ def softmax_loss(scores, y):
     loss = -np.sum(Y * np.log(P)) / N
     return loss, (P - Y) / N
 ''',
-        why="shifted, but log(P) of an underflowed probability: 0 * log(0) = nan on large scores",
+        why="shifted, then the log of the probabilities (fine unless a probability underflows)",
     ),
-}
-
-VARIANTS = {
     "a1_linear_scores_dot": variant("linear_scores", '''
 def linear_scores(X, W, b=None):
     """Class scores s = X W (+ b)."""

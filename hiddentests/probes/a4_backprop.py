@@ -1,0 +1,279 @@
+"""Probes of assignment 4 (backpropagation): staged graphs, the affine layer, the nets' losses
+and gradients, and the trained nets.
+
+The staged-graph exercises are read from the notebook's variables (the lecture's names).
+The nets are built with the student's constructor and then given explicit parameters
+(`net.params[name] = array`); the inputs keep every hidden pre-activation at least KINK_GAP
+away from 0, so centered differences never straddle a ReLU kink. Large-magnitude cases
+(scores ~ +-1000, moderate spread) require the softmax to shift the scores. The student's own loss values at W ± h e_i are
+recorded for sampled entries of every parameter.
+"""
+
+import numpy as np
+
+from autograder import checks
+from coursekit.data import load_digits_split, make_spiral
+from hiddentests.probes._record import Recorder, sample_indices, student
+
+KINK_GAP = 1e-3
+NUM_ENTRIES = 6
+
+# ----- staged computational graphs -------------------------------------------------------------
+
+GRAPH_VARIABLES = {
+    "a4_graph_add_mul": ("dfdx", "dfdy", "dfdz"),
+    "a4_graph_sigmoid_neuron": ("dw", "dx"),
+    "a4_graph_gates": ("grad_x", "grad_y", "grad_z", "grad_w", "grad_a", "grad_b"),
+    "a4_graph_staged": ("dx", "dy"),
+}
+
+
+def probe_variables(grade_id):
+    def probe(ns):
+        rec = Recorder()
+        for name in GRAPH_VARIABLES[grade_id]:
+            if name not in ns:
+                rec.error(name, f"NameError: the variable {name} is not defined")
+                continue
+            rec.value(name, "value", ns[name])
+        return rec.out
+
+    probe.__name__ = f"probe_{grade_id}"
+    return probe
+
+
+# ----- affine layer ------------------------------------------------------------------------------
+
+
+def affine_cases():
+    """[(label, x, W, b, dout)]; x may have more than two dimensions (it is flattened)."""
+    cases = []
+    for k, x_shape in enumerate([(1, 3), (4, 5), (7, 2, 3), (2, 3, 2, 2), (3, 1)]):
+        rng = np.random.default_rng(6000 + k)
+        D, M = int(np.prod(x_shape[1:])), 2 + k
+        cases.append((f"x of shape {x_shape}, W ({D}, {M})", rng.standard_normal(x_shape),
+                      rng.standard_normal((D, M)), rng.standard_normal(M),
+                      rng.standard_normal((x_shape[0], M))))
+    for label, args in checks.visible_affine_cases().items():
+        cases.append((f"visible case: {label}", *args))
+    return cases
+
+
+AFFINE_ARGS = ("x", "W", "b")
+AFFINE_GRADS = ("dx", "dW", "db")
+
+
+def probe_affine_forward(ns):
+    rec = Recorder()
+    fn = student(ns, "affine_forward")
+    for k, (_, x, W, b, _dout) in enumerate(affine_cases()):
+        key = f"case{k}"
+        result = rec.call(key, fn, x, W, b)
+        if f"{key}/error" in rec.out:
+            continue
+        if isinstance(result, (tuple, list)) and len(result) == 2:
+            rec.value(key, "out", result[0])
+        else:
+            rec.error(key, "TypeError: affine_forward should return (out, cache)")
+    return rec.out
+
+
+def probe_affine_backward(ns):
+    rec = Recorder()
+    forward, backward = student(ns, "affine_forward"), student(ns, "affine_backward")
+    for k, (_, x, W, b, dout) in enumerate(affine_cases()):
+        key = f"case{k}"
+        result = rec.call(f"{key}/fwd", forward, x, W, b)
+        if f"{key}/fwd/error" in rec.out:
+            rec.error(key, f"{rec.out.pop(f'{key}/fwd/error')} (in affine_forward)")
+            continue
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            rec.error(key, "TypeError: affine_forward should return (out, cache)")
+            continue
+        grads = rec.call(key, backward, dout, result[1])
+        if f"{key}/error" in rec.out or not rec.values(key, grads, AFFINE_GRADS):
+            continue
+        args = (x, W, b)
+        for a, name in enumerate(AFFINE_ARGS):
+
+            def objective(v, a=a):
+                full = [arr.copy() for arr in args]
+                full[a] = v
+                return np.sum(forward(*full)[0] * dout)
+
+            rec.numerical(f"{key}/{name}", objective, args[a],
+                          sample_indices(args[a].size, NUM_ENTRIES, seed=10 * k + a))
+    return rec.out
+
+
+# ----- the nets ----------------------------------------------------------------------------------
+
+
+def _pre_activations(params, X, n_layers):
+    """Hidden pre-activations of a ReLU net (to keep the probe's inputs away from kinks)."""
+    h, pre = X, []
+    for k in range(1, n_layers):
+        a = h @ params[f"W{k}"] + params[f"b{k}"]
+        pre.append(a)
+        h = np.maximum(a, 0)
+    return pre
+
+
+def net_cases(cls_name):
+    """[(label, dims, params, X, y, reg, large)]; deterministic."""
+    three = cls_name == "ThreeLayerNet"
+    shapes = [(1, 3, (4, 3), 2, 0.0), (5, 4, (6, 5), 3, 0.1), (9, 5, (7, 4), 4, 0.05),
+              (6, 2, (3, 3), 2, 1.0)]
+    cases = []
+    for k, (N, D, Hs, C, reg) in enumerate(shapes):
+        rng = np.random.default_rng(7000 + 10 * k + three)
+        dims = [D, *(Hs if three else Hs[:1]), C]
+        while True:
+            params = {}
+            for i in range(1, len(dims)):
+                params[f"W{i}"] = rng.standard_normal((dims[i - 1], dims[i])) / np.sqrt(dims[i - 1])
+                params[f"b{i}"] = 0.3 * rng.standard_normal(dims[i])
+            X = rng.standard_normal((N, D))
+            if all(np.all(np.abs(a) > KINK_GAP) for a in _pre_activations(params, X, len(dims) - 1)):
+                break
+        y = rng.integers(0, C, size=N)
+        cases.append((f"N={N}, dims={dims}, reg={reg}", dims, params, X, y, reg, False))
+    # large-magnitude scores (s ~ +-1000 + O(1)): the softmax must shift by the row maximum
+    label, dims, params, X, y, reg, _ = cases[1]
+    last = len(dims) - 1
+    for offset in (1000.0, -1000.0):
+        big = dict(params)
+        big[f"b{last}"] = params[f"b{last}"] + offset
+        cases.append((f"large scores (s ~ {offset:+.0f}), " + label, dims, big, X, y, reg, True))
+    for label, (params, X, y, reg) in checks.visible_net_loss_cases(cls_name).items():
+        dims = [params["W1"].shape[0]] + [params[f"W{i}"].shape[1]
+                                          for i in range(1, len(params) // 2 + 1)]
+        cases.append((f"visible case: {label}", dims, params, X, y, reg, False))
+    return cases
+
+
+def build_net(rec, key, cls, dims, reg):
+    """The student's net for dims with reg, or None (and an error recorded)."""
+    if len(dims) == 3:
+        args = (dims[0], dims[1], dims[2])
+    else:
+        args = (dims[0], tuple(dims[1:-1]), dims[-1])
+    net = rec.call(f"{key}/init", cls, *args, weight_scale=1e-3, reg=reg, activation="relu",
+                   seed=0)
+    if f"{key}/init/error" in rec.out:
+        rec.error(key, f"{rec.out.pop(f'{key}/init/error')} (in the constructor)")
+        return None
+    if not isinstance(getattr(net, "params", None), dict):
+        rec.error(key, "AttributeError: net.params should be a dict of arrays")
+        return None
+    return net
+
+
+def probe_net(cls_name, with_gradients):
+    def probe(ns):
+        rec = Recorder()
+        cls = student(ns, cls_name)
+        for k, (_, dims, params, X, y, reg, large) in enumerate(net_cases(cls_name)):
+            key = f"case{k}"
+            net = build_net(rec, key, cls, dims, reg) if cls is not None else None
+            if cls is None:
+                rec.error(key, f"NameError: {cls_name} is not defined (run its cell first)")
+            if net is None:
+                continue
+            for name, value in params.items():
+                net.params[name] = value.copy()
+            result = rec.call(key, net.loss, X, y)
+            if f"{key}/error" in rec.out:
+                continue
+            if not (isinstance(result, (tuple, list)) and len(result) == 2
+                    and isinstance(result[1], dict)):
+                rec.error(key, f"TypeError: {cls_name}.loss(X, y) should return (loss, grads) "
+                               f"with grads a dict, got {type(result).__name__}")
+                continue
+            loss, grads = result
+            if not with_gradients:
+                rec.value(key, "loss", loss)
+                continue
+            for name in params:
+                if name not in grads:
+                    rec.error(key, f"KeyError: grads has no entry {name!r} "
+                                   f"(it should be keyed like params)")
+                    break
+                rec.value(key, f"grads/{name}", grads[name])
+            if large or f"{key}/error" in rec.out:
+                continue
+            for j, name in enumerate(params):
+
+                def objective(v, name=name):
+                    for other, value in params.items():
+                        net.params[other] = value.copy()
+                    net.params[name] = v
+                    return net.loss(X.copy(), y.copy())[0]
+
+                rec.numerical(f"{key}/{name}", objective, params[name],
+                              sample_indices(params[name].size, NUM_ENTRIES, seed=10 * k + j))
+        return rec.out
+
+    probe.__name__ = f"probe_{cls_name}_{'grads' if with_gradients else 'loss'}"
+    return probe
+
+
+# ----- trained nets ------------------------------------------------------------------------------
+
+TRAINED = {
+    "a4_train_spiral": ("spiral_net", "the spiral (training set)", 0.98),
+    "a4_train_digits": ("digits_net", "the digits test set", 0.97),
+}
+
+
+def trained_data(grade_id):
+    if grade_id == "a4_train_spiral":
+        return make_spiral(n_per_class=100, n_classes=3, seed=0)
+    split = load_digits_split(seed=0)
+    return split["X_test"], split["y_test"]
+
+
+def probe_trained(grade_id):
+    def probe(ns):
+        rec = Recorder()
+        name = TRAINED[grade_id][0]
+        net = ns.get(name)
+        if net is None or not hasattr(net, "loss"):
+            rec.error("net", f"NameError: no trained net called {name} (run the training cell)")
+            return rec.out
+        X, _ = trained_data(grade_id)
+        scores = rec.call("net", net.loss, X)
+        if "net/error" not in rec.out:
+            rec.value("net", "scores", scores)
+        return rec.out
+
+    probe.__name__ = f"probe_{grade_id}"
+    return probe
+
+
+PROBES = {grade_id: probe_variables(grade_id) for grade_id in GRAPH_VARIABLES}
+PROBES.update({
+    "a4_affine_forward": probe_affine_forward,
+    "a4_affine_backward": probe_affine_backward,
+    "a4_two_layer_loss": probe_net("TwoLayerNet", False),
+    "a4_two_layer_grads": probe_net("TwoLayerNet", True),
+    "a4_three_layer_loss": probe_net("ThreeLayerNet", False),
+    "a4_three_layer_grads": probe_net("ThreeLayerNet", True),
+    "a4_train_spiral": probe_trained("a4_train_spiral"),
+    "a4_train_digits": probe_trained("a4_train_digits"),
+})
+
+META = {
+    "a4_graph_add_mul": (1, ("dfdx", "dfdy", "dfdz")),
+    "a4_graph_sigmoid_neuron": (2, ("dw", "dx")),
+    "a4_graph_gates": (2, GRAPH_VARIABLES["a4_graph_gates"]),
+    "a4_graph_staged": (3, ("dx", "dy")),
+    "a4_affine_forward": (2, ("affine_forward",)),
+    "a4_affine_backward": (3, ("affine_forward", "affine_backward")),
+    "a4_two_layer_loss": (2, ("TwoLayerNet",)),
+    "a4_two_layer_grads": (4, ("TwoLayerNet",)),
+    "a4_three_layer_loss": (2, ("ThreeLayerNet",)),
+    "a4_three_layer_grads": (4, ("ThreeLayerNet",)),
+    "a4_train_spiral": (2, ("spiral_net",)),
+    "a4_train_digits": (2, ("digits_net",)),
+}
