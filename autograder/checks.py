@@ -564,22 +564,37 @@ def _values(fn_name, pairs):
                rtol=1e-6, atol=1e-9)
 
 
-def check_graph_add_mul(dfdx, dfdy, dfdz):
+def _lookup(ns, names):
+    """The notebook variables `names` from the namespace ns (the notebook's globals())."""
+    missing = [n for n in names if n not in ns]
+    if missing:
+        raise NotImplementedError(
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not defined yet: "
+            f"complete the cell above (it still raises NotImplementedError) and run it."
+        )
+    return [ns[n] for n in names]
+
+
+def check_graph_add_mul(ns):
     """f = (x + y) z at x = -2, y = 5, z = -4: q = 3, f = -12."""
+    dfdx, dfdy, dfdz = _lookup(ns, ("dfdx", "dfdy", "dfdz"))
     _values("f = (x + y) z", [("dfdz", dfdz, 3.0), ("dfdx", dfdx, -4.0), ("dfdy", dfdy, -4.0)])
     _passed("f = (x + y) z", "dfdx, dfdy, dfdz match", 1)
 
 
-def check_sigmoid_neuron(dw, dx):
+def check_sigmoid_neuron(ns):
     """The lecture's neuron: w = [2, -3, -3], x = [-1, -2], f = 0.73, dw = [-0.2, -0.39, 0.2]."""
+    dw, dx = _lookup(ns, ("dw", "dx"))
     ddot = 0.19661193324148185  # (1 - f) f at dot = 1
     _values("sigmoid neuron", [("dw", dw, [-ddot, -2 * ddot, ddot]),
                                ("dx", dx, [2 * ddot, -3 * ddot])])
     _passed("sigmoid neuron", "dw and dx match", 1)
 
 
-def check_gates(grad_x, grad_y, grad_z, grad_w, grad_a, grad_b):
+def check_gates(ns):
     """f = 2 (x y + max(z, w)) at x=3, y=-4, z=2, w=-1; g = a b + a at a=2, b=3."""
+    grad_x, grad_y, grad_z, grad_w, grad_a, grad_b = _lookup(
+        ns, ("grad_x", "grad_y", "grad_z", "grad_w", "grad_a", "grad_b"))
     _values("gates", [("grad_x", grad_x, -8.0), ("grad_y", grad_y, 6.0),
                       ("grad_z", grad_z, 2.0), ("grad_w", grad_w, 0.0),
                       ("grad_a", grad_a, 4.0), ("grad_b", grad_b, 2.0)])
@@ -590,8 +605,9 @@ STAGED_DX = 2.0595697955721652
 STAGED_DY = 1.5922327514838093
 
 
-def check_staged(dx, dy):
+def check_staged(ns):
     """f = (x + sigma(y)) / (sigma(x) + (x + y)^2) at x = 3, y = -4."""
+    dx, dy = _lookup(ns, ("dx", "dy"))
     _values("staged backprop", [("dx", dx, STAGED_DX), ("dy", dy, STAGED_DY)])
     _passed("staged backprop", "dx and dy match", 1)
 
@@ -750,15 +766,16 @@ def check_net_grads(cls, cls_name):
     _passed(f"{cls_name}.loss(X, y)", "every gradient matches (by hand and numerically)", 2)
 
 
-def check_trained(net, X, y, threshold, what):
-    """The trained net classifies at least `threshold` of (X, y) correctly."""
-    scores = _call(net.loss, "net.loss", what, X)
+def check_trained(ns, name, X, y, threshold, what):
+    """The trained net called `name` in ns classifies at least `threshold` of (X, y) correctly."""
+    (net,) = _lookup(ns, (name,))
+    scores = _call(net.loss, f"{name}.loss", what, X)
     if np.shape(scores) != (len(y), int(y.max()) + 1):
-        raise CheckFailed(f"net.loss(X) should return scores of shape {(len(y), int(y.max()) + 1)}, "
-                          f"got {np.shape(scores)}.")
+        raise CheckFailed(f"{name}.loss(X) should return scores of shape "
+                          f"{(len(y), int(y.max()) + 1)}, got {np.shape(scores)}.")
     accuracy = float(np.mean(np.argmax(scores, axis=1) == y))
     if not accuracy >= threshold:
-        raise CheckFailed(f"the net classifies {accuracy:.1%} of {what} correctly; at least "
+        raise CheckFailed(f"{name} classifies {accuracy:.1%} of {what} correctly; at least "
                           f"{threshold:.0%} is required. Check the gradients first, then tune the "
                           f"hidden size, learning rate, regularization and number of steps.")
-    print(f"✓ accuracy on {what}: {accuracy:.1%} (at least {threshold:.0%} required)")
+    print(f"✓ {name}: accuracy on {what} {accuracy:.1%} (at least {threshold:.0%} required)")

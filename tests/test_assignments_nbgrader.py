@@ -4,7 +4,8 @@ One temporary course root per assignment (never the committed assignments/); eve
 of an assignment is graded in ONE `nbgrader autograde` run, and the assignments are graded two
 at a time. Students: `reference` (the instructor's code in every solution cell), `stub` (the
 release, untouched), one per corpus mutant and one per correct variant (tests/corpus/).
-Cost: about 2.5 minutes on 2 cores (kernel start-up dominates: ~1.5 s per notebook).
+Also times a Run All of every instructor notebook and runs every release notebook as a student.
+Cost: about 4 minutes on 2 shared cores (kernel start-up dominates: ~1.5 s per notebook).
 """
 
 import os
@@ -44,6 +45,7 @@ def _grade_assignment(root, assignment):
                       submission(rel, src, corpus_replacements(src, entry), drop_demos=True))
     proc = course.autograde(assignment)
     release_errors = _run_release(course, assignment)
+    timing = _time_source(course, assignment)
     feedback = {s: course.feedback(assignment, s)
                 for s in ("reference", "stub", sorted(mutants)[0])}
     return {
@@ -54,7 +56,36 @@ def _grade_assignment(root, assignment):
         "log": proc.stdout + proc.stderr,
         "feedback": feedback,
         "release_errors": release_errors,
+        "timing": timing,
     }
+
+
+def _time_source(course, assignment):
+    """Run All of the instructor notebook: (total seconds, {grade_id: seconds}, errors)."""
+    import time
+    from datetime import datetime
+
+    from nbclient import NotebookClient
+
+    folder = course.path("source", assignment)
+    nb = course.source_nb(assignment)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True, record_timing=True,
+                   resources={"metadata": {"path": folder}}).execute()
+    total = time.perf_counter() - start
+    cells, errors = {}, []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        errors += [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            t = cell.metadata["execution"]
+            cells[meta["grade_id"]] = (
+                datetime.fromisoformat(t["shell.execute_reply"].replace("Z", "+00:00"))
+                - datetime.fromisoformat(t["iopub.execute_input"].replace("Z", "+00:00"))
+            ).total_seconds()
+    return total, cells, errors
 
 
 def _run_release(course, assignment):
@@ -123,6 +154,15 @@ def test_release_stub_scores_zero_every_failure_caused_by_not_implemented(graded
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
+def test_instructor_notebook_runs_all_in_under_30_s_with_test_cells_under_2_s(graded, assignment):
+    total, cells, errors = graded[assignment]["timing"]
+    assert not errors, errors
+    assert total < 30, f"Run All took {total:.1f} s"
+    slow = {g: round(t, 2) for g, t in cells.items() if t >= 2.0}
+    assert not slow, slow
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
 def test_every_mutant_loses_points_exactly_on_its_target_questions(graded, assignment):
     scores, mutants = graded[assignment]["scores"], graded[assignment]["mutants"]
     wrong = {}
@@ -149,19 +189,26 @@ def test_corpus_is_large_enough(graded):
 
 
 def _solution_lines(source_nb):
-    """Code lines inside the solution regions of the instructor notebook (long enough to be
-    specific)."""
-    lines = set()
-    for src in solution_sources(source_nb).values():
+    """Code lines found only inside the solution regions of the instructor notebook (and long
+    enough to be specific): what a release or a feedback page must never show."""
+    inside_lines, outside_text = set(), []
+    for cell in source_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("solution"):
+            outside_text.append(cell.source)
+            continue
         inside = False
-        for line in src.splitlines():
+        for line in cell.source.splitlines():
             if "### BEGIN SOLUTION" in line:
                 inside = True
             elif "### END SOLUTION" in line:
                 inside = False
             elif inside and len(line.strip()) >= 12 and not line.strip().startswith("#"):
-                lines.add(line.strip())
-    return lines
+                inside_lines.add(line.strip())
+            else:
+                outside_text.append(line)
+    outside = "\n".join(outside_text)
+    return {line for line in inside_lines if line not in outside}
 
 
 LEAK_MARKERS = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "hiddentests",
