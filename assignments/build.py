@@ -1,4 +1,4 @@
-"""Build the instructor notebooks `source/<id>/<id>.ipynb` from `templates/<id>.nbt` and `solutions`.
+"""Build the instructor notebooks `source/<id>/<id>.ipynb` from `templates/` and `solutions`.
 
 One source of truth: the body of every exercise function in a notebook is the body of the
 function of the same name in `solutions`, copied between `### BEGIN SOLUTION` and
@@ -91,8 +91,11 @@ def _is_validation(stmt):
         return True
     if isinstance(stmt, ast.For) and all(_is_validation(s) for s in stmt.body):
         return True
-    if (isinstance(stmt, ast.If) and not stmt.orelse
-            and all(isinstance(s, ast.Raise) or _is_validation(s) for s in stmt.body)):
+    if (
+        isinstance(stmt, ast.If)
+        and not stmt.orelse
+        and all(isinstance(s, ast.Raise) or _is_validation(s) for s in stmt.body)
+    ):
         return True
     return False
 
@@ -292,7 +295,10 @@ def build_notebook(assignment, questions=None):
             source = HIDDEN.format(grade_id=grade_id) + ("\n" + body if body else "")
             cell = nbformat.v4.new_code_cell(source)
             cell.metadata = _nbgrader(
-                grade_id, grade=True, solution=False, locked=True,
+                grade_id,
+                grade=True,
+                solution=False,
+                locked=True,
                 points=questions[grade_id].points,
             )
             cell.id = new_id(grade_id.replace("_", "-"))
@@ -300,7 +306,9 @@ def build_notebook(assignment, questions=None):
             (grade_id,) = [a for a in args if "=" not in a]
             points = float(_options(args)["points"])
             cell = nbformat.v4.new_markdown_cell(f"{BEGIN}\n{body}\n{END}")
-            cell.metadata = _nbgrader(grade_id, grade=True, solution=True, locked=False, points=points)
+            cell.metadata = _nbgrader(
+                grade_id, grade=True, solution=True, locked=False, points=points
+            )
             cell.id = new_id(grade_id.replace("_", "-"))
         else:
             raise TemplateError(f"{assignment}: unknown cell kind {kind!r}")
@@ -308,7 +316,8 @@ def build_notebook(assignment, questions=None):
 
     _check_closure(assignment, nb)
     missing = sorted(
-        g for g, q in questions.items()
+        g
+        for g, q in questions.items()
         if g.startswith(assignment.split("_")[0] + "_") and g not in _grade_ids(nb)
     )
     if missing:
@@ -417,7 +426,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     differing = build(args.assignments, check=args.check)
     for path in differing:
-        print(("differs from a fresh build: " if args.check else "wrote ") + os.path.relpath(path, REPO))
+        print(
+            ("differs from a fresh build: " if args.check else "wrote ")
+            + os.path.relpath(path, REPO)
+        )
     return 1 if (args.check and differing) else 0
 
 

@@ -41,12 +41,13 @@ def _copy(a):
 def _call(fn, fn_name, case, *args, **kwargs):
     """fn(*args) on copies; fails if fn modified an input in place. Student errors propagate."""
     if not callable(fn):
-        raise CheckFailed(f"{fn_name} is not a function (got {type(fn).__name__}); "
-                          f"run the cell that defines it.")
+        raise CheckFailed(
+            f"{fn_name} is not a function (got {type(fn).__name__}); run the cell that defines it."
+        )
     passed = [_copy(a) for a in args]
     with _quiet():
         result = fn(*passed, **kwargs)
-    for i, (a, p) in enumerate(zip(args, passed)):
+    for i, (a, p) in enumerate(zip(args, passed, strict=True)):
         if isinstance(a, np.ndarray) and (a.shape != p.shape or not np.array_equal(a, p)):
             raise CheckFailed(
                 f"{fn_name} modified its argument #{i + 1} in place on the case {case}. "
@@ -60,8 +61,11 @@ def _unpack(result, fn_name, names):
     if not isinstance(result, (tuple, list)) or len(result) != len(names):
         raise CheckFailed(
             f"{fn_name} should return a tuple ({', '.join(names)}), got "
-            f"{type(result).__name__}" + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
-            + ". End the function with `return " + ", ".join(names) + "`."
+            f"{type(result).__name__}"
+            + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
+            + ". End the function with `return "
+            + ", ".join(names)
+            + "`."
         )
     return result
 
@@ -94,29 +98,31 @@ def _passed(fn_name, what, n):
 
 # The lecture's three training images (cat, car, frog) and their class scores s = f(x_i, W):
 # one row per image, columns = classes (cat, car, frog); y_i is each image's true class.
-LECTURE_SCORES = np.array([[3.2, 5.1, -1.7],
-                           [1.3, 4.9, 2.0],
-                           [2.2, 2.5, -3.1]])
+LECTURE_SCORES = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
 LECTURE_Y = np.array([0, 1, 2])
 # Hinge losses 2.9, 0 and 12.9 (the lecture's slide), averaged: 15.8 / 3.
 LECTURE_SVM_LOSS = 15.8 / 3
-LECTURE_SVM_DSCORES = np.array([[-1.0, 1.0, 0.0],
-                                [0.0, 0.0, 0.0],
-                                [1.0, 1.0, -2.0]]) / 3
+LECTURE_SVM_DSCORES = np.array([[-1.0, 1.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, -2.0]]) / 3
 # Softmax: the cat image alone has L = -log(0.13) = 2.04; the average over the three images:
 LECTURE_SOFTMAX_LOSS = 2.758654710918577
-LECTURE_SOFTMAX_DSCORES = np.array([
-    [-8.7001746098282684e-01, 8.6904953520826589e-01, 9.6792577456104422e-04],
-    [2.5244883478939703e-02, -7.6081835934431297e-02, 5.0836952455491524e-02],
-    [4.2465542582674165e-01, 5.7322486673716522e-01, -9.9788029256390676e-01],
-]) / 3
+LECTURE_SOFTMAX_DSCORES = (
+    np.array(
+        [
+            [-8.7001746098282684e-01, 8.6904953520826589e-01, 9.6792577456104422e-04],
+            [2.5244883478939703e-02, -7.6081835934431297e-02, 5.0836952455491524e-02],
+            [4.2465542582674165e-01, 5.7322486673716522e-01, -9.9788029256390676e-01],
+        ]
+    )
+    / 3
+)
 # A score of 1000 overflows exp() unless each row is shifted by its maximum first:
 # L = -log(e^1000 / (e^1000 + e^999 + e^990)) = log(1 + e^-1 + e^-10).
 LARGE_SCORES = np.array([[1000.0, 999.0, 990.0]])
 LARGE_Y = np.array([0])
 LARGE_SOFTMAX_LOSS = 0.3132948769755688
-LARGE_SOFTMAX_DSCORES = np.array([[-2.6896568440486723e-01, 2.6893249549828524e-01,
-                                   3.3188906581985218e-05]])
+LARGE_SOFTMAX_DSCORES = np.array(
+    [[-2.6896568440486723e-01, 2.6893249549828524e-01, 3.3188906581985218e-05]]
+)
 
 
 def _small_problem(seed=0, N=7, D=5, C=4):
@@ -139,9 +145,19 @@ def visible_weight_cases():
     return {
         "lecture example, reg=0": (LECTURE_SCORES.copy(), np.eye(3), LECTURE_Y.copy(), 0.0),
         "lecture example, reg=0.1": (LECTURE_SCORES.copy(), np.eye(3), LECTURE_Y.copy(), 0.1),
-        "W = 0 (N=5, D=4, C=3)": (np.zeros((4, 3)), np.ones((5, 4)), np.array([0, 1, 2, 0, 1]), 0.0),
+        "W = 0 (N=5, D=4, C=3)": (
+            np.zeros((4, 3)),
+            np.ones((5, 4)),
+            np.array([0, 1, 2, 0, 1]),
+            0.0,
+        ),
         "random N=7, D=5, C=4, reg=0.3": (W, X, y, 0.3),
-        "large scores (1000, 999, 990)": (LARGE_SCORES.copy(), np.ones((1, 1)), LARGE_Y.copy(), 0.0),
+        "large scores (1000, 999, 990)": (
+            LARGE_SCORES.copy(),
+            np.ones((1, 1)),
+            LARGE_Y.copy(),
+            0.0,
+        ),
     }
 
 
@@ -160,13 +176,28 @@ def check_linear_scores(linear_scores):
     W = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]])
     b = np.array([0.5, -1.0, 2.0])
     XW = np.array([[5.0, 2.0, 0.0], [-2.0, -1.0, -0.5], [4.0, 0.5, -2.75]])
-    _close("linear_scores", "X (3, 2), W (2, 3), b=None", "scores",
-           _call(linear_scores, "linear_scores", "b=None", X, W), XW)
-    _close("linear_scores", "X (3, 2), W (2, 3), b (3,)", "scores",
-           _call(linear_scores, "linear_scores", "with b", X, W, b), XW + b)
+    _close(
+        "linear_scores",
+        "X (3, 2), W (2, 3), b=None",
+        "scores",
+        _call(linear_scores, "linear_scores", "b=None", X, W),
+        XW,
+    )
+    _close(
+        "linear_scores",
+        "X (3, 2), W (2, 3), b (3,)",
+        "scores",
+        _call(linear_scores, "linear_scores", "with b", X, W, b),
+        XW + b,
+    )
     x1 = np.array([[2.0, -1.0]])
-    _close("linear_scores", "a single example (N=1)", "scores",
-           _call(linear_scores, "linear_scores", "N=1", x1, W, b), np.array([[0.5, -2.0, -0.5]]))
+    _close(
+        "linear_scores",
+        "a single example (N=1)",
+        "scores",
+        _call(linear_scores, "linear_scores", "N=1", x1, W, b),
+        np.array([[0.5, -2.0, -0.5]]),
+    )
     _passed("linear_scores", "scores match", 3)
 
 
@@ -175,24 +206,49 @@ def _loss_of_W_value(fn, fn_name, kind):
     W, X, y, _ = cases["lecture example, reg=0"]
     lecture = LECTURE_SVM_LOSS if kind == "svm" else LECTURE_SOFTMAX_LOSS
     loss, _ = _unpack(_call(fn, fn_name, "lecture", W, X, y, 0.0), fn_name, ("loss", "dW"))
-    _close(fn_name, "lecture example (X = I so the scores are W), reg=0", "loss", loss, lecture,
-           sizes={"N": 3, "C": 3})
+    _close(
+        fn_name,
+        "lecture example (X = I so the scores are W), reg=0",
+        "loss",
+        loss,
+        lecture,
+        sizes={"N": 3, "C": 3},
+    )
     W, X, y, _ = cases["W = 0 (N=5, D=4, C=3)"]
     at_zero = 2.0 if kind == "svm" else np.log(3)
     loss, _ = _unpack(_call(fn, fn_name, "W = 0", W, X, y, 0.0), fn_name, ("loss", "dW"))
-    _close(fn_name, "W = 0: every score is 0, so the loss is "
-           + ("C - 1 = 2" if kind == "svm" else "log C = log 3"), "loss", loss, at_zero,
-           sizes={"N": 5, "C": 3})
+    _close(
+        fn_name,
+        "W = 0: every score is 0, so the loss is "
+        + ("C - 1 = 2" if kind == "svm" else "log C = log 3"),
+        "loss",
+        loss,
+        at_zero,
+        sizes={"N": 5, "C": 3},
+    )
     W, X, y, reg = cases["lecture example, reg=0.1"]
     loss, _ = _unpack(_call(fn, fn_name, "reg", W, X, y, reg), fn_name, ("loss", "dW"))
-    _close(fn_name, "lecture example, reg=0.1 (adds reg * sum(W**2))", "loss", loss,
-           lecture + reg * np.sum(W**2), reg_term=reg * np.sum(W**2), sizes={"N": 3, "C": 3})
+    _close(
+        fn_name,
+        "lecture example, reg=0.1 (adds reg * sum(W**2))",
+        "loss",
+        loss,
+        lecture + reg * np.sum(W**2),
+        reg_term=reg * np.sum(W**2),
+        sizes={"N": 3, "C": 3},
+    )
     n = 3
     if kind == "softmax":
         W, X, y, reg = cases["large scores (1000, 999, 990)"]
         loss, _ = _unpack(_call(fn, fn_name, "large", W, X, y, reg), fn_name, ("loss", "dW"))
-        _close(fn_name, "scores (1000, 999, 990): exp(1000) overflows unless the scores are "
-               "shifted by their maximum", "loss", loss, LARGE_SOFTMAX_LOSS)
+        _close(
+            fn_name,
+            "scores (1000, 999, 990): exp(1000) overflows unless the scores are "
+            "shifted by their maximum",
+            "loss",
+            loss,
+            LARGE_SOFTMAX_LOSS,
+        )
         n += 1
     _passed(fn_name, "loss matches", n)
 
@@ -203,8 +259,15 @@ def _loss_of_W_gradient(fn, fn_name, kind):
     W, X, y, reg = cases["lecture example, reg=0.1"]
     _, dW = _unpack(_call(fn, fn_name, "lecture", W, X, y, reg), fn_name, ("loss", "dW"))
     # X = I, so dW = X^T dscores + 2 reg W = dscores + 2 reg W
-    _close(fn_name, "lecture example (X = I), reg=0.1", "dW", dW, dscores + 2 * reg * W,
-           reg_term=2 * reg * W, sizes={"N": 3, "C": 3, "D": 3})
+    _close(
+        fn_name,
+        "lecture example (X = I), reg=0.1",
+        "dW",
+        dW,
+        dscores + 2 * reg * W,
+        reg_term=2 * reg * W,
+        sizes={"N": 3, "C": 3, "D": 3},
+    )
     W, X, y, reg = cases["random N=7, D=5, C=4, reg=0.3"]
     _, dW = _unpack(_call(fn, fn_name, "random", W, X, y, reg), fn_name, ("loss", "dW"))
 
@@ -212,8 +275,16 @@ def _loss_of_W_gradient(fn, fn_name, kind):
         with _quiet():
             return fn(Wp, X.copy(), y.copy(), reg)[0]
 
-    _gradient(fn_name, "random N=7, D=5, C=4, reg=0.3", f, W, dW, "dW",
-              reg_term=2 * reg * W, sizes={"N": 7, "C": 4, "D": 5})
+    _gradient(
+        fn_name,
+        "random N=7, D=5, C=4, reg=0.3",
+        f,
+        W,
+        dW,
+        "dW",
+        reg_term=2 * reg * W,
+        sizes={"N": 7, "C": 4, "D": 5},
+    )
     _passed(fn_name, "dW matches (known answer and numerical gradient)", 2)
 
 
@@ -225,14 +296,26 @@ def _loss_of_scores_value(fn, fn_name, kind):
     _close(fn_name, "lecture example", "loss", loss, lecture, sizes={"N": 3, "C": 3})
     s, y = cases["all scores 0 (N=4, C=5)"]
     loss, _ = _unpack(_call(fn, fn_name, "zeros", s, y), fn_name, ("loss", "dscores"))
-    _close(fn_name, "all scores 0: the loss is " + ("C - 1 = 4" if kind == "svm" else "log C = log 5"),
-           "loss", loss, 4.0 if kind == "svm" else np.log(5), sizes={"N": 4, "C": 5})
+    _close(
+        fn_name,
+        "all scores 0: the loss is " + ("C - 1 = 4" if kind == "svm" else "log C = log 5"),
+        "loss",
+        loss,
+        4.0 if kind == "svm" else np.log(5),
+        sizes={"N": 4, "C": 5},
+    )
     n = 2
     if kind == "softmax":
         s, y = cases["large scores"]
         loss, _ = _unpack(_call(fn, fn_name, "large", s, y), fn_name, ("loss", "dscores"))
-        _close(fn_name, "scores (1000, 999, 990): exp(1000) overflows unless each row is "
-               "shifted by its maximum", "loss", loss, LARGE_SOFTMAX_LOSS)
+        _close(
+            fn_name,
+            "scores (1000, 999, 990): exp(1000) overflows unless each row is "
+            "shifted by its maximum",
+            "loss",
+            loss,
+            LARGE_SOFTMAX_LOSS,
+        )
         n += 1
     _passed(fn_name, "loss matches", n)
 
@@ -241,9 +324,14 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
     cases = visible_score_cases()
     s, y = cases["lecture example"]
     _, ds = _unpack(_call(fn, fn_name, "lecture", s, y), fn_name, ("loss", "dscores"))
-    _close(fn_name, "lecture example", "dscores", ds,
-           LECTURE_SVM_DSCORES if kind == "svm" else LECTURE_SOFTMAX_DSCORES,
-           sizes={"N": 3, "C": 3})
+    _close(
+        fn_name,
+        "lecture example",
+        "dscores",
+        ds,
+        LECTURE_SVM_DSCORES if kind == "svm" else LECTURE_SOFTMAX_DSCORES,
+        sizes={"N": 3, "C": 3},
+    )
     n = 1
     if kind == "softmax":
         s, y = cases["large scores"]
@@ -362,18 +450,30 @@ def check_activation_forward(forward, act):
     out, _ = _forward_pair(forward, name, "known values", A2_FORWARD_X)
     _close(name, f"x = {np.round(A2_FORWARD_X, 4).tolist()}", "out", out, A2_FORWARD_OUT[act])
     out, _ = _forward_pair(forward, name, "large |x|", A2_LARGE_X)
-    _close(name, "x = [-1000, 1000] (exp overflows: the result must still be finite)", "out",
-           out, A2_LARGE_OUT[act])
+    _close(
+        name,
+        "x = [-1000, 1000] (exp overflows: the result must still be finite)",
+        "out",
+        out,
+        A2_LARGE_OUT[act],
+    )
     x3 = A2_FORWARD_X[:4].reshape(2, 2, 1)
     out, _ = _forward_pair(forward, name, "3-D x", x3)
-    _close(name, "x of shape (2, 2, 1): out keeps x's shape", "out", out,
-           A2_FORWARD_OUT[act][:4].reshape(2, 2, 1))
+    _close(
+        name,
+        "x of shape (2, 2, 1): out keeps x's shape",
+        "out",
+        out,
+        A2_FORWARD_OUT[act][:4].reshape(2, 2, 1),
+    )
     n = 3
     if act in ("leaky_relu", "elu"):
         alpha = 0.3
         out, _ = _forward_pair(forward, name, "alpha", A2_FORWARD_X, alpha=alpha)
         default = 0.1 if act == "leaky_relu" else 1.0
-        expected = np.where(A2_FORWARD_X > 0, A2_FORWARD_OUT[act], A2_FORWARD_OUT[act] * alpha / default)
+        expected = np.where(
+            A2_FORWARD_X > 0, A2_FORWARD_OUT[act], A2_FORWARD_OUT[act] * alpha / default
+        )
         _close(name, f"alpha={alpha}", "out", out, expected)
         n += 1
     _passed(name, "out matches", n)
@@ -385,8 +485,14 @@ def check_activation_backward(forward, backward, act):
     _, cache = _forward_pair(forward, f"{act}_forward", "known", A2_BACKWARD_X)
     dout = np.array([1.0, -2.0, 0.5, 3.0])
     dx = _call(backward, name, "known", dout, cache)
-    _close(name, f"x = {np.round(A2_BACKWARD_X, 4).tolist()}, dout = {dout.tolist()} "
-           "(dx = dout * local gradient)", "dx", dx, dout * A2_BACKWARD_LOCAL[act])
+    _close(
+        name,
+        f"x = {np.round(A2_BACKWARD_X, 4).tolist()}, dout = {dout.tolist()} "
+        "(dx = dout * local gradient)",
+        "dx",
+        dx,
+        dout * A2_BACKWARD_LOCAL[act],
+    )
     x = _random_away_from_zero((3, 4), seed=7)
     dout = np.random.default_rng(8).standard_normal((3, 4))
     _, cache = _forward_pair(forward, f"{act}_forward", "random", x)
@@ -411,36 +517,63 @@ def _maxout_known():
 def check_maxout_forward(maxout_forward):
     x, W1, b1, W2, b2 = _maxout_known()
     out, _ = _forward_pair(maxout_forward, "maxout_forward", "known", x, W1, b1, W2, b2)
-    _close("maxout_forward", "pieces s1 = [1, 3], s2 = [1.5, -1.5]", "out", out,
-           np.array([[1.5], [3.0]]))
+    _close(
+        "maxout_forward",
+        "pieces s1 = [1, 3], s2 = [1.5, -1.5]",
+        "out",
+        out,
+        np.array([[1.5], [3.0]]),
+    )
     rng = np.random.default_rng(3)
-    args = (rng.standard_normal((5, 3)), rng.standard_normal((3, 4)), rng.standard_normal(4),
-            rng.standard_normal((3, 4)), rng.standard_normal(4))
+    args = (
+        rng.standard_normal((5, 3)),
+        rng.standard_normal((3, 4)),
+        rng.standard_normal(4),
+        rng.standard_normal((3, 4)),
+        rng.standard_normal(4),
+    )
     out, _ = _forward_pair(maxout_forward, "maxout_forward", "shape", *args)
     if np.shape(out) != (5, 4):
-        raise CheckFailed(f"maxout_forward: out should have shape (N, M) = (5, 4), got "
-                          f"{np.shape(out)}.")
+        raise CheckFailed(
+            f"maxout_forward: out should have shape (N, M) = (5, 4), got {np.shape(out)}."
+        )
     _passed("maxout_forward", "out matches", 2)
 
 
 def check_maxout_backward(maxout_forward, maxout_backward):
     x, W1, b1, W2, b2 = _maxout_known()
     _, cache = _forward_pair(maxout_forward, "maxout_forward", "known", x, W1, b1, W2, b2)
-    grads = _unpack(_call(maxout_backward, "maxout_backward", "known", np.ones((2, 1)), cache),
-                    "maxout_backward", ("dx", "dW1", "db1", "dW2", "db2"))
+    grads = _unpack(
+        _call(maxout_backward, "maxout_backward", "known", np.ones((2, 1)), cache),
+        "maxout_backward",
+        ("dx", "dW1", "db1", "dW2", "db2"),
+    )
     # example 0: piece 2 wins (1.5 > 1); example 1: piece 1 wins (3 > -1.5)
-    expected = (np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[3.0], [-1.0]]), np.array([1.0]),
-                np.array([[1.0], [2.0]]), np.array([1.0]))
-    for g, got, exp in zip(("dx", "dW1", "db1", "dW2", "db2"), grads, expected):
+    expected = (
+        np.array([[0.0, 1.0], [1.0, 0.0]]),
+        np.array([[3.0], [-1.0]]),
+        np.array([1.0]),
+        np.array([[1.0], [2.0]]),
+        np.array([1.0]),
+    )
+    for g, got, exp in zip(("dx", "dW1", "db1", "dW2", "db2"), grads, expected, strict=True):
         _close("maxout_backward", "the known case, dout = 1", g, got, exp)
     rng = np.random.default_rng(5)
-    args = [rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2),
-            rng.standard_normal((3, 2)), rng.standard_normal(2)]
+    args = [
+        rng.standard_normal((4, 3)),
+        rng.standard_normal((3, 2)),
+        rng.standard_normal(2),
+        rng.standard_normal((3, 2)),
+        rng.standard_normal(2),
+    ]
     dout = rng.standard_normal((4, 2))
     _, cache = _forward_pair(maxout_forward, "maxout_forward", "random", *args)
-    grads = _unpack(_call(maxout_backward, "maxout_backward", "random", dout, cache),
-                    "maxout_backward", ("dx", "dW1", "db1", "dW2", "db2"))
-    for a, (g, got) in enumerate(zip(("dx", "dW1", "db1", "dW2", "db2"), grads)):
+    grads = _unpack(
+        _call(maxout_backward, "maxout_backward", "random", dout, cache),
+        "maxout_backward",
+        ("dx", "dW1", "db1", "dW2", "db2"),
+    )
+    for a, (g, got) in enumerate(zip(("dx", "dW1", "db1", "dW2", "db2"), grads, strict=True)):
 
         def f(v, a=a):
             full = [arr.copy() for arr in args]
@@ -449,7 +582,9 @@ def check_maxout_backward(maxout_forward, maxout_backward):
                 return maxout_forward(*full)[0]
 
         _gradient("maxout_backward", "random N=4, D=3, M=2", f, args[a], got, g, dout=dout)
-    _passed("maxout_backward", "dx, dW1, db1, dW2, db2 match (known case and numerical gradient)", 2)
+    _passed(
+        "maxout_backward", "dx, dW1, db1, dW2, db2 match (known case and numerical gradient)", 2
+    )
 
 
 # =============================================================================================
@@ -502,48 +637,69 @@ def check_net_init(cls, cls_name):
     params = getattr(net, "params", None)
     names = [f"{p}{k}" for k in range(1, len(dims)) for p in ("W", "b")]
     if not isinstance(params, dict) or sorted(params) != sorted(names):
-        raise CheckFailed(f"{cls_name}: net.params should be a dict with the keys {names}, got "
-                          f"{sorted(params) if isinstance(params, dict) else type(params).__name__}.")
+        raise CheckFailed(
+            f"{cls_name}: net.params should be a dict with the keys {names}, got "
+            f"{sorted(params) if isinstance(params, dict) else type(params).__name__}."
+        )
     for k in range(1, len(dims)):
         W, b = np.asarray(params[f"W{k}"]), np.asarray(params[f"b{k}"])
         if W.shape != (dims[k - 1], dims[k]):
-            raise CheckFailed(f"{cls_name}{_dims_text(cls_name)} = {cls_name}(20, {hidden}, 4): W{k} "
-                              f"should have shape {(dims[k - 1], dims[k])} (fan-in, fan-out: rows "
-                              f"are examples, h = x W), got {W.shape}.")
+            raise CheckFailed(
+                f"{cls_name}{_dims_text(cls_name)} = {cls_name}(20, {hidden}, 4): W{k} "
+                f"should have shape {(dims[k - 1], dims[k])} (fan-in, fan-out: rows "
+                f"are examples, h = x W), got {W.shape}."
+            )
         if b.shape != (dims[k],) or np.any(b != 0):
-            raise CheckFailed(f"{cls_name}: b{k} should be zeros of shape {(dims[k],)}, got "
-                              f"shape {b.shape}" + (" with nonzero entries" if b.shape == (dims[k],) else "") + ".")
+            raise CheckFailed(
+                f"{cls_name}: b{k} should be zeros of shape {(dims[k],)}, got "
+                f"shape {b.shape}"
+                + (" with nonzero entries" if b.shape == (dims[k],) else "")
+                + "."
+            )
         if not 0.5 * 0.01 < W.std() < 1.5 * 0.01:
-            raise CheckFailed(f"{cls_name}: with weight_scale=0.01 the entries of W{k} should have "
-                              f"standard deviation about 0.01, got {W.std():.3g}. Use "
-                              f"weight_scale * rng.standard_normal(shape).")
+            raise CheckFailed(
+                f"{cls_name}: with weight_scale=0.01 the entries of W{k} should have "
+                f"standard deviation about 0.01, got {W.std():.3g}. Use "
+                f"weight_scale * rng.standard_normal(shape)."
+            )
     again = _construct(cls, cls_name, 20, hidden, 4, weight_scale=0.01, reg=0.25, seed=0)
     if not all(np.array_equal(again.params[n], params[n]) for n in names):
-        raise CheckFailed(f"{cls_name}: two nets built with seed=0 differ. Draw the weights "
-                          f"from rng = np.random.default_rng(seed).")
+        raise CheckFailed(
+            f"{cls_name}: two nets built with seed=0 differ. Draw the weights "
+            f"from rng = np.random.default_rng(seed)."
+        )
     if getattr(net, "reg", None) != 0.25 or getattr(net, "activation", None) != "relu":
-        raise CheckFailed(f"{cls_name}: net.reg and net.activation should hold the constructor's "
-                          f"values (0.25 and the default 'relu'), got {getattr(net, 'reg', None)!r} "
-                          f"and {getattr(net, 'activation', None)!r}.")
+        raise CheckFailed(
+            f"{cls_name}: net.reg and net.activation should hold the constructor's "
+            f"values (0.25 and the default 'relu'), got {getattr(net, 'reg', None)!r} "
+            f"and {getattr(net, 'activation', None)!r}."
+        )
     _passed(cls_name, "params, shapes, scale, seed, reg and activation are right", 1)
 
 
 def check_net_scores(cls, cls_name):
     """loss(X) with y=None returns the scores: the small net worked out by hand, and shapes."""
-    (params, X), = visible_net_cases(cls_name).values()
+    ((params, X),) = visible_net_cases(cls_name).values()
     hidden = 3 if cls_name == "TwoLayerNet" else (3, 2)
     net = _construct(cls, cls_name, 2, hidden, 2, seed=0)
     for name, value in params.items():
         net.params[name] = value
     scores = _call(net.loss, f"{cls_name}.loss", "by hand", X)
-    _close(f"{cls_name}.loss(X)", "the small net worked out by hand (see autograder/checks.py)",
-           "scores", scores, NET_SCORES[cls_name])
+    _close(
+        f"{cls_name}.loss(X)",
+        "the small net worked out by hand (see autograder/checks.py)",
+        "scores",
+        scores,
+        NET_SCORES[cls_name],
+    )
     hidden = 7 if cls_name == "TwoLayerNet" else (7, 5)
     net = _construct(cls, cls_name, 6, hidden, 3, weight_scale=0.1, seed=1)
     scores = _call(net.loss, f"{cls_name}.loss", "shape", np.ones((1, 6)))
     if np.shape(scores) != (1, 3):
-        raise CheckFailed(f"{cls_name}.loss(X) for X of shape (1, 6) and C = 3 classes should "
-                          f"return scores of shape (1, 3), got {np.shape(scores)}.")
+        raise CheckFailed(
+            f"{cls_name}.loss(X) for X of shape (1, 6) and C = 3 classes should "
+            f"return scores of shape (1, 3), got {np.shape(scores)}."
+        )
     _passed(f"{cls_name}.loss(X)", "scores match", 2)
 
 
@@ -560,8 +716,15 @@ def _values(fn_name, pairs):
                 got = np.array(got, dtype=float)
             except (TypeError, ValueError):
                 pass  # assert_close names what came
-        _close(fn_name, "the lecture's example", name, got, np.asarray(expected, dtype=float),
-               rtol=1e-6, atol=1e-9)
+        _close(
+            fn_name,
+            "the lecture's example",
+            name,
+            got,
+            np.asarray(expected, dtype=float),
+            rtol=1e-6,
+            atol=1e-9,
+        )
 
 
 def _lookup(ns, names):
@@ -586,18 +749,28 @@ def check_sigmoid_neuron(ns):
     """The lecture's neuron: w = [2, -3, -3], x = [-1, -2], f = 0.73, dw = [-0.2, -0.39, 0.2]."""
     dw, dx = _lookup(ns, ("dw", "dx"))
     ddot = 0.19661193324148185  # (1 - f) f at dot = 1
-    _values("sigmoid neuron", [("dw", dw, [-ddot, -2 * ddot, ddot]),
-                               ("dx", dx, [2 * ddot, -3 * ddot])])
+    _values(
+        "sigmoid neuron", [("dw", dw, [-ddot, -2 * ddot, ddot]), ("dx", dx, [2 * ddot, -3 * ddot])]
+    )
     _passed("sigmoid neuron", "dw and dx match", 1)
 
 
 def check_gates(ns):
     """f = 2 (x y + max(z, w)) at x=3, y=-4, z=2, w=-1; g = a b + a at a=2, b=3."""
     grad_x, grad_y, grad_z, grad_w, grad_a, grad_b = _lookup(
-        ns, ("grad_x", "grad_y", "grad_z", "grad_w", "grad_a", "grad_b"))
-    _values("gates", [("grad_x", grad_x, -8.0), ("grad_y", grad_y, 6.0),
-                      ("grad_z", grad_z, 2.0), ("grad_w", grad_w, 0.0),
-                      ("grad_a", grad_a, 4.0), ("grad_b", grad_b, 2.0)])
+        ns, ("grad_x", "grad_y", "grad_z", "grad_w", "grad_a", "grad_b")
+    )
+    _values(
+        "gates",
+        [
+            ("grad_x", grad_x, -8.0),
+            ("grad_y", grad_y, 6.0),
+            ("grad_z", grad_z, 2.0),
+            ("grad_w", grad_w, 0.0),
+            ("grad_a", grad_a, 4.0),
+            ("grad_b", grad_b, 2.0),
+        ],
+    )
     _passed("gates", "add distributes, mul swaps, max routes, copy adds", 1)
 
 
@@ -616,12 +789,18 @@ def visible_affine_cases():
     """{label: (x, W, b, dout)} of the visible affine tests."""
     rng = np.random.default_rng(11)
     return {
-        "x (2, 3) worked out by hand": (np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]]),
-                                        np.array([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5]]),
-                                        np.array([0.5, -0.5]), np.array([[1.0, 0.0], [0.0, 2.0]])),
-        "x (4, 2, 3) flattened to (4, 6)": (rng.standard_normal((4, 2, 3)),
-                                            rng.standard_normal((6, 5)), rng.standard_normal(5),
-                                            rng.standard_normal((4, 5))),
+        "x (2, 3) worked out by hand": (
+            np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]]),
+            np.array([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5]]),
+            np.array([0.5, -0.5]),
+            np.array([[1.0, 0.0], [0.0, 2.0]]),
+        ),
+        "x (4, 2, 3) flattened to (4, 6)": (
+            rng.standard_normal((4, 2, 3)),
+            rng.standard_normal((6, 5)),
+            rng.standard_normal(5),
+            rng.standard_normal((4, 5)),
+        ),
     }
 
 
@@ -629,31 +808,47 @@ def check_affine_forward(affine_forward):
     (x, W, b, _), (x3, W3, b3, _) = visible_affine_cases().values()
     out, _ = _forward_pair(affine_forward, "affine_forward", "by hand", x, W, b)
     # x W = [[2, 1.5], [1.5, 5.25]], plus b
-    _close("affine_forward", "x (2, 3), W (3, 2), b (2,)", "out", out,
-           np.array([[2.5, 1.0], [2.0, 4.75]]))
+    _close(
+        "affine_forward",
+        "x (2, 3), W (3, 2), b (2,)",
+        "out",
+        out,
+        np.array([[2.5, 1.0], [2.0, 4.75]]),
+    )
     out, _ = _forward_pair(affine_forward, "affine_forward", "3-D x", x3, W3, b3)
     if np.shape(out) != (4, 5):
-        raise CheckFailed(f"affine_forward: x of shape (4, 2, 3) is 4 examples of 6 numbers; "
-                          f"with W (6, 5) out should have shape (4, 5), got {np.shape(out)}. "
-                          f"Flatten each example: x.reshape(x.shape[0], -1).")
+        raise CheckFailed(
+            f"affine_forward: x of shape (4, 2, 3) is 4 examples of 6 numbers; "
+            f"with W (6, 5) out should have shape (4, 5), got {np.shape(out)}. "
+            f"Flatten each example: x.reshape(x.shape[0], -1)."
+        )
     _passed("affine_forward", "out matches", 2)
 
 
 def check_affine_backward(affine_forward, affine_backward):
     (x, W, b, dout), (x3, W3, b3, dout3) = visible_affine_cases().values()
     _, cache = _forward_pair(affine_forward, "affine_forward", "by hand", x, W, b)
-    grads = _unpack(_call(affine_backward, "affine_backward", "by hand", dout, cache),
-                    "affine_backward", ("dx", "dW", "db"))
+    grads = _unpack(
+        _call(affine_backward, "affine_backward", "by hand", dout, cache),
+        "affine_backward",
+        ("dx", "dW", "db"),
+    )
     # dx = dout W^T, dW = x^T dout, db = dout summed over the examples
-    expected = (np.array([[1.0, 0.0, -1.0], [4.0, 2.0, 1.0]]),
-                np.array([[1.0, 4.0], [0.0, 2.0], [-1.0, 1.0]]), np.array([1.0, 2.0]))
-    for name, got, exp in zip(("dx", "dW", "db"), grads, expected):
+    expected = (
+        np.array([[1.0, 0.0, -1.0], [4.0, 2.0, 1.0]]),
+        np.array([[1.0, 4.0], [0.0, 2.0], [-1.0, 1.0]]),
+        np.array([1.0, 2.0]),
+    )
+    for name, got, exp in zip(("dx", "dW", "db"), grads, expected, strict=True):
         _close("affine_backward", "x (2, 3) worked out by hand", name, got, exp, sizes={"N": 2})
     _, cache = _forward_pair(affine_forward, "affine_forward", "3-D x", x3, W3, b3)
-    grads = _unpack(_call(affine_backward, "affine_backward", "3-D x", dout3, cache),
-                    "affine_backward", ("dx", "dW", "db"))
+    grads = _unpack(
+        _call(affine_backward, "affine_backward", "3-D x", dout3, cache),
+        "affine_backward",
+        ("dx", "dW", "db"),
+    )
     args = [x3, W3, b3]
-    for a, (name, got) in enumerate(zip(("dx", "dW", "db"), grads)):
+    for a, (name, got) in enumerate(zip(("dx", "dW", "db"), grads, strict=True)):
 
         def f(v, a=a):
             full = [arr.copy() for arr in args]
@@ -671,22 +866,34 @@ NET_REG = 0.1
 NET_LOSS = {"TwoLayerNet": 1.6414147955814284, "ThreeLayerNet": 2.2938194090974133}
 NET_GRADS = {
     "TwoLayerNet": {
-        "W1": [[0.09128068942973441, -0.09128068942973439, 0.1],
-               [0.4148529014965622, 0.18514709850343783, -0.2]],
+        "W1": [
+            [0.09128068942973441, -0.09128068942973439, 0.1],
+            [0.4148529014965622, 0.18514709850343783, -0.2],
+        ],
         "b1": [0.0457459545132691, -0.04574595451326913, 0.0],
-        "W2": [[0.12098649242285874, 0.07901350757714128],
-               [0.14644518932346232, 0.05355481067653764], [-0.2, 0.4]],
+        "W2": [
+            [0.12098649242285874, 0.07901350757714128],
+            [0.14644518932346232, 0.05355481067653764],
+            [-0.2, 0.4],
+        ],
         "b2": [0.0457459545132691, -0.04574595451326913],
     },
     "ThreeLayerNet": {
-        "W1": [[-0.17506501215236675, -0.1374891646412722, 0.1],
-               [0.6243107344193508, 0.16261487759677493, -0.2]],
+        "W1": [
+            [-0.17506501215236675, -0.1374891646412722, 0.1],
+            [0.6243107344193508, 0.16261487759677493, -0.2],
+        ],
         "b1": [0.3741546710622802, -0.06235911184371332, 0.0],
-        "W2": [[0.2735564566863348, -0.01225940944772235],
-               [0.7864530821028577, 0.06892448631619044], [-0.2, 0.4]],
+        "W2": [
+            [0.2735564566863348, -0.01225940944772235],
+            [0.7864530821028577, 0.06892448631619044],
+            [-0.2, 0.4],
+        ],
         "b2": [0.3741546710622802, -0.06235911184371332],
-        "W3": [[0.4369906412641877, -0.23699064126418753],
-               [0.3496792049988766, -0.04967920499887651]],
+        "W3": [
+            [0.4369906412641877, -0.23699064126418753],
+            [0.3496792049988766, -0.04967920499887651],
+        ],
         "b3": [0.12471822368742676, -0.1247182236874267],
     },
 }
@@ -694,7 +901,7 @@ NET_GRADS = {
 
 def visible_net_loss_cases(cls_name):
     """{label: (params, X, y, reg)} of the visible loss/gradient tests."""
-    (params, X), = visible_net_cases(cls_name).values()
+    ((params, X),) = visible_net_cases(cls_name).values()
     W, X2, y2 = _small_problem(seed=4, N=6, D=3, C=3)
     rng = np.random.default_rng(4)
     dims = [3, 5, 3] if cls_name == "TwoLayerNet" else [3, 5, 4, 3]
@@ -702,12 +909,16 @@ def visible_net_loss_cases(cls_name):
     for k in range(1, len(dims)):
         random_params[f"W{k}"] = rng.standard_normal((dims[k - 1], dims[k])) / np.sqrt(dims[k - 1])
         random_params[f"b{k}"] = 0.1 + 0.1 * rng.random(dims[k])
-    return {"the small net worked out by hand, reg=0.1": (params, X, NET_Y.copy(), NET_REG),
-            "random net, reg=0.05": (random_params, X2, y2, 0.05)}
+    return {
+        "the small net worked out by hand, reg=0.1": (params, X, NET_Y.copy(), NET_REG),
+        "random net, reg=0.05": (random_params, X2, y2, 0.05),
+    }
 
 
 def _net_for(cls, cls_name, params, reg):
-    dims = [params["W1"].shape[0]] + [params[f"W{k}"].shape[1] for k in range(1, len(params) // 2 + 1)]
+    dims = [params["W1"].shape[0]] + [
+        params[f"W{k}"].shape[1] for k in range(1, len(params) // 2 + 1)
+    ]
     hidden = dims[1] if len(dims) == 3 else tuple(dims[1:-1])
     net = _construct(cls, cls_name, dims[0], hidden, dims[-1], reg=reg, seed=0)
     for name, value in params.items():
@@ -719,17 +930,31 @@ def check_net_loss(cls, cls_name):
     """loss(X, y): the small net by hand, log C at zero weights, the regularization term."""
     (params, X, y, reg), _ = visible_net_loss_cases(cls_name).values()
     net = _net_for(cls, cls_name, params, reg)
-    result = _unpack(_call(net.loss, f"{cls_name}.loss", "by hand", X, y), f"{cls_name}.loss",
-                     ("loss", "grads"))
+    result = _unpack(
+        _call(net.loss, f"{cls_name}.loss", "by hand", X, y), f"{cls_name}.loss", ("loss", "grads")
+    )
     reg_loss = reg * sum(np.sum(v**2) for n, v in params.items() if n.startswith("W"))
-    _close(f"{cls_name}.loss(X, y)", "the small net, reg=0.1", "loss", result[0],
-           NET_LOSS[cls_name], reg_term=reg_loss, sizes={"N": 2, "C": 2})
+    _close(
+        f"{cls_name}.loss(X, y)",
+        "the small net, reg=0.1",
+        "loss",
+        result[0],
+        NET_LOSS[cls_name],
+        reg_term=reg_loss,
+        sizes={"N": 2, "C": 2},
+    )
     zeros = {n: np.zeros_like(v) for n, v in params.items()}
     net = _net_for(cls, cls_name, zeros, reg)
-    loss, _ = _unpack(_call(net.loss, f"{cls_name}.loss", "zeros", X, y), f"{cls_name}.loss",
-                      ("loss", "grads"))
-    _close(f"{cls_name}.loss(X, y)", "all parameters 0: the loss is log C = log 2", "loss", loss,
-           np.log(2))
+    loss, _ = _unpack(
+        _call(net.loss, f"{cls_name}.loss", "zeros", X, y), f"{cls_name}.loss", ("loss", "grads")
+    )
+    _close(
+        f"{cls_name}.loss(X, y)",
+        "all parameters 0: the loss is log C = log 2",
+        "loss",
+        loss,
+        np.log(2),
+    )
     _passed(f"{cls_name}.loss(X, y)", "loss matches", 2)
 
 
@@ -738,19 +963,30 @@ def check_net_grads(cls, cls_name):
     cases = visible_net_loss_cases(cls_name)
     (params, X, y, reg), (rparams, rX, ry, rreg) = cases.values()
     net = _net_for(cls, cls_name, params, reg)
-    _, grads = _unpack(_call(net.loss, f"{cls_name}.loss", "by hand", X, y), f"{cls_name}.loss",
-                       ("loss", "grads"))
+    _, grads = _unpack(
+        _call(net.loss, f"{cls_name}.loss", "by hand", X, y), f"{cls_name}.loss", ("loss", "grads")
+    )
     if not isinstance(grads, dict) or sorted(grads) != sorted(params):
-        raise CheckFailed(f"{cls_name}.loss(X, y) should return grads as a dict keyed like "
-                          f"params {sorted(params)}, got "
-                          f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}.")
+        raise CheckFailed(
+            f"{cls_name}.loss(X, y) should return grads as a dict keyed like "
+            f"params {sorted(params)}, got "
+            f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}."
+        )
     for name in params:
         reg_term = 2 * reg * params[name] if name.startswith("W") else None
-        _close(f"{cls_name}.loss(X, y)", "the small net, reg=0.1", f"grads['{name}']", grads[name],
-               np.array(NET_GRADS[cls_name][name]), reg_term=reg_term, sizes={"N": 2})
+        _close(
+            f"{cls_name}.loss(X, y)",
+            "the small net, reg=0.1",
+            f"grads['{name}']",
+            grads[name],
+            np.array(NET_GRADS[cls_name][name]),
+            reg_term=reg_term,
+            sizes={"N": 2},
+        )
     net = _net_for(cls, cls_name, rparams, rreg)
-    _, grads = _unpack(_call(net.loss, f"{cls_name}.loss", "random", rX, ry), f"{cls_name}.loss",
-                       ("loss", "grads"))
+    _, grads = _unpack(
+        _call(net.loss, f"{cls_name}.loss", "random", rX, ry), f"{cls_name}.loss", ("loss", "grads")
+    )
     for name in rparams:
 
         def f(v, name=name):
@@ -760,9 +996,15 @@ def check_net_grads(cls, cls_name):
             with _quiet():
                 return net.loss(rX, ry)[0]
 
-        _gradient(f"{cls_name}.loss(X, y)", "random net, reg=0.05", f, rparams[name],
-                  np.asarray(grads[name]), f"grads['{name}']",
-                  reg_term=2 * rreg * rparams[name] if name.startswith("W") else None)
+        _gradient(
+            f"{cls_name}.loss(X, y)",
+            "random net, reg=0.05",
+            f,
+            rparams[name],
+            np.asarray(grads[name]),
+            f"grads['{name}']",
+            reg_term=2 * rreg * rparams[name] if name.startswith("W") else None,
+        )
     _passed(f"{cls_name}.loss(X, y)", "every gradient matches (by hand and numerically)", 2)
 
 
@@ -771,11 +1013,15 @@ def check_trained(ns, name, X, y, threshold, what):
     (net,) = _lookup(ns, (name,))
     scores = _call(net.loss, f"{name}.loss", what, X)
     if np.shape(scores) != (len(y), int(y.max()) + 1):
-        raise CheckFailed(f"{name}.loss(X) should return scores of shape "
-                          f"{(len(y), int(y.max()) + 1)}, got {np.shape(scores)}.")
+        raise CheckFailed(
+            f"{name}.loss(X) should return scores of shape "
+            f"{(len(y), int(y.max()) + 1)}, got {np.shape(scores)}."
+        )
     accuracy = float(np.mean(np.argmax(scores, axis=1) == y))
     if not accuracy >= threshold:
-        raise CheckFailed(f"{name} classifies {accuracy:.1%} of {what} correctly; at least "
-                          f"{threshold:.0%} is required. Check the gradients first, then tune the "
-                          f"hidden size, learning rate, regularization and number of steps.")
+        raise CheckFailed(
+            f"{name} classifies {accuracy:.1%} of {what} correctly; at least "
+            f"{threshold:.0%} is required. Check the gradients first, then tune the "
+            f"hidden size, learning rate, regularization and number of steps."
+        )
     print(f"✓ {name}: accuracy on {what} {accuracy:.1%} (at least {threshold:.0%} required)")

@@ -1,4 +1,4 @@
-"""Hidden tests of the assignments: `QUESTIONS[grade_id]` and `check(grade_id, ns)` (instructors only).
+"""Hidden tests of the assignments: `QUESTIONS[grade_id]`, `check(grade_id, ns)` (instructors only).
 
 Each auto-graded cell of an assignment ends with
 

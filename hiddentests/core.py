@@ -1,7 +1,7 @@
 """The Question record and the failure a hidden test raises (no `solutions`, no numpy needed)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 SHOWN = 3  # failure messages shown in full; the rest are counted
 
@@ -35,5 +35,7 @@ class HiddenTestFailure(AssertionError):
 
     def _render_traceback_(self):
         # IPython shows these lines instead of a traceback (which would quote test code).
-        return [f"HiddenTestFailure: {line}" if i == 0 else line
-                for i, line in enumerate(self._text().splitlines())]
+        return [
+            f"HiddenTestFailure: {line}" if i == 0 else line
+            for i, line in enumerate(self._text().splitlines())
+        ]

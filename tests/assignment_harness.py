@@ -36,14 +36,21 @@ class Course:
         os.makedirs(self.root, exist_ok=True)
         shutil.copy(os.path.join(COURSE, "nbgrader_config.py"), self.root)
         for a in assignments:
-            shutil.copytree(os.path.join(COURSE, "source", a),
-                            os.path.join(self.root, "source", a), symlinks=False,
-                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+            shutil.copytree(
+                os.path.join(COURSE, "source", a),
+                os.path.join(self.root, "source", a),
+                symlinks=False,
+                ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
+            )
 
     def nbgrader(self, *args, check=True):
         proc = subprocess.run(
-            [sys.executable, "-m", "nbgrader", *args], cwd=self.root, env=nbgrader_env(),
-            capture_output=True, text=True, timeout=900,
+            [sys.executable, "-m", "nbgrader", *args],
+            cwd=self.root,
+            env=nbgrader_env(),
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         if check and proc.returncode != 0:
             raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")

@@ -12,18 +12,21 @@ import sys
 import nbformat
 import numpy as np
 import pytest
-
 from assignment_harness import ASSIGNMENTS, COURSE, REPO
 
 sys.path.insert(0, COURSE)
 import build  # noqa: E402  (assignments/build.py)
 
-HIDDEN_BLOCK = "### BEGIN HIDDEN TESTS\nfrom hiddentests import check\ncheck(\"{}\", globals())\n### END HIDDEN TESTS"
+HIDDEN_BLOCK = (
+    "### BEGIN HIDDEN TESTS\nfrom hiddentests import check\n"
+    'check("{}", globals())\n### END HIDDEN TESTS'
+)
 
 
 def _nb(assignment):
-    return nbformat.read(os.path.join(COURSE, "source", assignment, assignment + ".ipynb"),
-                         as_version=4)
+    return nbformat.read(
+        os.path.join(COURSE, "source", assignment, assignment + ".ipynb"), as_version=4
+    )
 
 
 def test_committed_notebooks_equal_a_fresh_build_from_solutions():
@@ -87,9 +90,11 @@ def test_every_hidden_question_has_one_grade_cell_with_its_points(assignment):
     from hiddentests import QUESTIONS
 
     prefix = assignment.split("_")[0] + "_"
-    cells = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
-             for c in _nb(assignment).cells
-             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+    cells = {
+        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+        for c in _nb(assignment).cells
+        if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+    }
     questions = {g: q.points for g, q in QUESTIONS.items() if g.startswith(prefix)}
     assert cells == questions
 
@@ -110,8 +115,12 @@ def test_shipped_helpers_are_file_symlinks_into_the_repository(assignment):
         path = os.path.join(folder, rel)
         assert os.path.islink(path), path
         assert os.path.realpath(path) == os.path.realpath(target)
-    extra = {os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs
-             if not f.endswith(".ipynb") and "__pycache__" not in d}
+    extra = {
+        os.path.join(d, f)
+        for d, _, fs in os.walk(folder)
+        for f in fs
+        if not f.endswith(".ipynb") and "__pycache__" not in d
+    }
     assert extra == {os.path.join(folder, rel) for rel, _ in build.shipped_files()}
 
 
@@ -132,7 +141,11 @@ def test_probes_import_and_run_without_solutions():
             tree = ast.parse(open(os.path.join(REPO, "hiddentests", "probes", name)).read())
             for node in ast.walk(tree):
                 if isinstance(node, (ast.Import, ast.ImportFrom)):
-                    mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+                    mods = (
+                        [a.name for a in node.names]
+                        if isinstance(node, ast.Import)
+                        else [node.module]
+                    )
                     assert not any(m and m.split(".")[0] == "solutions" for m in mods), name
 
 
@@ -205,7 +218,7 @@ def test_visible_constants_agree_with_the_reference():
         x = checks.A2_BACKWARD_X
         assert np.allclose(bwd(np.ones_like(x), fwd(x)[1]), checks.A2_BACKWARD_LOCAL[act])
     for cls_name in ("TwoLayerNet", "ThreeLayerNet"):
-        (params, X), = checks.visible_net_cases(cls_name).values()
+        ((params, X),) = checks.visible_net_cases(cls_name).values()
         hidden = 3 if cls_name == "TwoLayerNet" else (3, 2)
         net = getattr(nets, cls_name)(2, hidden, 2, reg=checks.NET_REG)
         net.params.update({k: v.copy() for k, v in params.items()})

@@ -12,22 +12,21 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+import corpus
 import nbformat
 import pytest
-
-import corpus
 from assignment_harness import (
     ASSIGNMENTS,
     Course,
     corpus_replacements,
-    solution_sources,
     submission,
 )
 
 pytestmark = pytest.mark.slow
 
 AVAILABLE = [
-    a for a in ASSIGNMENTS
+    a
+    for a in ASSIGNMENTS
     if os.path.exists(os.path.join(os.path.dirname(__file__), "corpus", a + ".py"))
     and a in os.environ.get("ASSIGNMENTS_UNDER_TEST", a)  # e.g. "a1_linear a4_backprop"
 ]
@@ -41,13 +40,17 @@ def _grade_assignment(root, assignment):
     course.submit(assignment, "stub", rel)
     mutants, variants = corpus.load(assignment)
     for entry_id, entry in {**mutants, **variants}.items():
-        course.submit(assignment, entry_id,
-                      submission(rel, src, corpus_replacements(src, entry), drop_demos=True))
+        course.submit(
+            assignment,
+            entry_id,
+            submission(rel, src, corpus_replacements(src, entry), drop_demos=True),
+        )
     proc = course.autograde(assignment)
     release_errors = _run_release(course, assignment)
     timing = _time_source(course, assignment)
-    feedback = {s: course.feedback(assignment, s)
-                for s in ("reference", "stub", sorted(mutants)[0])}
+    feedback = {
+        s: course.feedback(assignment, s) for s in ("reference", "stub", sorted(mutants)[0])
+    }
     return {
         "course": course,
         "scores": course.scores(assignment),
@@ -70,8 +73,14 @@ def _time_source(course, assignment):
     folder = course.path("source", assignment)
     nb = course.source_nb(assignment)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True, record_timing=True,
-                   resources={"metadata": {"path": folder}}).execute()
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        record_timing=True,
+        resources={"metadata": {"path": folder}},
+    ).execute()
     total = time.perf_counter() - start
     cells, errors = {}, []
     for cell in nb.cells:
@@ -94,10 +103,20 @@ def _run_release(course, assignment):
 
     folder = course.path("release", assignment)
     nb = course.release_nb(assignment)
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": folder}}).execute()
-    return [(o.ename, o.evalue) for c in nb.cells if c.cell_type == "code" for o in c.outputs
-            if o.output_type == "error"]
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": folder}},
+    ).execute()
+    return [
+        (o.ename, o.evalue)
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +129,11 @@ def graded(tmp_path_factory):
 
 def _lost(grades):
     """Grade ids of auto-graded cells that did not get full marks."""
-    return {g for g, (score, max_score, auto) in grades.items()
-            if auto is not None and score < max_score}
+    return {
+        g
+        for g, (score, max_score, auto) in grades.items()
+        if auto is not None and score < max_score
+    }
 
 
 def _auto(grades):
@@ -129,8 +151,9 @@ def test_reference_gets_full_marks_on_every_autograded_question(graded, assignme
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
-def test_release_notebook_runs_and_fails_only_with_the_stubs_not_implemented_error(graded,
-                                                                                   assignment):
+def test_release_notebook_runs_and_fails_only_with_the_stubs_not_implemented_error(
+    graded, assignment
+):
     errors = graded[assignment]["release_errors"]
     assert errors
     assert {ename for ename, _ in errors} == {"NotImplementedError"}, errors
@@ -141,10 +164,12 @@ def test_release_stub_scores_zero_every_failure_caused_by_not_implemented(graded
     course = graded[assignment]["course"]
     grades = graded[assignment]["scores"]["stub"]
     assert all(score == 0 for score, _, _ in grades.values()), grades
-    nb = nbformat.read(course.path("autograded", "stub", assignment, assignment + ".ipynb"),
-                       as_version=4)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
+    nb = nbformat.read(
+        course.path("autograded", "stub", assignment, assignment + ".ipynb"), as_version=4
+    )
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert errors
     for e in errors:
         if e.ename == "HiddenTestFailure":  # the hidden test's report of the stub's error
@@ -169,8 +194,10 @@ def test_every_mutant_loses_points_exactly_on_its_target_questions(graded, assig
     for mutant_id, entry in mutants.items():
         lost = _lost(scores[mutant_id])
         if lost != set(entry.fails):
-            wrong[mutant_id] = {"missed": sorted(set(entry.fails) - lost),
-                                "unexpected": sorted(lost - set(entry.fails))}
+            wrong[mutant_id] = {
+                "missed": sorted(set(entry.fails) - lost),
+                "unexpected": sorted(lost - set(entry.fails)),
+            }
     assert not wrong, wrong
 
 
@@ -211,21 +238,35 @@ def _solution_lines(source_nb):
     return {line for line in inside_lines if line not in outside}
 
 
-LEAK_MARKERS = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "hiddentests",
-                "import solutions", "from solutions", "Rubric"]
+LEAK_MARKERS = [
+    "BEGIN SOLUTION",
+    "END SOLUTION",
+    "BEGIN HIDDEN TESTS",
+    "hiddentests",
+    "import solutions",
+    "from solutions",
+    "Rubric",
+]
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
 def test_release_folder_holds_no_solution_code_and_no_hidden_test(graded, assignment):
     course = graded[assignment]["course"]
     release = course.path("release", assignment)
-    files = sorted(os.path.relpath(os.path.join(d, f), release)
-                   for d, _, fs in os.walk(release) for f in fs)
-    assert files == sorted([
-        f"{assignment}.ipynb", "autograder/__init__.py", "autograder/checks.py",
-        "autograder/gradcheck.py", "coursekit/__init__.py", "coursekit/data.py",
-        "coursekit/plots.py",
-    ]), files
+    files = sorted(
+        os.path.relpath(os.path.join(d, f), release) for d, _, fs in os.walk(release) for f in fs
+    )
+    assert files == sorted(
+        [
+            f"{assignment}.ipynb",
+            "autograder/__init__.py",
+            "autograder/checks.py",
+            "autograder/gradcheck.py",
+            "coursekit/__init__.py",
+            "coursekit/data.py",
+            "coursekit/plots.py",
+        ]
+    ), files
     text = {f: open(os.path.join(release, f), encoding="utf-8").read() for f in files}
     for f, content in text.items():
         for marker in LEAK_MARKERS:
@@ -240,8 +281,14 @@ def test_release_folder_holds_no_solution_code_and_no_hidden_test(graded, assign
 def test_feedback_shows_no_hidden_test(graded, assignment):
     for student, path in graded[assignment]["feedback"].items():
         html = open(path, encoding="utf-8").read()
-        for marker in ("BEGIN HIDDEN TESTS", "hiddentests", "from solutions", "import solutions",
-                       "Rubric", "check(&quot;"):
+        for marker in (
+            "BEGIN HIDDEN TESTS",
+            "hiddentests",
+            "from solutions",
+            "import solutions",
+            "Rubric",
+            "check(&quot;",
+        ):
             assert marker not in html, f"{marker!r} in the feedback of {student}"
     # a failing student sees why, from the judge's message, without a traceback of test code
     mutant_id = sorted(graded[assignment]["mutants"])[0]

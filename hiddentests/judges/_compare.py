@@ -37,8 +37,15 @@ def compare(failures, name, got, expected, label, rtol=RTOL, reg_term=None, size
     expected = np.asarray(expected, dtype=np.float64)
     scale = float(np.max(np.abs(expected))) if expected.size else 0.0
     try:
-        assert_close(name, got, expected, rtol=rtol, atol=ATOL_SCALE * (1.0 + scale),
-                     reg_term=reg_term, sizes=sizes)
+        assert_close(
+            name,
+            got,
+            expected,
+            rtol=rtol,
+            atol=ATOL_SCALE * (1.0 + scale),
+            reg_term=reg_term,
+            sizes=sizes,
+        )
     except AssertionError as exc:
         failures.append(f"[{label}] {exc}")
         return False
@@ -89,7 +96,10 @@ def check_numerical(failures, outputs, key, analytic, grad_name, fn_name, label)
     try:
         assert_close(
             f"{grad_name} of {fn_name} (vs. the numerical gradient of your own loss)",
-            got, expected, rtol=1e-5, atol=1e-6 * (1.0 + level),
+            got,
+            expected,
+            rtol=1e-5,
+            atol=1e-6 * (1.0 + level),
         )
     except AssertionError as exc:
         failures.append(f"[{label}] {exc}")

@@ -16,8 +16,9 @@ def judge_linear_scores(outputs):
             failures.append(f"linear_scores raised {err} on the case {label}.")
             continue
         check_mutation(failures, outputs, key, "linear_scores", ("X", "W", "b"), label)
-        compare(failures, "scores", outputs.get(f"{key}/scores"),
-                linear.linear_scores(X, W, b), label)
+        compare(
+            failures, "scores", outputs.get(f"{key}/scores"), linear.linear_scores(X, W, b), label
+        )
     return failures
 
 
@@ -36,12 +37,23 @@ def judge_weight_loss(name, with_gradient):
             loss, dW = reference(W, X, y, reg)
             sizes = {"N": X.shape[0], "C": W.shape[1], "D": W.shape[0]}
             if not with_gradient:
-                compare(failures, f"loss of {name}", outputs.get(f"{key}/loss"), loss, label,
-                        reg_term=reg * np.sum(W * W), sizes=sizes)
+                compare(
+                    failures,
+                    f"loss of {name}",
+                    outputs.get(f"{key}/loss"),
+                    loss,
+                    label,
+                    reg_term=reg * np.sum(W * W),
+                    sizes=sizes,
+                )
                 continue
             got = outputs.get(f"{key}/dW")
-            if compare(failures, f"dW of {name}", got, dW, label,
-                       reg_term=2 * reg * W, sizes=sizes) and not large:
+            if (
+                compare(
+                    failures, f"dW of {name}", got, dW, label, reg_term=2 * reg * W, sizes=sizes
+                )
+                and not large
+            ):
                 check_numerical(failures, outputs, key, got, "dW", name, label)
         return failures
 
@@ -64,12 +76,20 @@ def judge_score_loss(name, with_gradient):
             loss, dscores = reference(scores, y)
             sizes = {"N": scores.shape[0], "C": scores.shape[1]}
             if not with_gradient:
-                compare(failures, f"loss of {name}", outputs.get(f"{key}/loss"), loss, label,
-                        sizes=sizes)
+                compare(
+                    failures,
+                    f"loss of {name}",
+                    outputs.get(f"{key}/loss"),
+                    loss,
+                    label,
+                    sizes=sizes,
+                )
                 continue
             got = outputs.get(f"{key}/dscores")
-            if compare(failures, f"dscores of {name}", got, dscores, label,
-                       sizes=sizes) and not large:
+            if (
+                compare(failures, f"dscores of {name}", got, dscores, label, sizes=sizes)
+                and not large
+            ):
                 check_numerical(failures, outputs, key, got, "dscores", name, label)
         return failures
 

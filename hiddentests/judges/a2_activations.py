@@ -23,8 +23,13 @@ def judge_forward(act):
                     failures.append(f"{name} raised {err} on the case {label}.")
                     continue
                 check_mutation(failures, outputs, key, name, ("x",), label)
-                compare(failures, f"out of {name}", outputs.get(f"{key}/out"),
-                        reference(x, **kwargs)[0], label)
+                compare(
+                    failures,
+                    f"out of {name}",
+                    outputs.get(f"{key}/out"),
+                    reference(x, **kwargs)[0],
+                    label,
+                )
         return failures
 
     judge.__name__ = f"judge_{name}"
@@ -47,8 +52,9 @@ def judge_backward(act):
                 check_mutation(failures, outputs, f"{key}/fwd", f"{act}_forward", ("x",), label)
                 check_mutation(failures, outputs, key, name, ("dout", "cache"), label)
                 got = outputs.get(f"{key}/dx")
-                if compare(failures, f"dx of {name}", got, backward(dout, forward(x, **kwargs)[1]),
-                           label):
+                if compare(
+                    failures, f"dx of {name}", got, backward(dout, forward(x, **kwargs)[1]), label
+                ):
                     check_numerical(failures, outputs, key, got, "dx", name, label)
         return failures
 
@@ -65,8 +71,13 @@ def judge_maxout_forward(outputs):
             failures.append(f"maxout_forward raised {err} on the case {label}.")
             continue
         check_mutation(failures, outputs, key, "maxout_forward", P.MAXOUT_ARGS, label)
-        compare(failures, "out of maxout_forward", outputs.get(f"{key}/out"),
-                A.maxout_forward(*args)[0], label)
+        compare(
+            failures,
+            "out of maxout_forward",
+            outputs.get(f"{key}/out"),
+            A.maxout_forward(*args)[0],
+            label,
+        )
     return failures
 
 
@@ -81,11 +92,12 @@ def judge_maxout_backward(outputs):
         check_mutation(failures, outputs, f"{key}/fwd", "maxout_forward", P.MAXOUT_ARGS, label)
         check_mutation(failures, outputs, key, "maxout_backward", ("dout", "cache"), label)
         expected = A.maxout_backward(dout, A.maxout_forward(*args)[1])
-        for name, grad, exp in zip(P.MAXOUT_ARGS, P.MAXOUT_GRADS, expected):
+        for name, grad, exp in zip(P.MAXOUT_ARGS, P.MAXOUT_GRADS, expected, strict=True):
             got = outputs.get(f"{key}/{grad}")
             if compare(failures, f"{grad} of maxout_backward", got, exp, label):
-                check_numerical(failures, outputs, f"{key}/{name}", got, grad,
-                                "maxout_backward", label)
+                check_numerical(
+                    failures, outputs, f"{key}/{name}", got, grad, "maxout_backward", label
+                )
     return failures
 
 

@@ -21,22 +21,28 @@ def judge_init(cls_name):
             names = P.param_names(len(dims) - 1)
             got_names = str(outputs.get(f"{key}/names", "")).split()
             if sorted(got_names) != sorted(names):
-                failures.append(f"{call}: net.params should have the keys {sorted(names)}, got "
-                                f"{sorted(got_names)}.")
+                failures.append(
+                    f"{call}: net.params should have the keys {sorted(names)}, got "
+                    f"{sorted(got_names)}."
+                )
                 continue
             scale = kwargs.get("weight_scale", 1e-3)
             for i in range(1, len(dims)):
                 W, b = outputs[f"{key}/params/W{i}"], outputs[f"{key}/params/b{i}"]
                 if W.shape != (dims[i - 1], dims[i]) or b.shape != (dims[i],):
                     failures.append(
-                        f"{call}: W{i} should have shape {(dims[i - 1], dims[i])} (fan-in, fan-out) "
-                        f"and b{i} shape {(dims[i],)}; got {W.shape} and {b.shape}.")
+                        f"{call}: W{i} should have shape {(dims[i - 1], dims[i])} "
+                        f"(fan-in, fan-out) "
+                        f"and b{i} shape {(dims[i],)}; got {W.shape} and {b.shape}."
+                    )
                     continue
                 if np.any(b != 0):
                     failures.append(f"{call}: b{i} should start at zero, got {b.ravel()[:5]}...")
                 if not np.all(np.isfinite(W)) or np.all(W == 0):
-                    failures.append(f"{call}: W{i} should be weight_scale * standard normal "
-                                    f"samples, got {'all zeros' if np.all(W == 0) else 'NaN/inf'}.")
+                    failures.append(
+                        f"{call}: W{i} should be weight_scale * standard normal "
+                        f"samples, got {'all zeros' if np.all(W == 0) else 'NaN/inf'}."
+                    )
                     continue
                 if W.size >= 500:
                     std = W.std()
@@ -44,29 +50,45 @@ def judge_init(cls_name):
                         failures.append(
                             f"{call}: the entries of W{i} should have standard deviation "
                             f"weight_scale = {scale:g}; got {std:.3g}. Multiply standard normal "
-                            f"samples by weight_scale.")
+                            f"samples by weight_scale."
+                        )
                     if abs(W.mean()) > 5 * scale / np.sqrt(W.size):
-                        failures.append(f"{call}: the entries of W{i} should have mean 0; got "
-                                        f"{W.mean():.3g}.")
+                        failures.append(
+                            f"{call}: the entries of W{i} should have mean 0; got {W.mean():.3g}."
+                        )
                 if np.abs(W).max() > 8 * scale:
-                    failures.append(f"{call}: W{i} has entries as large as {np.abs(W).max():.3g}, "
-                                    f"far beyond weight_scale = {scale:g}.")
+                    failures.append(
+                        f"{call}: W{i} has entries as large as {np.abs(W).max():.3g}, "
+                        f"far beyond weight_scale = {scale:g}."
+                    )
                 same = outputs.get(f"{key}/same_seed/W{i}")
                 other = outputs.get(f"{key}/other_seed/W{i}")
                 if same is None or same.shape != W.shape or not np.array_equal(same, W):
-                    failures.append(f"{call}: two nets built with the same seed should have the "
-                                    f"same W{i}: draw from np.random.default_rng(seed).")
-                if other is not None and other.shape == W.shape and W.size > 1 \
-                        and np.array_equal(other, W):
-                    failures.append(f"{call}: nets built with different seeds have the same W{i}: "
-                                    f"the seed is not used.")
+                    failures.append(
+                        f"{call}: two nets built with the same seed should have the "
+                        f"same W{i}: draw from np.random.default_rng(seed)."
+                    )
+                if (
+                    other is not None
+                    and other.shape == W.shape
+                    and W.size > 1
+                    and np.array_equal(other, W)
+                ):
+                    failures.append(
+                        f"{call}: nets built with different seeds have the same W{i}: "
+                        f"the seed is not used."
+                    )
             reg = float(outputs.get(f"{key}/reg", np.nan))
             if reg != kwargs.get("reg", 0.0):
-                failures.append(f"{call}: net.reg should be {kwargs.get('reg', 0.0)!r}, got {reg!r}.")
+                failures.append(
+                    f"{call}: net.reg should be {kwargs.get('reg', 0.0)!r}, got {reg!r}."
+                )
             activation = str(outputs.get(f"{key}/activation", ""))
             if activation != kwargs.get("activation", "relu"):
-                failures.append(f"{call}: net.activation should be "
-                                f"{kwargs.get('activation', 'relu')!r}, got {activation!r}.")
+                failures.append(
+                    f"{call}: net.activation should be "
+                    f"{kwargs.get('activation', 'relu')!r}, got {activation!r}."
+                )
         return failures
 
     judge.__name__ = f"judge_{cls_name}_init"
@@ -86,8 +108,14 @@ def judge_scores(cls_name):
                 continue
             reference = P.build(reference_cls, dims, act)
             P.set_params(reference, params)
-            compare(failures, f"scores of {cls_name}.loss(X)", outputs.get(f"{key}/scores"),
-                    reference.loss(X), label, sizes={"N": X.shape[0]})
+            compare(
+                failures,
+                f"scores of {cls_name}.loss(X)",
+                outputs.get(f"{key}/scores"),
+                reference.loss(X),
+                label,
+                sizes={"N": X.shape[0]},
+            )
         return failures
 
     judge.__name__ = f"judge_{cls_name}_scores"

@@ -24,17 +24,29 @@ def graph_expected():
     ddot = (1 - s) * s
     neuron = {"dw": [xs[0] * ddot, xs[1] * ddot, ddot], "dx": [w[0] * ddot, w[1] * ddot]}
     # gates: f = 2 (x y + max(z, w)) at x=3, y=-4, z=2, w=-1; copy gate g = a b + a at a=2, b=3
-    gates = {"grad_x": 2 * -4.0, "grad_y": 2 * 3.0, "grad_z": 2.0, "grad_w": 0.0,
-             "grad_a": 3.0 + 1.0, "grad_b": 2.0}
+    gates = {
+        "grad_x": 2 * -4.0,
+        "grad_y": 2 * 3.0,
+        "grad_z": 2.0,
+        "grad_w": 0.0,
+        "grad_a": 3.0 + 1.0,
+        "grad_b": 2.0,
+    }
     # staged: f = (x + sigma(y)) / (sigma(x) + (x + y)^2) at x = 3, y = -4 (quotient rule)
     x, y = 3.0, -4.0
     num, den = x + _sigmoid(y), _sigmoid(x) + (x + y) ** 2
     dnum_dx, dden_dx = 1.0, _sigmoid(x) * (1 - _sigmoid(x)) + 2 * (x + y)
     dnum_dy, dden_dy = _sigmoid(y) * (1 - _sigmoid(y)), 2 * (x + y)
-    staged = {"dx": (dnum_dx * den - num * dden_dx) / den**2,
-              "dy": (dnum_dy * den - num * dden_dy) / den**2}
-    return {"a4_graph_add_mul": add_mul, "a4_graph_sigmoid_neuron": neuron,
-            "a4_graph_gates": gates, "a4_graph_staged": staged}
+    staged = {
+        "dx": (dnum_dx * den - num * dden_dx) / den**2,
+        "dy": (dnum_dy * den - num * dden_dy) / den**2,
+    }
+    return {
+        "a4_graph_add_mul": add_mul,
+        "a4_graph_sigmoid_neuron": neuron,
+        "a4_graph_gates": gates,
+        "a4_graph_staged": staged,
+    }
 
 
 def judge_variables(grade_id):
@@ -45,8 +57,14 @@ def judge_variables(grade_id):
             if err is not None:
                 failures.append(f"{err}.")
                 continue
-            compare(failures, name, outputs.get(f"{name}/value"), np.asarray(expected),
-                    "the lecture's example", rtol=1e-6)
+            compare(
+                failures,
+                name,
+                outputs.get(f"{name}/value"),
+                np.asarray(expected),
+                "the lecture's example",
+                rtol=1e-6,
+            )
         return failures
 
     judge.__name__ = f"judge_{grade_id}"
@@ -62,8 +80,13 @@ def judge_affine_forward(outputs):
             failures.append(f"affine_forward raised {err} on the case {label}.")
             continue
         check_mutation(failures, outputs, key, "affine_forward", P.AFFINE_ARGS, label)
-        compare(failures, "out of affine_forward", outputs.get(f"{key}/out"),
-                layers.affine_forward(x, W, b)[0], label)
+        compare(
+            failures,
+            "out of affine_forward",
+            outputs.get(f"{key}/out"),
+            layers.affine_forward(x, W, b)[0],
+            label,
+        )
     return failures
 
 
@@ -78,12 +101,14 @@ def judge_affine_backward(outputs):
         check_mutation(failures, outputs, f"{key}/fwd", "affine_forward", P.AFFINE_ARGS, label)
         check_mutation(failures, outputs, key, "affine_backward", ("dout", "cache"), label)
         expected = layers.affine_backward(dout, layers.affine_forward(x, W, b)[1])
-        for name, grad, exp in zip(P.AFFINE_ARGS, P.AFFINE_GRADS, expected):
+        for name, grad, exp in zip(P.AFFINE_ARGS, P.AFFINE_GRADS, expected, strict=True):
             got = outputs.get(f"{key}/{grad}")
-            if compare(failures, f"{grad} of affine_backward", got, exp, label,
-                       sizes={"N": x.shape[0]}):
-                check_numerical(failures, outputs, f"{key}/{name}", got, grad, "affine_backward",
-                                label)
+            if compare(
+                failures, f"{grad} of affine_backward", got, exp, label, sizes={"N": x.shape[0]}
+            ):
+                check_numerical(
+                    failures, outputs, f"{key}/{name}", got, grad, "affine_backward", label
+                )
     return failures
 
 
@@ -112,16 +137,40 @@ def judge_net(cls_name, with_gradients):
             sizes = {"N": X.shape[0], "C": dims[-1]}
             if not with_gradients:
                 reg_loss = reg * sum(np.sum(v**2) for n, v in params.items() if n.startswith("W"))
-                compare(failures, f"loss of {cls_name}", outputs.get(f"{key}/loss"), loss, label,
-                        reg_term=reg_loss, sizes=sizes)
+                compare(
+                    failures,
+                    f"loss of {cls_name}",
+                    outputs.get(f"{key}/loss"),
+                    loss,
+                    label,
+                    reg_term=reg_loss,
+                    sizes=sizes,
+                )
                 continue
             for name in params:
                 got = outputs.get(f"{key}/grads/{name}")
                 reg_term = 2 * reg * params[name] if name.startswith("W") else None
-                if compare(failures, f"grads[{name!r}] of {cls_name}", got, grads[name], label,
-                           reg_term=reg_term, sizes=sizes) and not large:
-                    check_numerical(failures, outputs, f"{key}/{name}", got, f"grads[{name!r}]",
-                                    f"{cls_name}.loss", label)
+                if (
+                    compare(
+                        failures,
+                        f"grads[{name!r}] of {cls_name}",
+                        got,
+                        grads[name],
+                        label,
+                        reg_term=reg_term,
+                        sizes=sizes,
+                    )
+                    and not large
+                ):
+                    check_numerical(
+                        failures,
+                        outputs,
+                        f"{key}/{name}",
+                        got,
+                        f"grads[{name!r}]",
+                        f"{cls_name}.loss",
+                        label,
+                    )
         return failures
 
     judge.__name__ = f"judge_{cls_name}_{'grads' if with_gradients else 'loss'}"
@@ -134,17 +183,25 @@ def judge_trained(grade_id):
     def judge(outputs):
         err = error_of(outputs, "net")
         if err is not None:
-            return [f"{name}.loss(X) raised {err}." if "NameError" not in err else f"{err}."]
+            return [
+                f"{err}."
+                if err.startswith("NotImplementedError: no trained")
+                else f"{name}.loss(X) raised {err}."
+            ]
         X, y = P.trained_data(grade_id)
         scores = outputs.get("net/scores")
         if scores is None or scores.shape != (len(y), int(y.max()) + 1):
-            return [f"{name}.loss(X) should return scores of shape {(len(y), int(y.max()) + 1)}, "
-                    f"got {None if scores is None else scores.shape}."]
+            return [
+                f"{name}.loss(X) should return scores of shape {(len(y), int(y.max()) + 1)}, "
+                f"got {None if scores is None else scores.shape}."
+            ]
         accuracy = float(np.mean(np.argmax(scores, axis=1) == y))
         if not accuracy >= threshold:
-            return [f"{name} classifies {accuracy:.1%} of {where} correctly; at least "
-                    f"{threshold:.0%} is required. Check the gradients first, then tune the "
-                    f"hidden size, learning rate, regularization and number of steps."]
+            return [
+                f"{name} classifies {accuracy:.1%} of {where} correctly; at least "
+                f"{threshold:.0%} is required. Check the gradients first, then tune the "
+                f"hidden size, learning rate, regularization and number of steps."
+            ]
         return []
 
     judge.__name__ = f"judge_{grade_id}"
@@ -152,13 +209,15 @@ def judge_trained(grade_id):
 
 
 JUDGES = {grade_id: judge_variables(grade_id) for grade_id in P.GRAPH_VARIABLES}
-JUDGES.update({
-    "a4_affine_forward": judge_affine_forward,
-    "a4_affine_backward": judge_affine_backward,
-    "a4_two_layer_loss": judge_net("TwoLayerNet", False),
-    "a4_two_layer_grads": judge_net("TwoLayerNet", True),
-    "a4_three_layer_loss": judge_net("ThreeLayerNet", False),
-    "a4_three_layer_grads": judge_net("ThreeLayerNet", True),
-    "a4_train_spiral": judge_trained("a4_train_spiral"),
-    "a4_train_digits": judge_trained("a4_train_digits"),
-})
+JUDGES.update(
+    {
+        "a4_affine_forward": judge_affine_forward,
+        "a4_affine_backward": judge_affine_backward,
+        "a4_two_layer_loss": judge_net("TwoLayerNet", False),
+        "a4_two_layer_grads": judge_net("TwoLayerNet", True),
+        "a4_three_layer_loss": judge_net("ThreeLayerNet", False),
+        "a4_three_layer_grads": judge_net("ThreeLayerNet", True),
+        "a4_train_spiral": judge_trained("a4_train_spiral"),
+        "a4_train_digits": judge_trained("a4_train_digits"),
+    }
+)

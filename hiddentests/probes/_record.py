@@ -6,7 +6,8 @@ array `"ExcType: message"` when a call raised. Keys are `<call>/<what>`:
     <call>/mutated    indices of the positional arguments the call modified in place
     <call>/<output>   an output as float64 (e.g. loss, dW, out, dx)
     <call>/num+ , <call>/num-   the student's own scalar objective at x + h e_i and x - h e_i
-                      for the sampled flat indices <call>/num_idx (numerical gradient = (+ - -) / 2h)
+                      for the sampled flat indices <call>/num_idx
+                      (numerical gradient = (num+ - num-) / 2h)
 """
 
 import copy
@@ -54,8 +55,10 @@ class Recorder:
             self.error(key, _describe(exc))
             return None
         mutated = [
-            i for i, (a, p) in enumerate(zip(args, passed))
-            if isinstance(a, np.ndarray) and (a.shape != p.shape or not np.array_equal(a, p, equal_nan=True))
+            i
+            for i, (a, p) in enumerate(zip(args, passed, strict=True))
+            if isinstance(a, np.ndarray)
+            and (a.shape != p.shape or not np.array_equal(a, p, equal_nan=True))
         ]
         if mutated:
             self.out[f"{key}/mutated"] = np.array(mutated, dtype=np.int64)
@@ -68,8 +71,11 @@ class Recorder:
                 warnings.simplefilter("ignore")
                 arr = np.array(value, dtype=np.float64)
         except Exception:
-            self.error(key, f"TypeError: {name} should be a number or an array of numbers, "
-                            f"got {type(value).__name__}")
+            self.error(
+                key,
+                f"TypeError: {name} should be a number or an array of numbers, "
+                f"got {type(value).__name__}",
+            )
             return False
         self.out[f"{key}/{name}"] = arr
         return True
@@ -79,11 +85,14 @@ class Recorder:
         if len(names) == 1:
             return self.value(key, names[0], result)
         if not isinstance(result, (tuple, list)) or len(result) != len(names):
-            got = (f"a {type(result).__name__} of length {len(result)}"
-                   if isinstance(result, (tuple, list)) else type(result).__name__)
+            got = (
+                f"a {type(result).__name__} of length {len(result)}"
+                if isinstance(result, (tuple, list))
+                else type(result).__name__
+            )
             self.error(key, f"TypeError: should return a tuple ({', '.join(names)}), got {got}")
             return False
-        return all(self.value(key, n, v) for n, v in zip(names, result))
+        return all(self.value(key, n, v) for n, v in zip(names, result, strict=True))
 
     def numerical(self, key, objective, x, idx, h=H):
         """Record objective(x ± h e_i) for the flat indices idx (objective(x) -> float).

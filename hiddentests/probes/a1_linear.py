@@ -2,9 +2,10 @@
 
 Inputs cover N = 1, C = 2, odd sizes, regularization on and off, large-magnitude scores
 (|s| ~ 1000 with a moderate spread: the softmax must shift the scores, and any shifted form,
-probabilities or log-sum-exp, is accepted), and keep every hinge margin at least KINK_GAP away from 0 so
-that centered differences never straddle a kink. The visible cases of `autograder.checks` are
-included, so a judge's verdict is a complete grade.
+probabilities or log-sum-exp, is accepted), and keep every hinge margin at least KINK_GAP away
+from 0 so that centered differences never straddle a kink (cases that put a margin on its kink
+are left out for the hinge losses). The visible cases of `autograder.checks` are included, so a
+judge's verdict is a complete grade.
 """
 
 import numpy as np
@@ -53,8 +54,9 @@ def weight_cases():
             y = rng.integers(0, 5, size=6)
             if _away_from_kinks(W, X, y):
                 break
-        cases.append((f"large scores (s ~ {offset:+.0f}), N=6, D=4, C=5, reg=0.001", W, X, y,
-                      0.001, True))
+        cases.append(
+            (f"large scores (s ~ {offset:+.0f}), N=6, D=4, C=5, reg=0.001", W, X, y, 0.001, True)
+        )
     for label, (W, X, y, reg) in checks.visible_weight_cases().items():
         cases.append((f"visible case: {label}", W, X, y, reg, label.startswith("large")))
     return cases
@@ -74,8 +76,14 @@ def score_cases():
     for k, offset in enumerate((1000.0, -1000.0)):
         rng = np.random.default_rng(2100 + k)
         scores = offset + 5.0 * rng.standard_normal((5, 4))
-        cases.append((f"large scores (s ~ {offset:+.0f}), N=5, C=4", scores,
-                      rng.integers(0, 4, size=5), True))
+        cases.append(
+            (
+                f"large scores (s ~ {offset:+.0f}), N=5, C=4",
+                scores,
+                rng.integers(0, 4, size=5),
+                True,
+            )
+        )
     for label, (scores, y) in checks.visible_score_cases().items():
         cases.append((f"visible case: {label}", scores, y, label.startswith("large")))
     return cases
@@ -84,8 +92,9 @@ def score_cases():
 def linear_cases():
     """[(label, X, W, b)] for linear_scores (b may be None); deterministic."""
     cases = []
-    for k, (N, D, C, with_b) in enumerate([(1, 1, 2, False), (1, 3, 2, True), (5, 4, 3, True),
-                                           (7, 3, 5, False), (10, 65, 10, True)]):
+    for k, (N, D, C, with_b) in enumerate(
+        [(1, 1, 2, False), (1, 3, 2, True), (5, 4, 3, True), (7, 3, 5, False), (10, 65, 10, True)]
+    ):
         rng = np.random.default_rng(3000 + k)
         X = rng.standard_normal((N, D))
         W = rng.standard_normal((D, C))
@@ -140,7 +149,9 @@ def probe_weight_loss(name, with_gradient):
                 continue
             if with_gradient and not large:
                 idx = sample_indices(W.size, NUM_ENTRIES, seed=k)
-                rec.numerical(key, lambda Wp: fn(Wp, X.copy(), y.copy(), reg)[0], W, idx)
+                rec.numerical(
+                    key, lambda Wp, X=X, y=y, reg=reg: fn(Wp, X.copy(), y.copy(), reg)[0], W, idx
+                )
         if not with_gradient:  # the gradient is judged in its own cell
             rec.out = {k: v for k, v in rec.out.items() if not k.endswith("/dW")}
         return rec.out
@@ -164,7 +175,7 @@ def probe_score_loss(name, with_gradient):
                 continue
             if with_gradient and not large:
                 idx = sample_indices(scores.size, NUM_ENTRIES, seed=k)
-                rec.numerical(key, lambda s: fn(s, y.copy())[0], scores, idx)
+                rec.numerical(key, lambda s, y=y: fn(s, y.copy())[0], scores, idx)
         if not with_gradient:
             rec.out = {k: v for k, v in rec.out.items() if not k.endswith("/dscores")}
         return rec.out

@@ -53,15 +53,25 @@ def backward_cases():
     """[(label, x, dout)] for the backward passes (x away from the kink at 0)."""
     rng = np.random.default_rng(4100)
     cases = []
-    for k, shape in enumerate([(1,), (7,), (3, 5), (2, 3, 4)]):
+    for shape in [(1,), (7,), (3, 5), (2, 3, 4)]:
         x = _away_from_zero(2.0 * rng.standard_normal(shape))
         cases.append((f"x of shape {shape}", x, rng.standard_normal(shape)))
     x = np.array([[-30.0, -8.0, -2.0, 2.0, 8.0, 30.0]])
     cases.append(("saturating |x| (2 to 30)", x, np.ones_like(x)))
-    cases.append(("visible case: known local gradients", checks.A2_BACKWARD_X.copy(),
-                  np.array([1.0, -2.0, 0.5, 3.0])))
-    cases.append(("visible case: random (3, 4)", checks._random_away_from_zero((3, 4), seed=7),
-                  np.random.default_rng(8).standard_normal((3, 4))))
+    cases.append(
+        (
+            "visible case: known local gradients",
+            checks.A2_BACKWARD_X.copy(),
+            np.array([1.0, -2.0, 0.5, 3.0]),
+        )
+    )
+    cases.append(
+        (
+            "visible case: random (3, 4)",
+            checks._random_away_from_zero((3, 4), seed=7),
+            np.random.default_rng(8).standard_normal((3, 4)),
+        )
+    )
     return cases
 
 
@@ -82,8 +92,11 @@ def probe_forward(act):
                 if isinstance(result, (tuple, list)) and len(result) == 2:
                     rec.value(key, "out", result[0])
                 else:
-                    rec.error(key, f"TypeError: {act}_forward should return (out, cache), got "
-                                   f"{type(result).__name__}")
+                    rec.error(
+                        key,
+                        f"TypeError: {act}_forward should return (out, cache), got "
+                        f"{type(result).__name__}",
+                    )
         return rec.out
 
     probe.__name__ = f"probe_{act}_forward"
@@ -103,14 +116,19 @@ def probe_backward(act):
                     rec.error(key, f"{rec.out.pop(f'{key}/fwd/error')} (in {act}_forward)")
                     continue
                 if not (isinstance(result, (tuple, list)) and len(result) == 2):
-                    rec.error(key, f"TypeError: {act}_forward should return (out, cache), got "
-                                   f"{type(result).__name__}")
+                    rec.error(
+                        key,
+                        f"TypeError: {act}_forward should return (out, cache), got "
+                        f"{type(result).__name__}",
+                    )
                     continue
                 dx = rec.call(key, backward, dout, result[1])
                 if f"{key}/error" in rec.out or not rec.value(key, "dx", dx):
                     continue
                 idx = sample_indices(x.size, NUM_ENTRIES, seed=k)
-                rec.numerical(key, lambda xp: np.sum(forward(xp, **kwargs)[0] * dout), x, idx)
+                rec.numerical(
+                    key, lambda xp, kw=kwargs, d=dout: np.sum(forward(xp, **kw)[0] * d), x, idx
+                )
         return rec.out
 
     probe.__name__ = f"probe_{act}_backward"
@@ -134,8 +152,13 @@ def maxout_cases():
         cases.append((f"N={N}, D={D}, M={M}", x, W1, b1, W2, b2, rng.standard_normal((N, M))))
     cases.append(("visible case: known", *checks._maxout_known(), np.ones((2, 1))))
     rng = np.random.default_rng(5)
-    args = [rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2),
-            rng.standard_normal((3, 2)), rng.standard_normal(2)]
+    args = [
+        rng.standard_normal((4, 3)),
+        rng.standard_normal((3, 2)),
+        rng.standard_normal(2),
+        rng.standard_normal((3, 2)),
+        rng.standard_normal(2),
+    ]
     cases.append(("visible case: random N=4, D=3, M=2", *args, rng.standard_normal((4, 2))))
     return cases
 
@@ -177,13 +200,17 @@ def probe_maxout_backward(ns):
             continue
         for a, name in enumerate(MAXOUT_ARGS):
 
-            def objective(v, a=a):
+            def objective(v, a=a, args=args, dout=dout):
                 full = [arr.copy() for arr in args]
                 full[a] = v
                 return np.sum(forward(*full)[0] * dout)
 
-            rec.numerical(f"{key}/{name}", objective, args[a],
-                          sample_indices(args[a].size, NUM_ENTRIES, seed=10 * k + a))
+            rec.numerical(
+                f"{key}/{name}",
+                objective,
+                args[a],
+                sample_indices(args[a].size, NUM_ENTRIES, seed=10 * k + a),
+            )
     return rec.out
 
 

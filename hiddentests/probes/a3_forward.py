@@ -13,14 +13,19 @@ from autograder import checks
 from hiddentests.probes._record import Recorder, student
 
 INIT_CASES = {  # name -> [(positional args, keyword args)]
-    "TwoLayerNet": [((1, 1, 2), {"seed": 0}),
-                    ((7, 13, 5), {"weight_scale": 0.05, "reg": 0.3, "seed": 1}),
-                    ((64, 100, 10), {"weight_scale": 1e-3, "reg": 0.0, "activation": "tanh",
-                                     "seed": 2})],
-    "ThreeLayerNet": [((1, (1, 1), 2), {"seed": 0}),
-                      ((7, (13, 9), 5), {"weight_scale": 0.05, "reg": 0.3, "seed": 1}),
-                      ((64, (100, 50), 10), {"weight_scale": 1e-3, "reg": 0.0,
-                                             "activation": "sigmoid", "seed": 2})],
+    "TwoLayerNet": [
+        ((1, 1, 2), {"seed": 0}),
+        ((7, 13, 5), {"weight_scale": 0.05, "reg": 0.3, "seed": 1}),
+        ((64, 100, 10), {"weight_scale": 1e-3, "reg": 0.0, "activation": "tanh", "seed": 2}),
+    ],
+    "ThreeLayerNet": [
+        ((1, (1, 1), 2), {"seed": 0}),
+        ((7, (13, 9), 5), {"weight_scale": 0.05, "reg": 0.3, "seed": 1}),
+        (
+            (64, (100, 50), 10),
+            {"weight_scale": 1e-3, "reg": 0.0, "activation": "sigmoid", "seed": 2},
+        ),
+    ],
 }
 
 
@@ -37,8 +42,13 @@ def param_names(n_layers):
 def score_cases(cls_name):
     """[(label, dims, params, X, activation)] with explicit parameters; deterministic."""
     three = cls_name == "ThreeLayerNet"
-    shapes = [(1, 3, (4, 3), 2, "relu"), (5, 4, (7, 5), 3, "relu"), (9, 6, (11, 3), 2, "relu"),
-              (4, 3, (5, 4), 4, "tanh"), (6, 2, (3, 5), 3, "sigmoid")]
+    shapes = [
+        (1, 3, (4, 3), 2, "relu"),
+        (5, 4, (7, 5), 3, "relu"),
+        (9, 6, (11, 3), 2, "relu"),
+        (4, 3, (5, 4), 4, "tanh"),
+        (6, 2, (3, 5), 3, "sigmoid"),
+    ]
     cases = []
     for k, (N, D, Hs, C, act) in enumerate(shapes):
         rng = np.random.default_rng(5000 + 10 * k + three)
@@ -50,7 +60,9 @@ def score_cases(cls_name):
         X = rng.standard_normal((N, D))
         cases.append((f"N={N}, dims={dims}, activation={act}", dims, params, X, act))
     for label, (params, X) in checks.visible_net_cases(cls_name).items():
-        dims = [params["W1"].shape[0]] + [params[f"W{i}"].shape[1] for i in range(1, len(params) // 2 + 1)]
+        dims = [params["W1"].shape[0]] + [
+            params[f"W{i}"].shape[1] for i in range(1, len(params) // 2 + 1)
+        ]
         cases.append((f"visible case: {label}", dims, params, X, "relu"))
     return cases
 
@@ -58,10 +70,18 @@ def score_cases(cls_name):
 def build(cls, dims, activation="relu", reg=0.0):
     """cls(...) for the layer sizes dims, from the contract's constructor."""
     if len(dims) == 3:
-        return cls(dims[0], dims[1], dims[2], weight_scale=1e-3, reg=reg,
-                   activation=activation, seed=0)
-    return cls(dims[0], tuple(dims[1:-1]), dims[-1], weight_scale=1e-3, reg=reg,
-               activation=activation, seed=0)
+        return cls(
+            dims[0], dims[1], dims[2], weight_scale=1e-3, reg=reg, activation=activation, seed=0
+        )
+    return cls(
+        dims[0],
+        tuple(dims[1:-1]),
+        dims[-1],
+        weight_scale=1e-3,
+        reg=reg,
+        activation=activation,
+        seed=0,
+    )
 
 
 def set_params(net, params):
@@ -82,15 +102,19 @@ def probe_init(cls_name):
                 net = rec.call(f"{key}/{tag}", cls, *args, **kw)
                 nets.append(net)
             if any(f"{key}/{tag}/error" in rec.out for tag in "abc"):
-                err = next(rec.out[f"{key}/{tag}/error"] for tag in "abc"
-                           if f"{key}/{tag}/error" in rec.out)
+                err = next(
+                    rec.out[f"{key}/{tag}/error"]
+                    for tag in "abc"
+                    if f"{key}/{tag}/error" in rec.out
+                )
                 rec.error(key, str(err))
                 continue
             net_a, net_b, net_c = nets
             params = getattr(net_a, "params", None)
             if not isinstance(params, dict):
-                rec.error(key, f"AttributeError: net.params should be a dict, got "
-                               f"{type(params).__name__}")
+                rec.error(
+                    key, f"AttributeError: net.params should be a dict, got {type(params).__name__}"
+                )
                 continue
             rec.out[f"{key}/names"] = np.array(" ".join(sorted(map(str, params))))
             for name, value in params.items():
@@ -100,9 +124,11 @@ def probe_init(cls_name):
                 other_c = getattr(net_c, "params", {}).get(name)
                 rec.value(key, f"same_seed/{name}", other_b if other_b is not None else np.nan)
                 rec.value(key, f"other_seed/{name}", other_c if other_c is not None else np.nan)
-            rec.out[f"{key}/reg"] = np.array(float(getattr(net_a, "reg", np.nan))
-                                             if isinstance(getattr(net_a, "reg", None), (int, float))
-                                             else np.nan)
+            rec.out[f"{key}/reg"] = np.array(
+                float(getattr(net_a, "reg", np.nan))
+                if isinstance(getattr(net_a, "reg", None), (int, float))
+                else np.nan
+            )
             rec.out[f"{key}/activation"] = np.array(str(getattr(net_a, "activation", "")))
         return rec.out
 

@@ -5,8 +5,8 @@ The staged-graph exercises are read from the notebook's variables (the lecture's
 The nets are built with the student's constructor and then given explicit parameters
 (`net.params[name] = array`); the inputs keep every hidden pre-activation at least KINK_GAP
 away from 0, so centered differences never straddle a ReLU kink. Large-magnitude cases
-(scores ~ +-1000, moderate spread) require the softmax to shift the scores. The student's own loss values at W ± h e_i are
-recorded for sampled entries of every parameter.
+(scores ~ +-1000, moderate spread) require the softmax to shift the scores. The student's own
+loss values at W +- h e_i are recorded for sampled entries of every parameter.
 """
 
 import numpy as np
@@ -33,7 +33,11 @@ def probe_variables(grade_id):
         rec = Recorder()
         for name in GRAPH_VARIABLES[grade_id]:
             if name not in ns:
-                rec.error(name, f"NameError: the variable {name} is not defined")
+                rec.error(
+                    name,
+                    f"NotImplementedError: {name} is not defined (its cell still "
+                    f"raises NotImplementedError, or was not run)",
+                )
                 continue
             rec.value(name, "value", ns[name])
         return rec.out
@@ -51,9 +55,15 @@ def affine_cases():
     for k, x_shape in enumerate([(1, 3), (4, 5), (7, 2, 3), (2, 3, 2, 2), (3, 1)]):
         rng = np.random.default_rng(6000 + k)
         D, M = int(np.prod(x_shape[1:])), 2 + k
-        cases.append((f"x of shape {x_shape}, W ({D}, {M})", rng.standard_normal(x_shape),
-                      rng.standard_normal((D, M)), rng.standard_normal(M),
-                      rng.standard_normal((x_shape[0], M))))
+        cases.append(
+            (
+                f"x of shape {x_shape}, W ({D}, {M})",
+                rng.standard_normal(x_shape),
+                rng.standard_normal((D, M)),
+                rng.standard_normal(M),
+                rng.standard_normal((x_shape[0], M)),
+            )
+        )
     for label, args in checks.visible_affine_cases().items():
         cases.append((f"visible case: {label}", *args))
     return cases
@@ -96,13 +106,17 @@ def probe_affine_backward(ns):
         args = (x, W, b)
         for a, name in enumerate(AFFINE_ARGS):
 
-            def objective(v, a=a):
+            def objective(v, a=a, args=args, dout=dout):
                 full = [arr.copy() for arr in args]
                 full[a] = v
                 return np.sum(forward(*full)[0] * dout)
 
-            rec.numerical(f"{key}/{name}", objective, args[a],
-                          sample_indices(args[a].size, NUM_ENTRIES, seed=10 * k + a))
+            rec.numerical(
+                f"{key}/{name}",
+                objective,
+                args[a],
+                sample_indices(args[a].size, NUM_ENTRIES, seed=10 * k + a),
+            )
     return rec.out
 
 
@@ -122,8 +136,12 @@ def _pre_activations(params, X, n_layers):
 def net_cases(cls_name):
     """[(label, dims, params, X, y, reg, large)]; deterministic."""
     three = cls_name == "ThreeLayerNet"
-    shapes = [(1, 3, (4, 3), 2, 0.0), (5, 4, (6, 5), 3, 0.1), (9, 5, (7, 4), 4, 0.05),
-              (6, 2, (3, 3), 2, 1.0)]
+    shapes = [
+        (1, 3, (4, 3), 2, 0.0),
+        (5, 4, (6, 5), 3, 0.1),
+        (9, 5, (7, 4), 4, 0.05),
+        (6, 2, (3, 3), 2, 1.0),
+    ]
     cases = []
     for k, (N, D, Hs, C, reg) in enumerate(shapes):
         rng = np.random.default_rng(7000 + 10 * k + three)
@@ -134,7 +152,9 @@ def net_cases(cls_name):
                 params[f"W{i}"] = rng.standard_normal((dims[i - 1], dims[i])) / np.sqrt(dims[i - 1])
                 params[f"b{i}"] = 0.3 * rng.standard_normal(dims[i])
             X = rng.standard_normal((N, D))
-            if all(np.all(np.abs(a) > KINK_GAP) for a in _pre_activations(params, X, len(dims) - 1)):
+            if all(
+                np.all(np.abs(a) > KINK_GAP) for a in _pre_activations(params, X, len(dims) - 1)
+            ):
                 break
         y = rng.integers(0, C, size=N)
         cases.append((f"N={N}, dims={dims}, reg={reg}", dims, params, X, y, reg, False))
@@ -146,8 +166,9 @@ def net_cases(cls_name):
         big[f"b{last}"] = params[f"b{last}"] + offset
         cases.append((f"large scores (s ~ {offset:+.0f}), " + label, dims, big, X, y, reg, True))
     for label, (params, X, y, reg) in checks.visible_net_loss_cases(cls_name).items():
-        dims = [params["W1"].shape[0]] + [params[f"W{i}"].shape[1]
-                                          for i in range(1, len(params) // 2 + 1)]
+        dims = [params["W1"].shape[0]] + [
+            params[f"W{i}"].shape[1] for i in range(1, len(params) // 2 + 1)
+        ]
         cases.append((f"visible case: {label}", dims, params, X, y, reg, False))
     return cases
 
@@ -158,8 +179,7 @@ def build_net(rec, key, cls, dims, reg):
         args = (dims[0], dims[1], dims[2])
     else:
         args = (dims[0], tuple(dims[1:-1]), dims[-1])
-    net = rec.call(f"{key}/init", cls, *args, weight_scale=1e-3, reg=reg, activation="relu",
-                   seed=0)
+    net = rec.call(f"{key}/init", cls, *args, weight_scale=1e-3, reg=reg, activation="relu", seed=0)
     if f"{key}/init/error" in rec.out:
         rec.error(key, f"{rec.out.pop(f'{key}/init/error')} (in the constructor)")
         return None
@@ -185,10 +205,16 @@ def probe_net(cls_name, with_gradients):
             result = rec.call(key, net.loss, X, y)
             if f"{key}/error" in rec.out:
                 continue
-            if not (isinstance(result, (tuple, list)) and len(result) == 2
-                    and isinstance(result[1], dict)):
-                rec.error(key, f"TypeError: {cls_name}.loss(X, y) should return (loss, grads) "
-                               f"with grads a dict, got {type(result).__name__}")
+            if not (
+                isinstance(result, (tuple, list))
+                and len(result) == 2
+                and isinstance(result[1], dict)
+            ):
+                rec.error(
+                    key,
+                    f"TypeError: {cls_name}.loss(X, y) should return (loss, grads) "
+                    f"with grads a dict, got {type(result).__name__}",
+                )
                 continue
             loss, grads = result
             if not with_gradients:
@@ -196,22 +222,28 @@ def probe_net(cls_name, with_gradients):
                 continue
             for name in params:
                 if name not in grads:
-                    rec.error(key, f"KeyError: grads has no entry {name!r} "
-                                   f"(it should be keyed like params)")
+                    rec.error(
+                        key,
+                        f"KeyError: grads has no entry {name!r} (it should be keyed like params)",
+                    )
                     break
                 rec.value(key, f"grads/{name}", grads[name])
             if large or f"{key}/error" in rec.out:
                 continue
             for j, name in enumerate(params):
 
-                def objective(v, name=name):
+                def objective(v, name=name, net=net, params=params, X=X, y=y):
                     for other, value in params.items():
                         net.params[other] = value.copy()
                     net.params[name] = v
                     return net.loss(X.copy(), y.copy())[0]
 
-                rec.numerical(f"{key}/{name}", objective, params[name],
-                              sample_indices(params[name].size, NUM_ENTRIES, seed=10 * k + j))
+                rec.numerical(
+                    f"{key}/{name}",
+                    objective,
+                    params[name],
+                    sample_indices(params[name].size, NUM_ENTRIES, seed=10 * k + j),
+                )
         return rec.out
 
     probe.__name__ = f"probe_{cls_name}_{'grads' if with_gradients else 'loss'}"
@@ -239,7 +271,11 @@ def probe_trained(grade_id):
         name = TRAINED[grade_id][0]
         net = ns.get(name)
         if net is None or not hasattr(net, "loss"):
-            rec.error("net", f"NameError: no trained net called {name} (run the training cell)")
+            rec.error(
+                "net",
+                f"NotImplementedError: no trained net called {name} (its training "
+                f"cell still raises NotImplementedError, or was not run)",
+            )
             return rec.out
         X, _ = trained_data(grade_id)
         scores = rec.call("net", net.loss, X)
@@ -252,16 +288,18 @@ def probe_trained(grade_id):
 
 
 PROBES = {grade_id: probe_variables(grade_id) for grade_id in GRAPH_VARIABLES}
-PROBES.update({
-    "a4_affine_forward": probe_affine_forward,
-    "a4_affine_backward": probe_affine_backward,
-    "a4_two_layer_loss": probe_net("TwoLayerNet", False),
-    "a4_two_layer_grads": probe_net("TwoLayerNet", True),
-    "a4_three_layer_loss": probe_net("ThreeLayerNet", False),
-    "a4_three_layer_grads": probe_net("ThreeLayerNet", True),
-    "a4_train_spiral": probe_trained("a4_train_spiral"),
-    "a4_train_digits": probe_trained("a4_train_digits"),
-})
+PROBES.update(
+    {
+        "a4_affine_forward": probe_affine_forward,
+        "a4_affine_backward": probe_affine_backward,
+        "a4_two_layer_loss": probe_net("TwoLayerNet", False),
+        "a4_two_layer_grads": probe_net("TwoLayerNet", True),
+        "a4_three_layer_loss": probe_net("ThreeLayerNet", False),
+        "a4_three_layer_grads": probe_net("ThreeLayerNet", True),
+        "a4_train_spiral": probe_trained("a4_train_spiral"),
+        "a4_train_digits": probe_trained("a4_train_digits"),
+    }
+)
 
 META = {
     "a4_graph_add_mul": (1, ("dfdx", "dfdy", "dfdz")),

@@ -71,56 +71,84 @@ def _three(*edits):
 
 MUTANTS = {
     "a3_two_layer_forgets_b2": mutant(
-        "TwoLayerNet", {"a3_two_layer_scores"},
+        "TwoLayerNet",
+        {"a3_two_layer_scores"},
         source=_two(('scores = h @ p["W2"] + p["b2"]', 'scores = h @ p["W2"]')),
         why="no output bias",
     ),
     "a3_two_layer_lecture_layout": mutant(
-        "TwoLayerNet", {"a3_two_layer_init", "a3_two_layer_scores"},
-        source=_two(('rng.standard_normal((input_dim, hidden_dim))',
-                     'rng.standard_normal((hidden_dim, input_dim))'),
-                    ('h = f(X @ p["W1"] + p["b1"])', 'h = f(X @ p["W1"].T + p["b1"])')),
+        "TwoLayerNet",
+        {"a3_two_layer_init", "a3_two_layer_scores"},
+        source=_two(
+            (
+                "rng.standard_normal((input_dim, hidden_dim))",
+                "rng.standard_normal((hidden_dim, input_dim))",
+            ),
+            ('h = f(X @ p["W1"] + p["b1"])', 'h = f(X @ p["W1"].T + p["b1"])'),
+        ),
         why="W1 stored (H, D) as in the lecture's column convention",
     ),
     "a3_two_layer_always_relu": mutant(
-        "TwoLayerNet", {"a3_two_layer_scores"},
-        source=_two(('f = ACTIVATIONS[self.activation]', 'f = ACTIVATIONS["relu"]')),
+        "TwoLayerNet",
+        {"a3_two_layer_scores"},
+        source=_two(("f = ACTIVATIONS[self.activation]", 'f = ACTIVATIONS["relu"]')),
         why="ignores the activation argument",
     ),
     "a3_two_layer_global_random_state": mutant(
-        "TwoLayerNet", {"a3_two_layer_init"},
-        source=_two(('weight_scale * rng.standard_normal((input_dim, hidden_dim))',
-                     'weight_scale * np.random.randn(input_dim, hidden_dim)')),
+        "TwoLayerNet",
+        {"a3_two_layer_init"},
+        source=_two(
+            (
+                "weight_scale * rng.standard_normal((input_dim, hidden_dim))",
+                "weight_scale * np.random.randn(input_dim, hidden_dim)",
+            )
+        ),
         why="np.random.randn ignores the seed (and uses global state)",
     ),
     "a3_two_layer_hardcoded_scale": mutant(
-        "TwoLayerNet", {"a3_two_layer_init"},
-        source=_two(('weight_scale * rng.standard_normal((input_dim, hidden_dim))',
-                     '0.01 * rng.standard_normal((input_dim, hidden_dim))'),
-                    ('weight_scale * rng.standard_normal((hidden_dim, num_classes))',
-                     '0.01 * rng.standard_normal((hidden_dim, num_classes))')),
+        "TwoLayerNet",
+        {"a3_two_layer_init"},
+        source=_two(
+            (
+                "weight_scale * rng.standard_normal((input_dim, hidden_dim))",
+                "0.01 * rng.standard_normal((input_dim, hidden_dim))",
+            ),
+            (
+                "weight_scale * rng.standard_normal((hidden_dim, num_classes))",
+                "0.01 * rng.standard_normal((hidden_dim, num_classes))",
+            ),
+        ),
         why="the CS231n 0.01 hard-coded instead of weight_scale",
     ),
     "a3_three_layer_linear_second_layer": mutant(
-        "ThreeLayerNet", {"a3_three_layer_scores"},
+        "ThreeLayerNet",
+        {"a3_three_layer_scores"},
         source=_three(('h2 = f(h1 @ p["W2"] + p["b2"])', 'h2 = h1 @ p["W2"] + p["b2"]')),
         why="no activation after the second layer",
     ),
     "a3_three_layer_activation_on_scores": mutant(
-        "ThreeLayerNet", {"a3_three_layer_scores"},
+        "ThreeLayerNet",
+        {"a3_three_layer_scores"},
         source=_three(('return h2 @ p["W3"] + p["b3"]', 'return f(h2 @ p["W3"] + p["b3"])')),
         why="applies the activation to the output scores",
     ),
     "a3_three_layer_random_biases": mutant(
-        "ThreeLayerNet", {"a3_three_layer_init"},
-        source=_three(('self.params[f"b{k}"] = np.zeros(dims[k])',
-                       'self.params[f"b{k}"] = weight_scale * rng.standard_normal(dims[k])')),
+        "ThreeLayerNet",
+        {"a3_three_layer_init"},
+        source=_three(
+            (
+                'self.params[f"b{k}"] = np.zeros(dims[k])',
+                'self.params[f"b{k}"] = weight_scale * rng.standard_normal(dims[k])',
+            )
+        ),
         why="random biases instead of zeros",
     ),
 }
 
 VARIANTS = {
-    "a3_two_layer_normal_and_dot": variant("TwoLayerNet", '''
+    "a3_two_layer_normal_and_dot": variant(
+        "TwoLayerNet",
+        '''
 class TwoLayerNet:
     """Two-layer net drawing with rng.normal and computing with np.dot."""
 
@@ -146,8 +174,12 @@ class TwoLayerNet:
         else:
             h = ACTIVATIONS[self.activation](a)
         return np.dot(h, self.params["W2"]) + self.params["b2"]
-''', why="a different random stream (rng.normal) and its own activations"),
-    "a3_three_layer_generic_loop": variant("ThreeLayerNet", '''
+''',
+        why="a different random stream (rng.normal) and its own activations",
+    ),
+    "a3_three_layer_generic_loop": variant(
+        "ThreeLayerNet",
+        '''
 class ThreeLayerNet:
     """Three-layer net as a loop over layers."""
 
@@ -170,5 +202,7 @@ class ThreeLayerNet:
             if k < self.num_layers:
                 h = ACTIVATIONS[self.activation](h)
         return h
-''', why="a loop over layers, extra attributes"),
+''',
+        why="a loop over layers, extra attributes",
+    ),
 }

@@ -1,4 +1,4 @@
-"""Assignment 4 corpus: backpropagation mistakes, and correct implementations written differently."""
+"""Assignment 4 corpus: backpropagation mistakes, and correct implementations written otherwise."""
 
 from corpus import mutant, variant
 
@@ -7,27 +7,33 @@ NETS_THREE = {"a4_three_layer_loss", "a4_three_layer_grads"}
 
 MUTANTS = {
     "a4_add_mul_no_chain_rule": mutant(
-        "a4_graph_add_mul_code", {"a4_graph_add_mul"},
-        ("dfdx = 1.0 * dfdq", "dfdx = 1.0"), ("dfdy = 1.0 * dfdq", "dfdy = 1.0"),
+        "a4_graph_add_mul_code",
+        {"a4_graph_add_mul"},
+        ("dfdx = 1.0 * dfdq", "dfdx = 1.0"),
+        ("dfdy = 1.0 * dfdq", "dfdy = 1.0"),
         why="local gradients of the add gate without the upstream gradient",
     ),
     "a4_neuron_sigmoid_instead_of_derivative": mutant(
-        "a4_graph_sigmoid_neuron_code", {"a4_graph_sigmoid_neuron"},
+        "a4_graph_sigmoid_neuron_code",
+        {"a4_graph_sigmoid_neuron"},
         ("ddot = (1 - f) * f", "ddot = f"),
         why="uses sigma instead of sigma (1 - sigma)",
     ),
     "a4_gates_max_to_both": mutant(
-        "a4_graph_gates_code", {"a4_graph_gates"},
+        "a4_graph_gates_code",
+        {"a4_graph_gates"},
         ("grad_z, grad_w = (dm, 0.0) if z >= w else (0.0, dm)", "grad_z, grad_w = dm, dm"),
         why="max gate treated like an add gate",
     ),
     "a4_staged_overwrites_instead_of_accumulating": mutant(
-        "a4_graph_staged_code", {"a4_graph_staged"},
+        "a4_graph_staged_code",
+        {"a4_graph_staged"},
         ("dx += ((1 - sigx) * sigx) * dsigx", "dx = ((1 - sigx) * sigx) * dsigx"),
         why="= instead of += where x branches",
     ),
     "a4_affine_forward_no_flatten": mutant(
-        "affine_forward", {"a4_affine_forward", "a4_affine_backward"},
+        "affine_forward",
+        {"a4_affine_forward", "a4_affine_backward"},
         source='''
 def affine_forward(x, W, b):
     """Affine layer that forgets to flatten x."""
@@ -37,17 +43,20 @@ def affine_forward(x, W, b):
         why="x of shape (N, d1, d2) is not reshaped to (N, D)",
     ),
     "a4_affine_backward_dx_not_reshaped": mutant(
-        "affine_backward", {"a4_affine_backward"},
+        "affine_backward",
+        {"a4_affine_backward"},
         ("    dx = (dout @ W.T).reshape(x.shape)", "    dx = dout @ W.T"),
         why="dx keeps the flattened shape (N, D)",
     ),
     "a4_affine_backward_db_mean": mutant(
-        "affine_backward", {"a4_affine_backward", "a4_two_layer_grads", "a4_three_layer_grads"},
+        "affine_backward",
+        {"a4_affine_backward", "a4_two_layer_grads", "a4_three_layer_grads"},
         ("    db = dout.sum(axis=0)", "    db = dout.mean(axis=0)"),
         why="averages the bias gradient (dout is already averaged by the loss)",
     ),
     "a4_softmax_without_shift": mutant(
-        "softmax_loss", NETS_TWO | NETS_THREE,
+        "softmax_loss",
+        NETS_TWO | NETS_THREE,
         source='''
 def softmax_loss(scores, y):
     """Softmax loss without the max shift."""
@@ -62,56 +71,83 @@ def softmax_loss(scores, y):
         why="overflows on the large-scores case (|s| ~ 1e3)",
     ),
     "a4_two_layer_forgets_b2": mutant(
-        "TwoLayerNet", NETS_TWO,
-        ('scores, cache2 = affine_forward(h1, p["W2"], p["b2"])',
-         'scores, cache2 = affine_forward(h1, p["W2"], 0 * p["b2"])'),
+        "TwoLayerNet",
+        NETS_TWO,
+        (
+            'scores, cache2 = affine_forward(h1, p["W2"], p["b2"])',
+            'scores, cache2 = affine_forward(h1, p["W2"], 0 * p["b2"])',
+        ),
         why="the output bias never enters the scores",
     ),
     "a4_two_layer_no_reg_on_W2": mutant(
-        "TwoLayerNet", NETS_TWO,
-        ('loss = data_loss + self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))',
-         'loss = data_loss + self.reg * np.sum(p["W1"] ** 2)'),
-        ('        grads["W2"] = grads["W2"] + 2 * self.reg * p["W2"]\n', ''),
+        "TwoLayerNet",
+        NETS_TWO,
+        (
+            'loss = data_loss + self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))',
+            'loss = data_loss + self.reg * np.sum(p["W1"] ** 2)',
+        ),
+        ('        grads["W2"] = grads["W2"] + 2 * self.reg * p["W2"]\n', ""),
         why="regularizes only the first layer",
     ),
     "a4_two_layer_regularizes_biases": mutant(
-        "TwoLayerNet", NETS_TWO,
-        ('loss = data_loss + self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))',
-         'loss = data_loss + self.reg * sum(np.sum(v ** 2) for v in p.values())'),
-        ('        return loss, grads\n',
-         '        grads["b1"] = grads["b1"] + 2 * self.reg * p["b1"]\n'
-         '        grads["b2"] = grads["b2"] + 2 * self.reg * p["b2"]\n'
-         '        return loss, grads\n'),
+        "TwoLayerNet",
+        NETS_TWO,
+        (
+            'loss = data_loss + self.reg * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))',
+            "loss = data_loss + self.reg * sum(np.sum(v ** 2) for v in p.values())",
+        ),
+        (
+            "        return loss, grads\n",
+            '        grads["b1"] = grads["b1"] + 2 * self.reg * p["b1"]\n'
+            '        grads["b2"] = grads["b2"] + 2 * self.reg * p["b2"]\n'
+            "        return loss, grads\n",
+        ),
         why="L2 on the biases too",
     ),
     "a4_two_layer_reg_grad_without_2": mutant(
-        "TwoLayerNet", {"a4_two_layer_grads"},
-        ('grads["W1"] = grads["W1"] + 2 * self.reg * p["W1"]', 'grads["W1"] = grads["W1"] + self.reg * p["W1"]'),
-        ('grads["W2"] = grads["W2"] + 2 * self.reg * p["W2"]', 'grads["W2"] = grads["W2"] + self.reg * p["W2"]'),
+        "TwoLayerNet",
+        {"a4_two_layer_grads"},
+        (
+            'grads["W1"] = grads["W1"] + 2 * self.reg * p["W1"]',
+            'grads["W1"] = grads["W1"] + self.reg * p["W1"]',
+        ),
+        (
+            'grads["W2"] = grads["W2"] + 2 * self.reg * p["W2"]',
+            'grads["W2"] = grads["W2"] + self.reg * p["W2"]',
+        ),
         why="the gradient of reg * W**2 taken as reg * W",
     ),
     "a4_three_layer_skips_second_relu_backward": mutant(
-        "ThreeLayerNet", {"a4_three_layer_grads"},
+        "ThreeLayerNet",
+        {"a4_three_layer_grads"},
         ("        da2 = relu_backward(dh2, cache_relu2)", "        da2 = dh2"),
         why="forgets to backprop through the second ReLU",
     ),
     "a4_three_layer_reg_on_first_layer_only": mutant(
-        "ThreeLayerNet", NETS_THREE,
-        ('loss = data_loss + self.reg * sum(np.sum(p[f"W{k}"] ** 2) for k in (1, 2, 3))',
-         'loss = data_loss + self.reg * np.sum(p["W1"] ** 2)'),
+        "ThreeLayerNet",
+        NETS_THREE,
+        (
+            'loss = data_loss + self.reg * sum(np.sum(p[f"W{k}"] ** 2) for k in (1, 2, 3))',
+            'loss = data_loss + self.reg * np.sum(p["W1"] ** 2)',
+        ),
         ("        for k in (1, 2, 3):\n", "        for k in (1,):\n"),
         why="regularizes W1 only",
     ),
 }
 
 VARIANTS = {
-    "a4_affine_einsum": variant("affine_forward", '''
+    "a4_affine_einsum": variant(
+        "affine_forward",
+        '''
 def affine_forward(x, W, b):
     """Affine layer with einsum."""
     rows = x.reshape(len(x), int(np.prod(x.shape[1:])))
     return np.einsum("nd,dm->nm", rows, W) + b, (x, W, b)
-'''),
-    "a4_affine_backward_einsum": variant("affine_backward", '''
+''',
+    ),
+    "a4_affine_backward_einsum": variant(
+        "affine_backward",
+        '''
 def affine_backward(dout, cache):
     """Backward with einsum."""
     x, W, b = cache
@@ -120,8 +156,11 @@ def affine_backward(dout, cache):
     dW = np.einsum("nd,nm->dm", rows, dout)
     db = np.einsum("nm->m", dout)
     return dx, dW, db
-'''),
-    "a4_relu_out_mask": variant("a4_relu_code", '''
+''',
+    ),
+    "a4_relu_out_mask": variant(
+        "a4_relu_code",
+        '''
 def relu_forward(x):
     """ReLU caching its output."""
     out = np.maximum(x, 0.0)
@@ -133,8 +172,11 @@ def relu_backward(dout, cache):
     dx = dout.copy()
     dx[cache <= 0] = 0.0
     return dx
-'''),
-    "a4_two_layer_inline_like_the_notes": variant("TwoLayerNet", '''
+''',
+    ),
+    "a4_two_layer_inline_like_the_notes": variant(
+        "TwoLayerNet",
+        '''
 class TwoLayerNet:
     """Two-layer net written inline, as in the CS231n notes' minimal network."""
 
@@ -173,8 +215,12 @@ class TwoLayerNet:
         dW2 += 2 * self.reg * W2
         dW1 += 2 * self.reg * W1
         return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
-''', why="not modular; probabilities then log (fine: the tests' probabilities do not underflow)"),
-    "a4_three_layer_loop": variant("ThreeLayerNet", '''
+''',
+        why="not modular; probabilities then log (fine: the tests' probabilities do not underflow)",
+    ),
+    "a4_three_layer_loop": variant(
+        "ThreeLayerNet",
+        '''
 class ThreeLayerNet:
     """Three-layer net as loops over a list of layers."""
 
@@ -211,5 +257,6 @@ class ThreeLayerNet:
             loss += self.reg * np.sum(W * W)
             grads[f"W{k}"] = dW + 2 * self.reg * W
         return loss, grads
-'''),
+''',
+    ),
 }
