@@ -34,6 +34,11 @@ lab: setup
 	$(PYTHON) tests/student_workspace.py student
 	$(PYTHON) tests/jupyterlab_server.py student --student
 
+## assignments: regenerate the instructor notebooks from assignments/templates and solutions
+.PHONY: assignments
+assignments:
+	$(PYTHON) assignments/build.py
+
 ## bench: speed measurements with ratios (not timed tests)
 bench: setup
 	$(PYTHON) benchmarks/bench_math.py
