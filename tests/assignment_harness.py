@@ -74,8 +74,9 @@ class Course:
         nbformat.write(nb, os.path.join(folder, assignment + ".ipynb"))
 
     def autograde(self, assignment):
-        # exit status 1 when any single submission fails; the scores tell what happened
-        return self.nbgrader("autograde", assignment, "--force", check=False)
+        """Grade every submission not graded yet, in one run (exit status 1 when any single
+        submission fails: the scores tell what happened)."""
+        return self.nbgrader("autograde", assignment, check=False)
 
     def feedback(self, assignment, student):
         self.nbgrader("generate_feedback", assignment, "--student", student, "--force")

@@ -4,12 +4,13 @@ One temporary course root per assignment (never the committed assignments/); eve
 of an assignment is graded in ONE `nbgrader autograde` run, and the assignments are graded two
 at a time. Students: `reference` (the instructor's code in every solution cell), `stub` (the
 release, untouched), one per corpus mutant and one per correct variant (tests/corpus/).
-Also times a Run All of every instructor notebook and runs every release notebook as a student.
+Also times the reference's autograde (a full Run All) and runs every release notebook as a student.
 Cost: about 4 minutes on 2 shared cores (kernel start-up dominates: ~1.5 s per notebook).
 """
 
 import os
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import corpus
@@ -37,6 +38,9 @@ def _grade_assignment(root, assignment):
     course.generate(assignment)
     src, rel = course.source_nb(assignment), course.release_nb(assignment)
     course.submit(assignment, "reference", submission(rel, src))
+    start = time.perf_counter()  # Run All of the full reference notebook, through nbgrader
+    course.nbgrader("autograde", assignment, "--student", "reference", "--force")
+    reference_seconds = time.perf_counter() - start
     course.submit(assignment, "stub", rel)
     mutants, variants = corpus.load(assignment)
     for entry_id, entry in {**mutants, **variants}.items():
@@ -47,7 +51,6 @@ def _grade_assignment(root, assignment):
         )
     proc = course.autograde(assignment)
     release_errors = _run_release(course, assignment)
-    timing = _time_source(course, assignment)
     feedback = {
         s: course.feedback(assignment, s) for s in ("reference", "stub", sorted(mutants)[0])
     }
@@ -59,42 +62,8 @@ def _grade_assignment(root, assignment):
         "log": proc.stdout + proc.stderr,
         "feedback": feedback,
         "release_errors": release_errors,
-        "timing": timing,
+        "reference_seconds": reference_seconds,
     }
-
-
-def _time_source(course, assignment):
-    """Run All of the instructor notebook: (total seconds, {grade_id: seconds}, errors)."""
-    import time
-    from datetime import datetime
-
-    from nbclient import NotebookClient
-
-    folder = course.path("source", assignment)
-    nb = course.source_nb(assignment)
-    start = time.perf_counter()
-    NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        allow_errors=True,
-        record_timing=True,
-        resources={"metadata": {"path": folder}},
-    ).execute()
-    total = time.perf_counter() - start
-    cells, errors = {}, []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        errors += [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade"):
-            t = cell.metadata["execution"]
-            cells[meta["grade_id"]] = (
-                datetime.fromisoformat(t["shell.execute_reply"].replace("Z", "+00:00"))
-                - datetime.fromisoformat(t["iopub.execute_input"].replace("Z", "+00:00"))
-            ).total_seconds()
-    return total, cells, errors
 
 
 def _run_release(course, assignment):
@@ -179,12 +148,11 @@ def test_release_stub_scores_zero_every_failure_caused_by_not_implemented(graded
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
-def test_instructor_notebook_runs_all_in_under_30_s_with_test_cells_under_2_s(graded, assignment):
-    total, cells, errors = graded[assignment]["timing"]
-    assert not errors, errors
-    assert total < 30, f"Run All took {total:.1f} s"
-    slow = {g: round(t, 2) for g, t in cells.items() if t >= 2.0}
-    assert not slow, slow
+def test_reference_notebook_autogrades_within_30_s_plus_nbgrader_start_up(graded, assignment):
+    # ~2-3 s of nbgrader start-up and kernel launch come on top of the notebook's Run All;
+    # each test cell's time is checked in test_assignments_build.py
+    seconds = graded[assignment]["reference_seconds"]
+    assert seconds < 35, f"autograding the reference took {seconds:.1f} s"
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
