@@ -124,7 +124,8 @@ def row(name, t, floor=None, torch_t=None):
 
 
 def main():
-    print(f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ", torch not installed"))
+    versions = f"numpy {np.__version__}, " + (f"torch {torch.__version__}" if torch else "no torch")
+    print(versions)
     print("Times are the best of 7 batches; 'x floor' = time / unavoidable matrix products; "
           "'x torch' = time / PyTorch CPU autograd on the same float64 work.\n")
 
@@ -134,10 +135,10 @@ def main():
     row("floor: X W and X^T dS (N=500)", floor)
     for kind, naive, vec in [("svm", svm_loss_naive, svm_loss_vectorized),
                              ("softmax", softmax_loss_naive, softmax_loss_vectorized)]:
-        t_vec = best_time(lambda: vec(W, X, y, reg))
+        t_vec = best_time(lambda f=vec: f(W, X, y, reg))
         t_torch = best_time(torch_linear(kind, X, y, W, reg)) if torch else None
         row(f"{kind}_loss_vectorized", t_vec, floor, t_torch)
-        t_naive = best_time(lambda: naive(W, X, y, reg), min_total=0.5, repeat=3)
+        t_naive = best_time(lambda f=naive: f(W, X, y, reg), min_total=0.5, repeat=3)
         row(f"{kind}_loss_naive", t_naive, floor)
         print(f"{'':<34}  naive / vectorized = {t_naive / t_vec:.0f}x")
 
