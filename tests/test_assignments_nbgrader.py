@@ -3,7 +3,9 @@
 One temporary course root per assignment (never the committed assignments/); every submission
 of an assignment is graded in ONE `nbgrader autograde` run, and the assignments are graded two
 at a time. Students: `reference` (the instructor's code in every solution cell), `stub` (the
-release, untouched), one per corpus mutant and one per correct variant (tests/corpus/).
+release, untouched), and the corpus (tests/corpus/): mutants packed into a few submissions
+(`corpus.pack`: different cells, disjoint target questions, so each verdict stays its own) and
+the correct variants packed likewise.
 Also times the reference's autograde (a full Run All) and runs every release notebook as a student.
 Cost: about 4 minutes on 2 shared cores (kernel start-up dominates: ~1.5 s per notebook).
 """
@@ -43,22 +45,22 @@ def _grade_assignment(root, assignment):
     reference_seconds = time.perf_counter() - start
     course.submit(assignment, "stub", rel)
     mutants, variants = corpus.load(assignment)
-    for entry_id, entry in {**mutants, **variants}.items():
-        course.submit(
-            assignment,
-            entry_id,
-            submission(rel, src, corpus_replacements(src, entry), drop_demos=True),
-        )
+    entries = {**mutants, **variants}
+    packs = corpus.pack(mutants) + corpus.pack(variants)
+    for student, ids in packs:
+        replacements = {}
+        for entry_id in ids:
+            replacements.update(corpus_replacements(src, entries[entry_id]))
+        course.submit(assignment, student, submission(rel, src, replacements, drop_demos=True))
     proc = course.autograde(assignment)
     release_errors = _run_release(course, assignment)
-    feedback = {
-        s: course.feedback(assignment, s) for s in ("reference", "stub", sorted(mutants)[0])
-    }
+    feedback = {s: course.feedback(assignment, s) for s in ("reference", "stub", packs[0][0])}
     return {
         "course": course,
         "scores": course.scores(assignment),
         "mutants": mutants,
         "variants": variants,
+        "packs": dict(packs),
         "log": proc.stdout + proc.stderr,
         "feedback": feedback,
         "release_errors": release_errors,
@@ -157,24 +159,36 @@ def test_reference_notebook_autogrades_within_30_s_plus_nbgrader_start_up(graded
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
 def test_every_mutant_loses_points_exactly_on_its_target_questions(graded, assignment):
-    scores, mutants = graded[assignment]["scores"], graded[assignment]["mutants"]
+    g = graded[assignment]
     wrong = {}
-    for mutant_id, entry in mutants.items():
-        lost = _lost(scores[mutant_id])
-        if lost != set(entry.fails):
-            wrong[mutant_id] = {
-                "missed": sorted(set(entry.fails) - lost),
-                "unexpected": sorted(lost - set(entry.fails)),
-            }
+    for student, ids in g["packs"].items():
+        if not student.startswith("mutants_"):
+            continue
+        lost = _lost(g["scores"][student])
+        expected = set().union(*(g["mutants"][i].fails for i in ids))
+        for mutant_id in ids:  # fails sets in a pack are disjoint: each verdict is its own
+            missed = set(g["mutants"][mutant_id].fails) - lost
+            if missed:
+                wrong[mutant_id] = {"missed": sorted(missed)}
+        if lost - expected:
+            wrong[student] = {"unexpected": sorted(lost - expected), "mutants": ids}
     assert not wrong, wrong
+    graded_mutants = [i for s, ids in g["packs"].items() if s.startswith("mutants_") for i in ids]
+    assert sorted(graded_mutants) == sorted(g["mutants"])
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
 def test_every_correct_variant_gets_full_marks(graded, assignment):
-    scores, variants = graded[assignment]["scores"], graded[assignment]["variants"]
-    assert variants
-    lost = {v: sorted(_lost(scores[v])) for v in variants if _lost(scores[v])}
+    g = graded[assignment]
+    assert g["variants"]
+    lost = {
+        f"{student} ({', '.join(ids)})": sorted(_lost(g["scores"][student]))
+        for student, ids in g["packs"].items()
+        if student.startswith("variants_") and _lost(g["scores"][student])
+    }
     assert not lost, lost
+    graded_variants = [i for s, ids in g["packs"].items() if s.startswith("variants_") for i in ids]
+    assert sorted(graded_variants) == sorted(g["variants"])
 
 
 def test_corpus_is_large_enough(graded):
@@ -259,8 +273,8 @@ def test_feedback_shows_no_hidden_test(graded, assignment):
         ):
             assert marker not in html, f"{marker!r} in the feedback of {student}"
     # a failing student sees why, from the judge's message, without a traceback of test code
-    mutant_id = sorted(graded[assignment]["mutants"])[0]
-    html = open(graded[assignment]["feedback"][mutant_id], encoding="utf-8").read()
+    first_pack = next(s for s in graded[assignment]["packs"] if s.startswith("mutants_"))
+    html = open(graded[assignment]["feedback"][first_pack], encoding="utf-8").read()
     assert "HiddenTestFailure" in html or "CheckFailed" in html
 
 

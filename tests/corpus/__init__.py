@@ -40,3 +40,39 @@ def load(assignment):
 
     module = importlib.import_module(f"corpus.{assignment}")
     return module.MUTANTS, module.VARIANTS
+
+
+def _family(name):
+    """relu_forward and relu_backward (or affine_*) belong together; anything else is itself."""
+    for suffix in ("_forward", "_backward"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def pack(entries):
+    """Group corpus entries into as few submissions as possible, without changing any verdict.
+
+    Entries share a submission only when they replace cells of different families (a forward
+    and its backward are one family: they share a private cache format) and, for mutants, their
+    `fails` sets are disjoint: a mutant's failures then stay on its own questions (a mutant
+    whose error propagates to another function's questions lists them in `fails`, so it never
+    meets a mutant of that function). Variants (all correct) combine freely across cells.
+    Returns [(student_id, [entry ids])], deterministic. (Two correct halves of a
+    forward/backward pair written by different people need not agree on the cache, hence
+    the family rule for variants too.)
+    """
+    groups = []
+    for entry_id, entry in sorted(entries.items(), key=lambda kv: (-len(kv[1].fails), kv[0])):
+        family = _family(entry.name)
+        for group in groups:
+            if family not in group["names"] and not set(entry.fails) & group["fails"]:
+                break
+        else:
+            group = {"names": set(), "fails": set(), "ids": []}
+            groups.append(group)
+        group["names"].add(family)
+        group["fails"] |= set(entry.fails)
+        group["ids"].append(entry_id)
+    kind = "variants" if all(not e.fails for e in entries.values()) else "mutants"
+    return [(f"{kind}_{k + 1:02d}", sorted(g["ids"])) for k, g in enumerate(groups)]
