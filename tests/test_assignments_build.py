@@ -1,5 +1,6 @@
 """The assignment notebooks as committed: generated from solutions, clean, well-formed for nbgrader,
-and consistent with the hidden tests. Fast (~10 s): no nbgrader command, no kernel.
+and consistent with the hidden tests. No nbgrader command, no kernel: ~5 s, plus ~10 s for the
+in-process run of the reference notebooks (marked slow: it trains the assignment-4 nets).
 """
 
 import ast
@@ -178,6 +179,7 @@ def _run_in_order(assignment, on_grade_cell):
         os.chdir(cwd)
 
 
+@pytest.mark.slow  # trains the assignment-4 nets in-process (~10 s for the four notebooks)
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_reference_passes_every_hidden_test_and_an_empty_namespace_fails_them(assignment):
     import contextlib
