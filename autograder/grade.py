@@ -202,6 +202,7 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     pool = None
     try:
         if todo:
+            reports.preload()  # imported once here, shared by the forked workers
             pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (context,))
             for result in pool.imap_unordered(_work, todo):
                 finished(result)

@@ -16,6 +16,15 @@ The JSON config says what to hide and what to keep:
 - ``cwd`` and ``env``: where and with which environment the command starts.
 The command is exec'ed, so its process id is the one the caller started; it dies with the caller
 (PR_SET_PDEATHSIG).
+
+    python autograder/jail.py --serve
+
+is a fork server for Jupyter kernels: it imports numpy, matplotlib and ipykernel once (no
+thread, zmq context or event loop exists yet), then for every request read from stdin (one JSON
+line: ``{"config": ..., "log": path, "argv": [ipykernel arguments]}``) forks a child that jails
+itself with ``config`` exactly as above and runs the kernel, and answers the child's pid on
+stdout. A kernel forked this way starts in ~0.1 s of CPU instead of ~1.5 s (interpreter,
+ipykernel and matplotlib imports). The server and its kernels die with the caller.
 """
 
 import ctypes
@@ -98,7 +107,70 @@ def jail(config):
     os.chdir(config.get("cwd", "/"))
 
 
+PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "IPython", "ipykernel.kernelapp",
+           "ipykernel.ipkernel", "matplotlib_inline.backend_inline")
+
+
+def serve():
+    """Fork server: preload the kernel's imports, then fork one jailed kernel per request."""
+    import importlib
+
+    _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
+    here = os.path.dirname(os.path.realpath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != here]
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a missing optional module only costs the child its import
+            pass
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    answers.write(b"ready\n")
+    answers.flush()
+    for line in requests:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _kernel_child(request)  # never returns
+        answers.write(f"{pid}\n".encode())
+        answers.flush()
+
+
+def _kernel_child(request):
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(log)
+        os.close(null)
+        config = request["config"]
+        jail(config)
+        os.environ.clear()
+        os.environ.update(config.get("env", {}))
+        sys.argv = ["ipykernel_launcher", *request["argv"]]
+        import numpy
+
+        numpy.random.seed(int.from_bytes(os.urandom(4), "little"))  # fresh, as a new process
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+        os._exit(0)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+
+
 def main(argv):
+    if argv[1:] == ["--serve"]:
+        serve()
+        return
     if len(argv) < 4 or argv[2] != "--":
         sys.exit("usage: jail.py CONFIG.json -- COMMAND [ARG ...]")
     with open(argv[1]) as f:

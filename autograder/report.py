@@ -29,6 +29,12 @@ def _html_exporter():
     return _exporter
 
 
+def preload():
+    """Import what writing feedback needs (before forking workers, so that they share it)."""
+    _html_exporter()
+    import nbgrader.preprocessors  # noqa: F401
+
+
 def atomic_write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = f"{path}.tmp{os.getpid()}"

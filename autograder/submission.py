@@ -223,8 +223,21 @@ def scan(code):
         elif isinstance(node, ast.Attribute) and node.attr in SUSPICIOUS_NAMES:
             found.append(SUSPICIOUS_NAMES[node.attr])
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            for word in ("solution", "hidden", "gradebook", "/source/", "/submitted/"):
-                if word in node.value:
-                    found.append(f"mentions the path {node.value[:60]!r}")
-                    break
+            path = _suspicious_path(node.value)
+            if path:
+                found.append(f"mentions the path {path[:60]!r}")
     return sorted(set(found))
+
+
+PATH_WORDS = ("solution", "hidden", "gradebook", "/source/", "/submitted/")
+
+
+def _suspicious_path(text):
+    """The first path-like word of `text` (it has a slash) naming instructor files, or None.
+
+    Prose ("the hidden layer", "a solution of ...") is not a path: only words with a slash count.
+    """
+    for word in re.findall(r"[^\s'\"]*[/\\][^\s'\"]*", text):
+        if any(w in word for w in PATH_WORDS):
+            return word
+    return None

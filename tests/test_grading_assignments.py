@@ -1,0 +1,248 @@
+"""The secure grading pipeline on the four real assignments and their whole mutation corpus.
+
+Per assignment, in a temporary copy of the course root: `python -m autograder release`, then a
+class of the instructor's notebook handed in as is (`source`), the release with the instructor's
+code in every answer (`reference`, demo cells kept: figures and training runs), the untouched
+release (`stub`) and every mutant and correct variant of tests/corpus/ (built exactly as the
+plain-nbgrader tests build them), graded by ONE `python -m autograder grade --jobs 2` run.
+The pipeline's per-question scores must be what the corpus says: a mutant loses points exactly
+on its target questions, a variant and the reference get full marks, the stub gets 0, questions
+graded by hand are left to formgrader. Three mutants per assignment are also graded by plain
+`nbgrader autograde` (~9 s a notebook for a4), and both must agree question by question.
+
+Cost: about 2.5 minutes on 2 shared cores (~85 notebooks; kernel start-up dominates).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+import corpus
+from assignment_harness import (
+    ASSIGNMENTS,
+    Course,
+    corpus_replacements,
+    submission,
+)
+
+pytestmark = pytest.mark.slow
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AVAILABLE = [a for a in ASSIGNMENTS if a in os.environ.get("ASSIGNMENTS_UNDER_TEST", a)]
+PLAIN_SAMPLE = 3  # mutants per assignment also graded by plain nbgrader
+PLAIN = "nbgrader-"  # their student ids in plain nbgrader's gradebook
+
+
+def autograder(course_root, *args, timeout=600):
+    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return subprocess.run([sys.executable, "-m", "autograder", "--course", course_root, *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def _write(folder, student, assignment, nb):
+    path = os.path.join(folder, student, assignment)
+    os.makedirs(path, exist_ok=True)
+    nbformat.write(nb, os.path.join(path, assignment + ".ipynb"))
+
+
+def _plain_sample(mutants):
+    """A few mutants spread over the corpus (deterministic)."""
+    ids = sorted(mutants)
+    step = max(1, len(ids) // PLAIN_SAMPLE)
+    return ids[::step][:PLAIN_SAMPLE]
+
+
+def _grade(tmp, assignment):
+    course = Course(os.path.join(tmp, "course"), [assignment])
+    released = autograder(course.root, "release", assignment)
+    assert released.returncode == 0, released.stdout + released.stderr
+    src, rel = course.source_nb(assignment), course.release_nb(assignment)
+    mutants, variants = corpus.load(assignment)
+    notebooks = {
+        "source": src,
+        "reference": submission(rel, src),
+        "stub": rel,
+        **{eid: submission(rel, src, corpus_replacements(src, entry), drop_demos=True)
+           for eid, entry in {**mutants, **variants}.items()},
+    }
+    submitted = os.path.join(tmp, "submitted")
+    for student, nb in notebooks.items():
+        _write(submitted, student, assignment, nb)
+
+    report_path = os.path.join(tmp, "report.json")
+    start = time.perf_counter()
+    run = autograder(course.root, "grade", assignment, "--submissions", submitted, "--jobs", "2",
+                     "--report", report_path, "--quiet")
+    seconds = time.perf_counter() - start
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    with open(report_path, encoding="utf-8") as f:
+        report = json.load(f)
+    results_dir = os.path.join(course.root, "grades", assignment, "results")
+    per_student = {}
+    for name in os.listdir(results_dir):
+        with open(os.path.join(results_dir, name), encoding="utf-8") as f:
+            r = json.load(f)
+        per_student[r["student"]] = r["seconds"]
+
+    # plain nbgrader on a sample of the same notebooks, in the same course root (released
+    # above) under other student ids: its submitted/ folder is not the pipeline's
+    sample = _plain_sample(mutants)
+    for student in sample:
+        course.submit(assignment, PLAIN + student, notebooks[student])
+    course.autograde(assignment)
+    plain = {s[len(PLAIN):]: grades for s, grades in course.scores(assignment).items()
+             if s.startswith(PLAIN)}
+
+    return {"report": report, "mutants": mutants, "variants": variants, "course": course,
+            "plain": plain, "sample": sample, "seconds": seconds,
+            "per_student": per_student, "stdout": run.stdout}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    out = {}
+    for assignment in AVAILABLE:
+        out[assignment] = _grade(str(tmp_path_factory.mktemp(assignment)), assignment)
+        g = out[assignment]
+        slowest = sorted(g["per_student"].items(), key=lambda kv: -kv[1])[:3]
+        print(f"\n{assignment}: {len(g['report']['students'])} submissions graded in "
+              f"{g['seconds']:.1f} s with --jobs 2; slowest: {slowest}")
+    return out
+
+
+def _auto_ids(course, assignment):
+    from autograder.course import Course as PipelineCourse
+
+    templates = PipelineCourse(course.root).templates(assignment)
+    auto = [c.grade_id for t in templates for c in t.cells if c.kind == "test"]
+    manual = [c.grade_id for t in templates for c in t.cells if c.kind == "answer"]
+    return auto, manual
+
+
+def _lost(entry, auto):
+    return {g for g in auto if entry["questions"][g]["score"] < entry["questions"][g]["max_score"]}
+
+
+def _explain(entry, ids):
+    return {g: entry["questions"][g]["feedback"][:400] for g in ids} | {
+        "flags": entry["flags"][:5], "error": entry["error"]}
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_pipeline_grades_every_student_of_the_corpus_without_error(graded, assignment):
+    g = graded[assignment]
+    expected = {"source", "reference", "stub", *g["mutants"], *g["variants"]}
+    assert set(g["report"]["students"]) == expected
+    assert set(g["plain"]) == set(g["sample"])
+    errors = {s: e["error"] for s, e in g["report"]["students"].items() if e["error"]}
+    assert not errors, errors
+    timeouts = {s: [f for f in e["flags"] if "time limit" in f]
+                for s, e in g["report"]["students"].items()
+                if any("time limit" in f for f in e["flags"])}
+    assert not timeouts, timeouts
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_pipeline_gives_reference_and_source_full_marks_and_leaves_answers_to_formgrader(
+        graded, assignment):
+    g = graded[assignment]
+    auto, manual = _auto_ids(g["course"], assignment)
+    assert auto and manual
+    for student in ("source", "reference"):
+        entry = g["report"]["students"][student]
+        lost = _lost(entry, auto)
+        assert not lost, (student, _explain(entry, lost))
+        for gid in manual:
+            q = entry["questions"][gid]
+            assert q["score"] == 0 and "by hand" in q["feedback"], (student, gid, q)
+        assert entry["score"] == sum(entry["questions"][gid]["max_score"] for gid in auto)
+        assert not [f for f in entry["flags"] if "tampering" in f or "killed" in f], entry["flags"]
+    # the reference's demo cells (figures, drawn with Agg and not kept; training runs) ran
+    # without a single error output
+    nb = nbformat.read(os.path.join(g["course"].root, "autograded", "reference", assignment,
+                                    assignment + ".ipynb"), as_version=4)
+    errors = [(o.get("ename"), o.get("evalue", "")[:200]) for c in nb.cells
+              if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_pipeline_gives_the_untouched_release_zero_on_every_question(graded, assignment):
+    g = graded[assignment]
+    auto, _manual = _auto_ids(g["course"], assignment)
+    entry = g["report"]["students"]["stub"]
+    assert entry["score"] == 0, entry
+    for gid in auto:
+        assert "NotImplementedError" in entry["questions"][gid]["feedback"], \
+            (gid, entry["questions"][gid]["feedback"][:400])
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_pipeline_takes_points_from_each_mutant_exactly_on_its_target_questions(graded,
+                                                                               assignment):
+    g = graded[assignment]
+    auto, _manual = _auto_ids(g["course"], assignment)
+    wrong = {}
+    for mutant_id, entry in g["mutants"].items():
+        student = g["report"]["students"][mutant_id]
+        lost = _lost(student, auto)
+        if lost != set(entry.fails):
+            wrong[mutant_id] = {"missed": sorted(set(entry.fails) - lost),
+                                "unexpected": _explain(student, lost - set(entry.fails))}
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_pipeline_gives_every_correct_variant_full_marks(graded, assignment):
+    g = graded[assignment]
+    auto, _manual = _auto_ids(g["course"], assignment)
+    assert g["variants"]
+    lost = {}
+    for variant_id in g["variants"]:
+        student = g["report"]["students"][variant_id]
+        if _lost(student, auto):
+            lost[variant_id] = _explain(student, _lost(student, auto))
+    assert not lost, lost
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_pipeline_and_plain_nbgrader_agree_question_by_question_on_a_sample(graded, assignment):
+    g = graded[assignment]
+    auto, _manual = _auto_ids(g["course"], assignment)
+    differ = {}
+    for student in g["sample"]:
+        plain = g["plain"][student]
+        ours = g["report"]["students"][student]["questions"]
+        for gid in auto:
+            if plain[gid][0] != ours[gid]["score"] or plain[gid][1] != ours[gid]["max_score"]:
+                differ[(student, gid)] = {"nbgrader": plain[gid][:2],
+                                          "pipeline": (ours[gid]["score"],
+                                                       ours[gid]["max_score"]),
+                                          "feedback": ours[gid]["feedback"][:300]}
+    assert not differ, differ
+
+
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_pipeline_feedback_explains_a_mutants_loss_without_hidden_tests(graded, assignment):
+    g = graded[assignment]
+    mutant_id = sorted(g["mutants"])[0]
+    path = os.path.join(g["course"].root, "feedback", mutant_id, assignment, assignment + ".html")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    for marker in ("BEGIN HIDDEN TESTS", "hiddentests", "from solutions", "import solutions"):
+        assert marker not in text, marker
+    target = sorted(g["mutants"][mutant_id].fails)[0]
+    feedback = g["report"]["students"][mutant_id]["questions"][target]["feedback"]
+    assert feedback and feedback != "passed"
+    assert f"Feedback: {mutant_id}" in text
+
+
+def test_no_kernel_process_survives_the_runs(graded):
+    from autograder.sandbox import UID_BASE, UID_COUNT, _processes_of_range
+
+    assert _processes_of_range(UID_BASE, UID_BASE + UID_COUNT) == []
