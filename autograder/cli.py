@@ -59,6 +59,9 @@ def parser():
                    help=f"address space per kernel in MB (default: {d.memory_mb})")
     g.add_argument("--processes", type=int, default=d.processes,
                    help=f"processes and threads per kernel (default: {d.processes})")
+    g.add_argument("--fresh-kernels", action="store_true",
+                   help="start every kernel as a new interpreter instead of forking it from a "
+                        "preloaded server (slower; same jail and limits)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
     m = sub.add_parser("merge", help="join the JSON reports of shards")
@@ -87,7 +90,8 @@ def main(argv=None):
 
             limits = Limits(cell_timeout=args.cell_timeout,
                             notebook_timeout=args.notebook_timeout,
-                            memory_mb=args.memory_mb, processes=args.processes)
+                            memory_mb=args.memory_mb, processes=args.processes,
+                            fork_kernels=not args.fresh_kernels)
             _report, table, output = grade_assignment(
                 args.assignment, args.submissions, course_root=args.course, jobs=args.jobs,
                 report=args.report, output=args.output, force=args.force, shard=args.shard,
