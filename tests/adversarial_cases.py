@@ -155,7 +155,7 @@ CASES = [
          {**FULL, "test_norm": 0}, flags=["ctypes"], feedback={"test_norm": "kernel died"}),
     Case("memory_bomb", "scale allocates without end", answers_nb(
         scale="def scale(x, k):\n    hog = []\n    while True:\n"
-              "        hog.append(bytearray(50 * 2**20))"),
+              "        hog.append(bytearray(200 * 2**20))"),
          {**FULL, "test_scale": 0}, feedback={"test_scale": "MemoryError"}),
     Case("fork_bomb", "a cell forks until it cannot (children sleep)", extra_cell(
         "import os, time\nfor _ in range(500):\n    try:\n        pid = os.fork()\n"
