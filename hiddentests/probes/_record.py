@@ -116,6 +116,35 @@ class Recorder:
         self.out[f"{key}/num-"] = np.asarray(minus, dtype=np.float64)
         return True
 
+    def layer_backward(self, key, forward, backward, args, dout, names, num_entries, seed):
+        """Record a layer's backward pass and the numerical gradients it should match.
+
+        forward(*args) -> (out, cache) and backward(dout, cache) -> one gradient per argument;
+        `names` = (forward's name, argument names, gradient names). Records the gradients under
+        key/<gradient name> and, per argument, objective sum(forward(...)[0] * dout) at sampled
+        entries under key/<argument name> (seeds seed + position of the argument).
+        """
+        forward_name, arg_names, grad_names = names
+        result = self.call(f"{key}/fwd", forward, *args)
+        if f"{key}/fwd/error" in self.out:
+            self.error(key, f"{self.out.pop(f'{key}/fwd/error')} (in {forward_name})")
+            return
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            self.error(key, f"TypeError: {forward_name} should return (out, cache)")
+            return
+        grads = self.call(key, backward, dout, result[1])
+        if f"{key}/error" in self.out or not self.values(key, grads, grad_names):
+            return
+        for a, name in enumerate(arg_names):
+
+            def objective(v, a=a):
+                full = [arr.copy() for arr in args]
+                full[a] = v
+                return np.sum(forward(*full)[0] * dout)
+
+            idx = sample_indices(args[a].size, num_entries, seed=seed + a)
+            self.numerical(f"{key}/{name}", objective, args[a], idx)
+
 
 def sample_indices(size, k, seed):
     """k distinct flat indices out of `size` (all of them when size <= k), sorted."""

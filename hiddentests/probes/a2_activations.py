@@ -188,29 +188,8 @@ def probe_maxout_backward(ns):
     backward = student(ns, "maxout_backward")
     for k, (_, *args, dout) in enumerate(maxout_cases()):
         key = f"case{k}"
-        result = rec.call(f"{key}/fwd", forward, *args)
-        if f"{key}/fwd/error" in rec.out:
-            rec.error(key, f"{rec.out.pop(f'{key}/fwd/error')} (in maxout_forward)")
-            continue
-        if not (isinstance(result, (tuple, list)) and len(result) == 2):
-            rec.error(key, "TypeError: maxout_forward should return (out, cache)")
-            continue
-        grads = rec.call(key, backward, dout, result[1])
-        if f"{key}/error" in rec.out or not rec.values(key, grads, MAXOUT_GRADS):
-            continue
-        for a, name in enumerate(MAXOUT_ARGS):
-
-            def objective(v, a=a, args=args, dout=dout):
-                full = [arr.copy() for arr in args]
-                full[a] = v
-                return np.sum(forward(*full)[0] * dout)
-
-            rec.numerical(
-                f"{key}/{name}",
-                objective,
-                args[a],
-                sample_indices(args[a].size, NUM_ENTRIES, seed=10 * k + a),
-            )
+        names = ("maxout_forward", MAXOUT_ARGS, MAXOUT_GRADS)
+        rec.layer_backward(key, forward, backward, args, dout, names, NUM_ENTRIES, seed=10 * k)
     return rec.out
 
 

@@ -93,30 +93,8 @@ def probe_affine_backward(ns):
     forward, backward = student(ns, "affine_forward"), student(ns, "affine_backward")
     for k, (_, x, W, b, dout) in enumerate(affine_cases()):
         key = f"case{k}"
-        result = rec.call(f"{key}/fwd", forward, x, W, b)
-        if f"{key}/fwd/error" in rec.out:
-            rec.error(key, f"{rec.out.pop(f'{key}/fwd/error')} (in affine_forward)")
-            continue
-        if not (isinstance(result, (tuple, list)) and len(result) == 2):
-            rec.error(key, "TypeError: affine_forward should return (out, cache)")
-            continue
-        grads = rec.call(key, backward, dout, result[1])
-        if f"{key}/error" in rec.out or not rec.values(key, grads, AFFINE_GRADS):
-            continue
-        args = (x, W, b)
-        for a, name in enumerate(AFFINE_ARGS):
-
-            def objective(v, a=a, args=args, dout=dout):
-                full = [arr.copy() for arr in args]
-                full[a] = v
-                return np.sum(forward(*full)[0] * dout)
-
-            rec.numerical(
-                f"{key}/{name}",
-                objective,
-                args[a],
-                sample_indices(args[a].size, NUM_ENTRIES, seed=10 * k + a),
-            )
+        names = ("affine_forward", AFFINE_ARGS, AFFINE_GRADS)
+        rec.layer_backward(key, forward, backward, (x, W, b), dout, names, NUM_ENTRIES, seed=10 * k)
     return rec.out
 
 
