@@ -229,15 +229,7 @@ def eval_numerical_gradient(f: Callable, x: np.ndarray, h: float = 1e-5) -> np.n
     with the step actually taken (after rounding to x's dtype) in the denominator.
     """
     x = _require_float_array(x)
-    probe = _Probe(f, x, None)
-    grad = np.zeros(x.shape, dtype=np.float64)
-    saved = x.copy()
-    try:
-        for ix in _indices(x.shape):
-            grad[ix] = _centered(probe, ix, h)[0]
-    finally:
-        np.copyto(x, saved)
-    return grad
+    return _numerical_gradient(_Probe(f, x, None), x, h)
 
 
 def eval_numerical_gradient_array(
@@ -252,7 +244,11 @@ def eval_numerical_gradient_array(
     """
     x = _require_float_array(x)
     dout = np.asarray(dout, dtype=np.float64)
-    probe = _Probe(f, x, dout)
+    return _numerical_gradient(_Probe(f, x, dout), x, h)
+
+
+def _numerical_gradient(probe, x, h):
+    """Centered differences of `probe` at every entry of x, restored bit for bit even on error."""
     grad = np.zeros(x.shape, dtype=np.float64)
     saved = x.copy()
     try:
