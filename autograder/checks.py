@@ -506,6 +506,19 @@ def check_activation_backward(forward, backward, act):
     _passed(name, "dx matches (known local gradients and numerical gradient)", 2)
 
 
+def _maxout_random():
+    """The random maxout case of the visible backward test: ([x, W1, b1, W2, b2], dout)."""
+    rng = np.random.default_rng(5)
+    args = [
+        rng.standard_normal((4, 3)),
+        rng.standard_normal((3, 2)),
+        rng.standard_normal(2),
+        rng.standard_normal((3, 2)),
+        rng.standard_normal(2),
+    ]
+    return args, rng.standard_normal((4, 2))
+
+
 def _maxout_known():
     x = np.array([[1.0, 2.0], [3.0, -1.0]])
     W1, b1 = np.array([[1.0], [0.0]]), np.array([0.0])
@@ -558,15 +571,7 @@ def check_maxout_backward(maxout_forward, maxout_backward):
     )
     for g, got, exp in zip(("dx", "dW1", "db1", "dW2", "db2"), grads, expected, strict=True):
         _close("maxout_backward", "the known case, dout = 1", g, got, exp)
-    rng = np.random.default_rng(5)
-    args = [
-        rng.standard_normal((4, 3)),
-        rng.standard_normal((3, 2)),
-        rng.standard_normal(2),
-        rng.standard_normal((3, 2)),
-        rng.standard_normal(2),
-    ]
-    dout = rng.standard_normal((4, 2))
+    args, dout = _maxout_random()
     _, cache = _forward_pair(maxout_forward, "maxout_forward", "random", *args)
     grads = _unpack(
         _call(maxout_backward, "maxout_backward", "random", dout, cache),

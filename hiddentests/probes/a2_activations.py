@@ -151,15 +151,8 @@ def maxout_cases():
                 break
         cases.append((f"N={N}, D={D}, M={M}", x, W1, b1, W2, b2, rng.standard_normal((N, M))))
     cases.append(("visible case: known", *checks._maxout_known(), np.ones((2, 1))))
-    rng = np.random.default_rng(5)
-    args = [
-        rng.standard_normal((4, 3)),
-        rng.standard_normal((3, 2)),
-        rng.standard_normal(2),
-        rng.standard_normal((3, 2)),
-        rng.standard_normal(2),
-    ]
-    cases.append(("visible case: random N=4, D=3, M=2", *args, rng.standard_normal((4, 2))))
+    args, dout = checks._maxout_random()
+    cases.append(("visible case: random N=4, D=3, M=2", *args, dout))
     return cases
 
 
