@@ -10,8 +10,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 setup:
 	$(PIP) install -q -r requirements.txt -e .
 
-## test: set everything up and run the whole test suite
+## test: set everything up, lint, and run the whole test suite
 test: setup
+	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest -q
 
 ## test-fast: the reference math only (seconds)

@@ -141,7 +141,8 @@ def summary_table(results):
             note = note[:69] + "…"
         score = f"{r['score']:g} / {r['max_score']:g}"
         lines.append(f"{sid:<{name_w}}  {score:>11}  " + " ".join(cells) + f"  {note}")
-    legend = "m = graded by hand in formgrader; " + ", ".join(f"{c}={g}" for c, g in zip(cols, ids, strict=True))
+    columns = ", ".join(f"{c}={g}" for c, g in zip(cols, ids, strict=True))
+    legend = "m = graded by hand in formgrader; " + columns
     return "\n".join(lines) + "\n\n" + "\n".join(_wrap(legend, 100))
 
 

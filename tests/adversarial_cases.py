@@ -162,8 +162,8 @@ CASES = [
         "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(300)\n"
         "        os._exit(0)"), FULL, flags=["forks processes"]),
     Case("huge_stdout", "a cell prints 50 MB", extra_cell("print('x' * 50_000_000)"), FULL),
-    Case("huge_stdout_uncapped", "writes 20 MB past the kernel's cap (the grader cuts it)", extra_cell(
-        "import sys\ntype(sys.stdout).write(sys.stdout, 'x' * 20_000_000)"), FULL),
+    Case("huge_stdout_uncapped", "writes 20 MB past the kernel's cap (the grader cuts it)",
+         extra_cell("import sys\ntype(sys.stdout).write(sys.stdout, 'x' * 20_000_000)"), FULL),
     Case("print_flood", "a cell prints without end", extra_cell(
         "i = 0\nwhile True:\n    print(i)\n    i += 1"), FULL, flags=["time limit per cell"]),
     # ---- tampering with the checks

@@ -19,10 +19,9 @@ import subprocess
 import sys
 import time
 
+import corpus
 import nbformat
 import pytest
-
-import corpus
 from assignment_harness import (
     ASSIGNMENTS,
     Course,
