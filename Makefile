@@ -32,8 +32,8 @@ lectures:
 
 ## lab: JupyterLab on the student's material (release + lectures in student/), as a student has it
 lab: setup
-	$(PYTHON) tests/student_workspace.py student
-	$(PYTHON) tests/jupyterlab_server.py student --student
+	$(PYTHON) tools/student_workspace.py student
+	$(PYTHON) tools/lab_server.py student --student
 
 ## assignments: regenerate the instructor notebooks from assignments/templates and solutions
 .PHONY: assignments

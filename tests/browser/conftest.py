@@ -11,18 +11,12 @@ Screenshots go to ``artifacts/screenshots/``.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-
-TESTS = Path(__file__).resolve().parents[1]
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))
-
-import student_env  # noqa: E402
-import student_workspace  # noqa: E402
-from jupyterlab_server import (  # noqa: E402
+import student_env
+import student_workspace
+from lab_server import (
     QUIET_OVERRIDES,
     STUDENT_DISABLED_EXTENSIONS,
     STUDENT_DISABLED_SERVER_EXTENSIONS,
@@ -30,7 +24,7 @@ from jupyterlab_server import (  # noqa: E402
     LabServer,
 )
 
-REPO = TESTS.parent
+REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",

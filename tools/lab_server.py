@@ -9,7 +9,7 @@ app settings dir (``--LabApp.app_settings_dir``) holding an ``overrides.json``.
 
 Run as a script it serves a folder in the foreground (``make lab``):
 
-    python tests/jupyterlab_server.py student/ --student
+    python tools/lab_server.py student/ --student
 """
 
 from __future__ import annotations

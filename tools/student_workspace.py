@@ -5,7 +5,7 @@
         ...
         lectures/NN_*.ipynb (+ coursekit)
 
-``make lab`` builds it with ``python tests/student_workspace.py student`` and serves it in
+``make lab`` builds it with ``python tools/student_workspace.py student`` and serves it in
 JupyterLab with instructor-only imports (``solutions``, ``hiddentests``) blocked. The browser
 tests build the same folder in a temporary dir from a temporary copy of the course, so that
 nbgrader never writes its gradebook into the committed tree.
