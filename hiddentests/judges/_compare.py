@@ -105,3 +105,49 @@ def check_numerical(failures, outputs, key, analytic, grad_name, fn_name, label)
         failures.append(f"[{label}] {exc}")
         return False
     return True
+
+
+def judge_layer_forward(outputs, cases, fn_name, reference, arg_names):
+    """Failures of a layer's recorded forward outputs; cases are (label, *args, dout)."""
+    failures = []
+    for k, (label, *args, _dout) in enumerate(cases):
+        key = f"case{k}"
+        err = error_of(outputs, key)
+        if err is not None:
+            failures.append(f"{fn_name} raised {err} on the case {label}.")
+            continue
+        check_mutation(failures, outputs, key, fn_name, arg_names, label)
+        expected = reference(*args)[0]
+        compare(failures, f"out of {fn_name}", outputs.get(f"{key}/out"), expected, label)
+    return failures
+
+
+def judge_layer_backward(outputs, cases, names, reference_forward, reference_backward,
+                         per_example=False):
+    """Failures of a layer's recorded backward pass (see Recorder.layer_backward).
+
+    names = (forward name, backward name, argument names, gradient names); each gradient is
+    compared with the reference and, when close, with the student's own numerical gradient.
+    per_example: the gradient sums over the N examples (a hint may then name a factor N).
+    """
+    forward_name, backward_name, arg_names, grad_names = names
+    failures = []
+    for k, (label, *args, dout) in enumerate(cases):
+        key = f"case{k}"
+        err = error_of(outputs, key)
+        if err is not None:
+            failures.append(
+                f"{forward_name} or {backward_name} raised {err} on the case {label}."
+            )
+            continue
+        check_mutation(failures, outputs, f"{key}/fwd", forward_name, arg_names, label)
+        check_mutation(failures, outputs, key, backward_name, ("dout", "cache"), label)
+        expected = reference_backward(dout, reference_forward(*args)[1])
+        sizes = {"N": args[0].shape[0]} if per_example else None
+        for name, grad, exp in zip(arg_names, grad_names, expected, strict=True):
+            got = outputs.get(f"{key}/{grad}")
+            if compare(failures, f"{grad} of {backward_name}", got, exp, label, sizes=sizes):
+                check_numerical(
+                    failures, outputs, f"{key}/{name}", got, grad, backward_name, label
+                )
+    return failures

@@ -1,6 +1,13 @@
 """Judges of assignment 2 (activations): recorded outputs against `solutions.activations`."""
 
-from hiddentests.judges._compare import check_mutation, check_numerical, compare, error_of
+from hiddentests.judges._compare import (
+    check_mutation,
+    check_numerical,
+    compare,
+    error_of,
+    judge_layer_backward,
+    judge_layer_forward,
+)
 from hiddentests.probes import a2_activations as P
 from solutions import activations as A
 
@@ -63,42 +70,16 @@ def judge_backward(act):
 
 
 def judge_maxout_forward(outputs):
-    failures = []
-    for k, (label, *args, _dout) in enumerate(P.maxout_cases()):
-        key = f"case{k}"
-        err = error_of(outputs, key)
-        if err is not None:
-            failures.append(f"maxout_forward raised {err} on the case {label}.")
-            continue
-        check_mutation(failures, outputs, key, "maxout_forward", P.MAXOUT_ARGS, label)
-        compare(
-            failures,
-            "out of maxout_forward",
-            outputs.get(f"{key}/out"),
-            A.maxout_forward(*args)[0],
-            label,
-        )
-    return failures
+    return judge_layer_forward(
+        outputs, P.maxout_cases(), "maxout_forward", A.maxout_forward, P.MAXOUT_ARGS
+    )
 
 
 def judge_maxout_backward(outputs):
-    failures = []
-    for k, (label, *args, dout) in enumerate(P.maxout_cases()):
-        key = f"case{k}"
-        err = error_of(outputs, key)
-        if err is not None:
-            failures.append(f"maxout_forward or maxout_backward raised {err} on the case {label}.")
-            continue
-        check_mutation(failures, outputs, f"{key}/fwd", "maxout_forward", P.MAXOUT_ARGS, label)
-        check_mutation(failures, outputs, key, "maxout_backward", ("dout", "cache"), label)
-        expected = A.maxout_backward(dout, A.maxout_forward(*args)[1])
-        for name, grad, exp in zip(P.MAXOUT_ARGS, P.MAXOUT_GRADS, expected, strict=True):
-            got = outputs.get(f"{key}/{grad}")
-            if compare(failures, f"{grad} of maxout_backward", got, exp, label):
-                check_numerical(
-                    failures, outputs, f"{key}/{name}", got, grad, "maxout_backward", label
-                )
-    return failures
+    names = ("maxout_forward", "maxout_backward", P.MAXOUT_ARGS, P.MAXOUT_GRADS)
+    return judge_layer_backward(
+        outputs, P.maxout_cases(), names, A.maxout_forward, A.maxout_backward
+    )
 
 
 JUDGES = {}

@@ -4,7 +4,14 @@ import math
 
 import numpy as np
 
-from hiddentests.judges._compare import check_mutation, check_numerical, compare, error_of
+from hiddentests.judges._compare import (
+    check_mutation,
+    check_numerical,
+    compare,
+    error_of,
+    judge_layer_backward,
+    judge_layer_forward,
+)
 from hiddentests.probes import a4_backprop as P
 from solutions import layers, nets
 
@@ -72,44 +79,17 @@ def judge_variables(grade_id):
 
 
 def judge_affine_forward(outputs):
-    failures = []
-    for k, (label, x, W, b, _dout) in enumerate(P.affine_cases()):
-        key = f"case{k}"
-        err = error_of(outputs, key)
-        if err is not None:
-            failures.append(f"affine_forward raised {err} on the case {label}.")
-            continue
-        check_mutation(failures, outputs, key, "affine_forward", P.AFFINE_ARGS, label)
-        compare(
-            failures,
-            "out of affine_forward",
-            outputs.get(f"{key}/out"),
-            layers.affine_forward(x, W, b)[0],
-            label,
-        )
-    return failures
+    return judge_layer_forward(
+        outputs, P.affine_cases(), "affine_forward", layers.affine_forward, P.AFFINE_ARGS
+    )
 
 
 def judge_affine_backward(outputs):
-    failures = []
-    for k, (label, x, W, b, dout) in enumerate(P.affine_cases()):
-        key = f"case{k}"
-        err = error_of(outputs, key)
-        if err is not None:
-            failures.append(f"affine_forward or affine_backward raised {err} on the case {label}.")
-            continue
-        check_mutation(failures, outputs, f"{key}/fwd", "affine_forward", P.AFFINE_ARGS, label)
-        check_mutation(failures, outputs, key, "affine_backward", ("dout", "cache"), label)
-        expected = layers.affine_backward(dout, layers.affine_forward(x, W, b)[1])
-        for name, grad, exp in zip(P.AFFINE_ARGS, P.AFFINE_GRADS, expected, strict=True):
-            got = outputs.get(f"{key}/{grad}")
-            if compare(
-                failures, f"{grad} of affine_backward", got, exp, label, sizes={"N": x.shape[0]}
-            ):
-                check_numerical(
-                    failures, outputs, f"{key}/{name}", got, grad, "affine_backward", label
-                )
-    return failures
+    names = ("affine_forward", "affine_backward", P.AFFINE_ARGS, P.AFFINE_GRADS)
+    return judge_layer_backward(
+        outputs, P.affine_cases(), names, layers.affine_forward, layers.affine_backward,
+        per_example=True,
+    )
 
 
 def _reference(cls_name, dims, params, reg):
