@@ -9,10 +9,5 @@ from hiddentests.probes import ASSIGNMENT_MODULES
 
 JUDGES = {}
 for _name in ASSIGNMENT_MODULES:
-    try:
-        _module = importlib.import_module(f"hiddentests.judges.{_name}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"hiddentests.judges.{_name}":
-            raise
-        continue
+    _module = importlib.import_module(f"hiddentests.judges.{_name}")
     JUDGES.update(_module.JUDGES)
