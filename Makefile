@@ -4,18 +4,17 @@ PIP ?= $(PYTHON) -m pip
 export JUPYTER_PREFER_ENV_PATH = 1
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: setup test test-fast demo lectures lab bench lint clean
+.PHONY: setup test test-fast demo lectures lab assignments bench lint clean
 
 ## setup: install the pinned requirements and this project (editable)
 setup:
 	$(PIP) install -q -r requirements.txt -e .
 
 ## test: set everything up, lint, and run the whole test suite
-test: setup
-	$(PYTHON) -m ruff check .
+test: setup lint
 	$(PYTHON) -m pytest -q
 
-## test-fast: the reference math only (seconds)
+## test-fast: the tests that start no kernel, nbgrader or browser (seconds)
 test-fast:
 	$(PYTHON) -m pytest -q -m "not slow and not browser"
 
@@ -36,7 +35,6 @@ lab: setup
 	$(PYTHON) tools/lab_server.py student --student
 
 ## assignments: regenerate the instructor notebooks from assignments/templates and solutions
-.PHONY: assignments
 assignments:
 	$(PYTHON) assignments/build.py
 
@@ -50,5 +48,5 @@ lint:
 	$(PYTHON) -m ruff check .
 
 clean:
-	rm -rf artifacts demo_output lectures/html .pytest_cache
+	rm -rf artifacts demo_output lectures/html .pytest_cache assignments/grades
 	rm -rf assignments/release assignments/submitted assignments/autograded assignments/feedback assignments/gradebook.db
