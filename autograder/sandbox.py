@@ -12,7 +12,9 @@ Speed: kernels are forked from a per-process server that already imported numpy,
 ipykernel (`jail.py --serve`; ~0.2 s per kernel instead of ~1.2 s), jailed the same way.
 Output: every kernel caps its stdout/stderr at `Limits.output_kb` per cell while the cell writes
 and drops the rest (a cell printing 50 MB sends 64 KB); the grader caps again what it keeps, for
-output that bypasses the kernel's cap.
+output that bypasses the kernel's cap. Figures are drawn inline, as in Jupyter, so that graders
+see in the graded notebook and the feedback what the student saw; a notebook keeps at most
+`Limits.figure_kb` of them.
 """
 
 import fcntl
@@ -39,7 +41,7 @@ INTERRUPT_GRACE = 2.0  # seconds a kernel gets to stop after SIGINT before it is
 # Run in every kernel before any student code: stdout and stderr keep at most `limit`
 # characters per cell and drop the rest as it is written, so a cell printing 50 MB sends
 # 64 KB (in messages of at most 16 KB) instead of building, serializing and shipping 50 MB
-# (the grader adds the note); exit() is ignored.
+# (the grader adds the note); exit() is ignored; figures are shown inline.
 KERNEL_SETUP = """\
 def __autograder_setup(limit):
     import sys
@@ -66,6 +68,10 @@ def __autograder_setup(limit):
         stream.write = write
     # exit() would end the kernel a moment later, in the middle of whichever cell runs next
     get_ipython().ask_exit = lambda: print("exit() is ignored while grading")
+    try:  # figures inline, as in Jupyter (the environment says Agg for other processes)
+        get_ipython().run_line_magic("matplotlib", "inline")
+    except ImportError:
+        pass
 __autograder_setup({limit})
 del __autograder_setup
 """
@@ -82,6 +88,7 @@ class Limits:
     file_mb: int = 64  # largest file the kernel may write
     cpu_seconds: int = 900  # backstop for processes that escape the time limits
     output_kb: int = 64  # text kept per cell; the rest is dropped with a note
+    figure_kb: int = 2048  # figures kept per notebook (a plot is ~30 KB); the rest are noted
     max_restarts: int = 4  # kernel restarts per notebook
     fork_kernels: bool = True  # fork kernels from a preloaded server (jail.py --serve)
 
@@ -243,6 +250,7 @@ class Sandbox:
         os.makedirs(self.probes, exist_ok=True)
         os.makedirs(self.results, exist_ok=True)
         self.hide = sorted({os.path.realpath(p) for p in hide})
+        self.figure_room = limits.figure_kb * 1024  # bytes of figures the notebook may still keep
 
     def prepare(self):
         """Hand the working folder to the kernel's uid (call after copying files in)."""
@@ -380,7 +388,8 @@ class Kernel:
             return Run("died", [], 0.0)
         msg_id = self.client.execute(code, store_history=False, allow_stdin=False,
                                      stop_on_error=False)
-        collector = _Outputs(self.sandbox.limits.output_kb * 1024)
+        limits = self.sandbox.limits
+        collector = _Outputs(limits.output_kb * 1024, self.sandbox.figure_room, limits.figure_kb)
         deadline, interrupted, status = start + timeout, False, None
         while status is None:
             now = time.monotonic()
@@ -410,6 +419,7 @@ class Kernel:
             else:
                 collector.add(kind, content)
         self._drain_shell()
+        self.sandbox.figure_room = collector.figure_room
         if collector.unreadable:
             collector.outputs.append({"output_type": "stream", "name": "stdout",
                                       "text": f"\n[output lost: {collector.unreadable} "
@@ -445,10 +455,12 @@ class Kernel:
 
 
 class _Outputs:
-    """Collects iopub messages into notebook outputs, keeping at most `limit` bytes of text."""
+    """Collects iopub messages into notebook outputs, keeping at most `limit` bytes of text
+    and `figure_room` bytes of images (what is left of the notebook's `figure_kb`)."""
 
-    def __init__(self, limit):
+    def __init__(self, limit, figure_room, figure_kb):
         self.outputs, self.limit, self.size, self.dropped, self.error = [], limit, 0, 0, False
+        self.figure_room, self.figure_kb, self.figure_noted = figure_room, figure_kb, False
         self.unreadable = 0  # messages dropped because they could not be read
 
     def _fits(self, n):
@@ -474,13 +486,25 @@ class _Outputs:
                 self._note_dropped()
         elif kind in ("display_data", "execute_result"):
             data = {k: v for k, v in dict(content.get("data", {})).items() if isinstance(k, str)}
-            if not self._fits(sum(len(str(v)) for v in data.values())):
+            images = [k for k in data if k.startswith("image/")]
+            image_size = sum(len(str(data[k])) for k in images)
+            dropped = image_size > self.figure_room
+            if dropped:  # its text stays ("<Figure size 640x480 with 1 Axes>")
+                data = {k: v for k, v in data.items() if k not in images}
+            else:
+                self.figure_room -= image_size
+            text_size = sum(len(str(v)) for k, v in data.items() if k not in images)
+            if data and self._fits(text_size):
+                out = {"output_type": kind, "data": data, "metadata": {}}
+                if kind == "execute_result":
+                    out["execution_count"] = content.get("execution_count")
+                self.outputs.append(out)
+            elif data:
                 self._note_dropped()
-                return
-            out = {"output_type": kind, "data": data, "metadata": {}}
-            if kind == "execute_result":
-                out["execution_count"] = content.get("execution_count")
-            self.outputs.append(out)
+            if dropped and not self.figure_noted:
+                self.figure_noted = True
+                self._note("\n[figures not kept from here on: the graded notebook keeps at most "
+                           f"{self.figure_kb} KB of figures]\n")
         elif kind == "error":
             self.error = True
             tb = [str(line) for line in content.get("traceback", [])][:200]
@@ -492,7 +516,10 @@ class _Outputs:
             self.outputs, self.size = [], 0
 
     def _note_dropped(self):
-        note = f"\n[output truncated: more than {self.limit // 1024} KB]\n"
+        self._note(f"\n[output truncated: more than {self.limit // 1024} KB]\n")
+
+    def _note(self, note):
+        """Append `note` to the outputs unless it is already the last one."""
         last = self.outputs[-1] if self.outputs else None
         if not (last and last.get("text", "").endswith(note)):
             self.outputs.append({"output_type": "stream", "name": "stdout", "text": note})

@@ -167,6 +167,10 @@ CASES = [
     Case("huge_stdout", "a cell prints 50 MB", extra_cell("print('x' * 50_000_000)"), FULL),
     Case("huge_stdout_uncapped", "writes 20 MB past the kernel's cap (the grader cuts it)",
          extra_cell("import sys\ntype(sys.stdout).write(sys.stdout, 'x' * 20_000_000)"), FULL),
+    Case("figure_flood", "a cell displays 3 MB of images (the notebook keeps 2 MB)", extra_cell(
+        "import base64, os\nfrom IPython.display import display\nfor _ in range(10):\n"
+        "    display({{'image/png': base64.b64encode(os.urandom(225_000)).decode()}}, raw=True)"),
+         FULL),
     Case("print_flood", "a cell prints without end", extra_cell(
         "i = 0\nwhile True:\n    print(i)\n    i += 1"), FULL, flags=["time limit per cell"]),
     # ---- tampering with the checks

@@ -1,7 +1,8 @@
 """The adversarial corpus graded in one batch by `python -m autograder grade` (real kernels).
 
-Costs ~35-60 s: 39 submissions, 2 jobs, 2 s per cell; runaway cases are bounded by the limits
-below (512 MB is not enough for a kernel, so memory is 1.5 GB; 48 processes per kernel).
+Costs ~35-60 s: a submission per case, 2 jobs, 2 s per cell; runaway cases are bounded by
+the limits below (512 MB is not enough for a kernel, so memory is 1.5 GB; 48 processes per
+kernel).
 """
 
 import hashlib
@@ -114,6 +115,21 @@ def test_output_flood_is_cut_to_the_cap_with_a_note(graded, case_id):
         wanted.append("could not be read]")
     assert any(w in text for w in wanted), text[-300:]
     assert len(text) < 80 * 1024
+
+
+def test_figures_past_the_notebooks_budget_are_dropped_with_a_note(graded):
+    import nbformat
+
+    path = os.path.join(graded["paths"]["course"], "autograded", "figure_flood", "fx1",
+                        "fx1.ipynb")
+    nb = nbformat.read(path, as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    kept = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
+    notes = [o["text"] for o in outputs if "figures not kept" in o.get("text", "")]
+    assert len(kept) == 6, len(kept)  # 300 KB each: six fit in 2048 KB, the other four do not
+    assert notes == ["\n[figures not kept from here on: the graded notebook keeps at most "
+                     "2048 KB of figures]\n"]
+    nbformat.validate(nb)
 
 
 def test_instructor_files_unchanged_after_grading(graded):

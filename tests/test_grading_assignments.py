@@ -241,6 +241,23 @@ def test_pipeline_feedback_explains_a_mutants_loss_without_hidden_tests(graded, 
     assert f"Feedback: {mutant_id}" in text
 
 
+@pytest.mark.parametrize("assignment", AVAILABLE)
+def test_graded_notebook_and_feedback_show_the_students_figures(graded, assignment):
+    """A TA grading an answer by hand sees the plots the student saw, in formgrader and in
+    the feedback: every cell of the reference that plots keeps its figure, inline."""
+    root = graded[assignment]["course"].root
+    path = os.path.join(root, "autograded", "reference", assignment, assignment + ".ipynb")
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    plotting = [c.id for c in code if "plt." in c.source or "plots." in c.source]
+    shown = [c.id for c in code
+             if any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
+    assert plotting and shown == plotting
+    feedback = os.path.join(root, "feedback", "reference", assignment, assignment + ".html")
+    with open(feedback, encoding="utf-8") as f:
+        assert f.read().count("data:image/png;base64,") >= len(shown)
+
+
 def test_no_kernel_process_survives_the_runs(graded):
     from autograder.sandbox import UID_BASE, UID_COUNT, _processes_of_range
 
