@@ -23,7 +23,8 @@ OUTPUT_DIR = Path("demo_output")
 # Hyperparameters shared with the tests (tests/test_solutions_training.py).
 SPIRAL_LINEAR = dict(learning_rate=1.0, learning_rate_decay=1.0, num_epochs=200, batch_size=300)
 SPIRAL_NET = dict(learning_rate=2.0, learning_rate_decay=1.0, num_epochs=1000, batch_size=300)
-DIGITS_NET = dict(learning_rate=0.5, learning_rate_decay=0.95, num_epochs=40, batch_size=50)
+# >= 97% test accuracy on every split seed tried (0-9) and init seed (0-3); 0.5 s of training
+DIGITS_NET = dict(learning_rate=1.0, learning_rate_decay=0.97, num_epochs=100, batch_size=50)
 
 
 def spiral_linear(X, y, seed=0):

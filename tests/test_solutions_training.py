@@ -1,6 +1,6 @@
 """Training case studies: the spiral of the CS231n notes and the 8x8 digits, and the demo.
 
-Slow: about 5 s of training plus about 6 s for the demo run as a subprocess.
+Slow: about 6 s of training plus about 6 s for the demo run as a subprocess.
 """
 
 import subprocess
@@ -20,11 +20,6 @@ def spiral():
     return make_spiral(n_per_class=100, n_classes=3, seed=0)
 
 
-@pytest.fixture(scope="module")
-def digits():
-    return load_digits_split(seed=0)
-
-
 def test_linear_softmax_classifier_reaches_about_half_on_the_spiral(spiral):
     # the notes report 49% training accuracy: a linear boundary cannot follow the arms
     X, y = spiral
@@ -39,7 +34,9 @@ def test_two_layer_relu_net_fits_the_spiral(spiral):
     assert accuracy(model, X, y) >= 0.98
 
 
-def test_two_layer_net_classifies_digits(digits):
+@pytest.mark.parametrize("split_seed", [0, 1, 2, 5])  # 5 was the hardest split seen
+def test_two_layer_net_classifies_digits_on_any_split(split_seed):
+    digits = load_digits_split(seed=split_seed)
     model, history = demo.digits_net(digits)
     assert history["loss"][-1] < history["loss"][0]
     assert history["val_acc"][-1] >= 0.95
