@@ -32,8 +32,9 @@ def parser():
 
     d = Limits()
     p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0])
-    p.add_argument("--course", default="assignments",
-                   help="the nbgrader course root (default: assignments)")
+    p.add_argument("--course", default=None,
+                   help="the nbgrader course root (default: assignments; for the demo, the "
+                        "project's own)")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("release", help="build the student release of assignments")
@@ -78,6 +79,7 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    given_course, args.course = args.course, args.course or "assignments"
     try:
         if args.command == "release":
             from .release import release
@@ -111,8 +113,9 @@ def main(argv=None):
                 record_merged(args.course, os.path.join(args.output, "report.json"))
         elif args.command == "demo":
             from .demo import main as demo
+            from .grade import PROJECT_ROOT
 
-            return demo()
+            return demo(course=given_course or os.path.join(PROJECT_ROOT, "assignments"))
     except CourseError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import sys
 
 import nbformat
 
-from .course import Course
+from .course import Course, CourseError
 from .grade import grade_assignment
 from .release import release
 from .sandbox import Limits
@@ -93,14 +93,19 @@ def build_class(course_root, submitted):
         nbformat.write(nb, path)
 
 
-def main(out=OUT, jobs=None):
-    """Release, hand in, grade, print. Returns 0."""
+def main(out=OUT, jobs=None, course="assignments"):
+    """Release, hand in, grade, print; `course` is the course root a1_linear is copied from.
+    Returns 0 (a course without a1_linear raises CourseError)."""
+    original = Course(course)
+    source = original.source_dir(ASSIGNMENT)
+    if not os.path.isdir(source):
+        raise CourseError(f"{source} does not exist: the demo grades a copy of {ASSIGNMENT}")
     if os.path.exists(out):
         shutil.rmtree(out)
     course_root = os.path.join(out, "course")
     os.makedirs(os.path.join(course_root, "source"))
-    shutil.copy(os.path.join("assignments", "nbgrader_config.py"), course_root)
-    shutil.copytree(os.path.join("assignments", "source", ASSIGNMENT),  # links become copies
+    shutil.copy(os.path.join(original.root, "nbgrader_config.py"), course_root)
+    shutil.copytree(source,  # links become copies
                     os.path.join(course_root, "source", ASSIGNMENT), symlinks=False,
                     ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     print(f"1. release: python -m autograder --course {course_root} release {ASSIGNMENT}")

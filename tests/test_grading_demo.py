@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -35,11 +37,14 @@ EXPECTED = {
 }
 
 
-def test_demo_class_gets_exactly_the_intended_grades_and_feedback(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(REPO)
-    out = tmp_path / "grading"
-    assert demo.main(out=str(out), jobs=2) == 0
-    printed = capsys.readouterr().out
+def test_demo_class_gets_exactly_the_intended_grades_and_feedback(tmp_path):
+    # run from any folder: the demo grades a copy of the project's own course
+    run = subprocess.run([sys.executable, "-m", "autograder", "demo"], cwd=tmp_path,
+                         env=dict(os.environ, PYTHONPATH=REPO), capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    printed = run.stdout
+    out = tmp_path / demo.OUT
 
     students = json.loads((out / "report.json").read_text())["students"]
     assert set(students) == set(EXPECTED)
@@ -58,3 +63,11 @@ def test_demo_class_gets_exactly_the_intended_grades_and_feedback(tmp_path, monk
     assert "hiddentests" not in feedback.read_text()
     for line in ("grades CSV:", "JSON report:", "feedback HTML:", "ada_perfect"):
         assert line in printed
+
+
+def test_demo_from_a_course_without_a1_says_so():
+    run = subprocess.run([sys.executable, "-m", "autograder", "--course", "/nonexistent", "demo"],
+                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip() == ("error: /nonexistent is not an nbgrader course: "
+                                  "no source/ folder in it")
