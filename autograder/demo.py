@@ -124,7 +124,7 @@ def main(out=OUT, jobs=None, course="assignments"):
     print(table)
     course = Course(course_root)
     print(f"\ngrades CSV:     {os.path.join(output, 'grades.csv')}")
-    print(f"JSON report:    {os.path.join(out, 'report.json')}")
+    print(f"JSON report:    {os.path.abspath(os.path.join(out, 'report.json'))}")
     print(f"feedback HTML:  {os.path.join(course.root, 'feedback')}/<student>/{ASSIGNMENT}/"
           f"{ASSIGNMENT}.html")
     print(f"gradebook:      {course.db_url} (formgrader: run `jupyter lab` in {course.root})")
