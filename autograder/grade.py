@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import warnings
 
@@ -22,7 +23,7 @@ import nbformat
 from . import report as reports
 from .course import Course, CourseError
 from .runner import Context, fingerprint, grade_submission
-from .sandbox import LOCK_DIR, UID_BASE, UID_COUNT, Limits, UidSlot, kill_uid
+from .sandbox import LOCK_DIR, UID_BASE, UID_COUNT, Limits, UidSlot, check_jail, kill_uid
 
 RESULT_VERSION = 1  # bump when a change to grading changes results
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -173,10 +174,20 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     for sid, folder in students:
         saved = load_result(os.path.join(results_dir, f"{sid}.json"))
         if (not force and saved and saved.get("version") == RESULT_VERSION
-                and saved.get("fingerprint") == fingerprint(folder)):
+                and saved.get("fingerprint") == fingerprint(folder)
+                and not saved.get("retry")):  # the grader failed, not the student: again
             results[sid] = saved
         else:
             todo.append((sid, folder))
+    if todo:
+        try:
+            check_jail(context.hide, limits)
+        except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+            raise CourseError(
+                f"cannot start a jailed kernel: {e}. Kernels run in Linux mount and network "
+                "namespaces under their own uid, which needs root (or a container with "
+                "CAP_SYS_ADMIN), and Python with numpy needs about 1 GB of address space "
+                f"(--memory-mb, now {limits.memory_mb}). Nothing was graded.") from e
     if results:
         log(f"{len(results)} student(s) already graded (results in {results_dir}); "
             f"grading {len(todo)}" + (" (use --force to regrade all)" if not force else ""))

@@ -31,6 +31,12 @@ import numpy as np
 from .sandbox import Run, Sandbox
 from .submission import SubmissionError, load_notebook, restore, scan
 
+
+class GraderError(RuntimeError):
+    """Grading this submission failed for a reason of the grader's (no kernel could start),
+    not the student's: the result says so and the next run grades it again."""
+
+
 MAX_ANSWER_BYTES = 64 * 1024 * 1024  # largest .npz of probe outputs we read
 MAX_STUDENT_FILES_BYTES = 50 * 1024 * 1024
 
@@ -336,6 +342,8 @@ def grade_notebook(context, sandbox, template, nb, questions):
                 runs[(step.cell, step.kind)] = runner.run(step)
     finally:
         runner.close()
+    if runner.failed_start and any(r.status == "notrun:restarts" for r in runs.values()):
+        raise GraderError(f"no kernel could be started for this notebook: {runner.failed_start}")
 
     graded = nbformat.v4.new_notebook(metadata=copy.deepcopy(template.metadata))
     count = 0
@@ -492,8 +500,12 @@ def grade_submission(context, student_id, folder, scratch=None):
             result["error"] = "; ".join(errors)
     except SubmissionError as e:
         result["error"] = str(e)
+    except GraderError as e:
+        result["error"] = f"grading failed: {e}"
+        result["retry"] = True  # the grader's failure, not the student's: graded again next run
     except Exception as e:  # a grader bug must not cost the other students
         result["error"] = f"internal grading error: {type(e).__name__}: {e}"
+        result["retry"] = True
         flags.append(traceback.format_exc(limit=6))
     finally:
         shutil.rmtree(root, ignore_errors=True)

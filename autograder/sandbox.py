@@ -291,6 +291,30 @@ class Sandbox:
         return Kernel(self)
 
 
+def check_jail(hide, limits, scratch=None):
+    """Start the jail once as grading will (same hidden folders, own uid, the kernel's imports)
+    -> None, or raise RuntimeError saying why it cannot start (e.g. not run as root)."""
+    import tempfile
+
+    slot = UidSlot()
+    root = tempfile.mkdtemp(prefix="grade-check-", dir=scratch)
+    try:
+        sandbox = Sandbox(root, slot.uid, hide, limits)
+        sandbox.prepare()
+        config = os.path.join(root, "jail.json")
+        with open(config, "w") as f:
+            json.dump(sandbox.jail_config(), f)
+        run = subprocess.run([sys.executable, "-I", JAIL, config, "--", sys.executable, "-c",
+                              "import ipykernel, numpy"], stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            lines = (run.stderr or run.stdout).strip().splitlines()
+            raise RuntimeError(lines[-1] if lines else f"exit code {run.returncode}")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        slot.release()
+
+
 def _matplotlib_cache_files():
     """The grader's matplotlib font cache, so that kernels do not rebuild it."""
     try:
@@ -361,8 +385,9 @@ class Kernel:
             self._drain_shell()
             self._drain_iopub()
             return
+        why = f"did not start within {timeout:.0f} s" if self.alive() else "exited while starting"
         self.shutdown()
-        raise RuntimeError(f"kernel did not start within {timeout:.0f} s: {self.log_tail()}")
+        raise RuntimeError(f"kernel {why}: {self.log_tail()}")
 
     def _drain_iopub(self):
         while True:

@@ -106,3 +106,52 @@ def test_missing_assignment_is_an_instructor_error_with_exit_status_2(course):
     run = cli(course, "grade", "nope", "--submissions", course["submitted"], *ARGS)
     assert run.returncode == 2
     assert "no assignment 'nope'" in run.stderr
+
+
+def test_a_result_the_grader_failed_on_is_graded_again_by_the_next_run(course):
+    folder = results_dir(course)
+    if not os.path.isdir(folder) or len(os.listdir(folder)) < 6:
+        assert cli(course, "grade", "fx1", "--submissions", course["submitted"], "--jobs", "2",
+                   *ARGS).returncode == 0
+    path = os.path.join(folder, "ann.json")
+    with open(path) as f:
+        failed = json.load(f)
+    failed.update(score=0.0, retry=True, error="grading failed: no kernel could be started")
+    with open(path, "w") as f:
+        json.dump(failed, f)
+    others = {f: os.stat(os.path.join(folder, f)).st_mtime_ns
+              for f in os.listdir(folder) if f != "ann.json"}
+
+    run = cli(course, "grade", "fx1", "--submissions", course["submitted"], "--jobs", "1", *ARGS)
+    assert run.returncode == 0, run.stderr
+    assert "5 student(s) already graded" in run.stdout
+    with open(path) as f:
+        again = json.load(f)
+    assert again["score"] == 6.0 and again["error"] is None and "retry" not in again
+    for f, stamp in others.items():
+        assert os.stat(os.path.join(folder, f)).st_mtime_ns == stamp
+
+
+def _course_state(paths):
+    from test_grading_adversarial import tree_hash
+
+    return tree_hash(paths["course"], paths["submitted"])
+
+
+@pytest.mark.parametrize("how, wanted", [
+    # root without CAP_SYS_ADMIN, as an unprivileged grader: no namespaces
+    (["setpriv", "--bounding-set", "-sys_admin"], "unshare: Operation not permitted"),
+    ([], "now 64"),  # too little memory for Python with numpy
+])
+def test_a_grader_that_cannot_jail_kernels_stops_before_grading_anything(course, how, wanted):
+    before = _course_state(course)
+    env = dict(os.environ, PYTHONPATH=course["py"], JUPYTER_PREFER_ENV_PATH="1")
+    extra = ["--memory-mb", "64"] if not how else []
+    run = subprocess.run([*how, sys.executable, "-m", "autograder", "--course", course["course"],
+                          "grade", "fx1", "--submissions", course["submitted"], "--force",
+                          *extra, *ARGS], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stderr.startswith("error: cannot start a jailed kernel: "), run.stderr
+    assert wanted in run.stderr and run.stderr.rstrip().endswith("Nothing was graded.")
+    assert _course_state(course) == before  # no result, grade or gradebook entry touched
