@@ -26,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -294,8 +295,6 @@ class Sandbox:
 def check_jail(hide, limits, scratch=None):
     """Start the jail once as grading will (same hidden folders, own uid, the kernel's imports)
     -> None, or raise RuntimeError saying why it cannot start (e.g. not run as root)."""
-    import tempfile
-
     slot = UidSlot()
     root = tempfile.mkdtemp(prefix="grade-check-", dir=scratch)
     try:
