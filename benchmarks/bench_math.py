@@ -29,13 +29,26 @@ except ImportError:  # PyTorch is optional: the comparison column is left out
     torch = None
 
 
-def best_time(fn, min_total=0.2, repeat=7):
+def best_time(fn, min_total=0.5, repeat=9):
     """Best wall time of one call of fn(), in seconds, over `repeat` batches of calls."""
-    fn()  # warm-up
-    number = 1
-    while timeit.timeit(fn, number=number) < min_total / repeat:
-        number *= 2
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+    return best_times([fn], min_total, repeat)[0]
+
+
+def best_times(fns, min_total=0.5, repeat=9):
+    """Best wall time of one call of each fn(), in seconds. The batches of the functions take
+    turns, so a busy moment of a shared machine slows all of them alike and the ratios hold."""
+    numbers = []
+    for fn in fns:
+        fn()  # warm-up
+        number = 1
+        while timeit.timeit(fn, number=number) < min_total / repeat:
+            number *= 2
+        numbers.append(number)
+    best = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for i, (fn, number) in enumerate(zip(fns, numbers, strict=True)):
+            best[i] = min(best[i], timeit.timeit(fn, number=number) / number)
+    return best
 
 
 def linear_problem(N=500, D=3073, C=10, seed=0):
@@ -126,16 +139,19 @@ def row(name, t, floor=None, torch_t=None):
 def main():
     versions = f"numpy {np.__version__}, " + (f"torch {torch.__version__}" if torch else "no torch")
     print(versions)
-    print("Times are the best of 7 batches; 'x floor' = time / unavoidable matrix products; "
+    print("Times are the best of 9 batches, taken in turns with the floor's; 'x floor' = time / "
+          "unavoidable matrix products; "
           "'x torch' = time / PyTorch CPU autograd on the same float64 work.\n")
 
     X, y, W = linear_problem()
     reg = 1e-3
-    floor = best_time(linear_floor(X, W))
+    kinds = [("svm", svm_loss_naive, svm_loss_vectorized),
+             ("softmax", softmax_loss_naive, softmax_loss_vectorized)]
+    floor, *t_vecs = best_times([linear_floor(X, W)]
+                                + [lambda f=vec: f(W, X, y, reg) for _k, _n, vec in kinds])
     row("floor: X W and X^T dS (N=500)", floor)
-    for kind, naive, vec in [("svm", svm_loss_naive, svm_loss_vectorized),
-                             ("softmax", softmax_loss_naive, softmax_loss_vectorized)]:
-        t_vec = best_time(lambda f=vec: f(W, X, y, reg))
+    for (kind, naive, _vec), t_vec in zip(kinds, t_vecs, strict=True):
+        # PyTorch apart: its threads spin on after each call and would slow the next batch
         t_torch = best_time(torch_linear(kind, X, y, W, reg)) if torch else None
         row(f"{kind}_loss_vectorized", t_vec, floor, t_torch)
         t_naive = best_time(lambda f=naive: f(W, X, y, reg), min_total=0.5, repeat=3)
@@ -143,12 +159,10 @@ def main():
         print(f"{'':<34}  naive / vectorized = {t_naive / t_vec:.0f}x")
 
     X, y, net = two_layer_problem()
-    floor = best_time(two_layer_floor(X, net.params))
-    row("floor: five products (N=200, H=100)", floor)
-    t_net = best_time(lambda: net.loss(X, y))
+    floor, t_net = best_times([two_layer_floor(X, net.params), lambda: net.loss(X, y)])
     t_torch = best_time(torch_two_layer(X, y, net)) if torch else None
+    row("floor: five products (N=200, H=100)", floor)
     row("TwoLayerNet.loss", t_net, floor, t_torch)
-
 
 if __name__ == "__main__":
     main()

@@ -79,7 +79,8 @@ class _FullyConnectedNet:
 
         data_loss, dscores = softmax_loss(scores, y)
         reg = self.reg
-        loss = data_loss + sum(reg * np.sum(p[f"W{k}"] ** 2) for k in range(1, L + 1))
+        # R = sum over k of sum(W_k ** 2); vdot sums the squares without a temporary array
+        loss = data_loss + sum(reg * np.vdot(p[f"W{k}"], p[f"W{k}"]) for k in range(1, L + 1))
 
         # backward, layer by layer in reverse; regularization adds 2 reg W_k to each dW_k
         grads = {}
@@ -92,7 +93,7 @@ class _FullyConnectedNet:
             else:  # the input X needs no gradient
                 grads["W1"], grads["b1"] = affine_backward_params(da, affine_cache)
         for k in range(1, L + 1):
-            grads[f"W{k}"] = grads[f"W{k}"] + 2 * reg * p[f"W{k}"]
+            grads[f"W{k}"] += (2 * reg) * p[f"W{k}"]  # dW_k is a fresh array: add in place
         return float(loss), grads
 
 
