@@ -418,11 +418,19 @@ def fingerprint(folder):
 
 
 def _copy_student_files(folder, work, flags):
-    """The student's own non-notebook files (no links, bounded size) into the work dir."""
+    """The student's own non-notebook files (no links, bounded size) into the work dir.
+
+    Hidden folders at the top (.ipython, .config, .jupyter, ...) are left out: the work dir is
+    the kernel's HOME, so they would configure the grader's kernel, which they never do in the
+    student's own Jupyter."""
     total = 0
     for base, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(base, d))
                          and d not in (".ipynb_checkpoints", "__pycache__"))
+        if base == folder:
+            for d in [d for d in dirs if d.startswith(".")]:
+                dirs.remove(d)
+                flags.append(f"{d}/ ignored: hidden folders would configure the grader's kernel")
         for f in sorted(files):
             src = os.path.join(base, f)
             if f.endswith(".ipynb") or not os.path.isfile(src) or os.path.islink(src):

@@ -121,6 +121,11 @@ def _symlink(rel, paths):
     return {"notebook": student(rel, ANSWERS), "symlink": ("hidden.py", paths["judges"])}
 
 
+def _with_files(files):
+    """The perfect notebook handed in with extra files {relative path: text}."""
+    return lambda rel, paths: {"notebook": student(rel, ANSWERS), "files": files}
+
+
 WRONG_SCALE = "def scale(x, k):\n    return np.asarray(x) * 1.0"
 
 CASES = [
@@ -233,6 +238,10 @@ CASES = [
          flags=["not valid UTF-8"]),
     Case("symlink", "a symbolic link to the hidden tests next to the notebook", _symlink,
          FULL, flags=["symbolic link; ignored"]),
+    Case("ipython_startup", "hands in an IPython startup script that ends every kernel",
+         _with_files({".ipython/profile_default/startup/00-exit.py": "import os\nos._exit(1)\n",
+                      "data/notes.txt": "my own file\n"}),
+         FULL, flags=[".ipython/ ignored"]),
     Case("warning_on_stderr", "a correct scale that warns on stderr", answers_nb(
         scale="import warnings\ndef scale(x, k):\n    warnings.warn('deprecated, but right')\n"
               "    import sys\n    print('noise', file=sys.stderr)\n    return k * np.asarray(x)"),

@@ -45,12 +45,17 @@ GRADE_ARGS = ["--hidden", "fxhidden", "--jobs", "2", "--cell-timeout", "2",
 
 def build_case(case, rel, paths):
     made = case.build(rel, paths)
-    if isinstance(made, dict) and "symlink" in made:
-        folder = submit(paths["submitted"], case.id, made["notebook"], case.name)
+    if not (isinstance(made, dict) and "notebook" in made):  # a notebook, bytes or None
+        submit(paths["submitted"], case.id, made, case.name)
+        return
+    folder = submit(paths["submitted"], case.id, made["notebook"], case.name)
+    if "symlink" in made:
         name, target = made["symlink"]
         os.symlink(target, os.path.join(folder, name))
-    else:
-        submit(paths["submitted"], case.id, made, case.name)
+    for name, text in made.get("files", {}).items():
+        os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
+        with open(os.path.join(folder, name), "w") as f:
+            f.write(text)
 
 
 @pytest.fixture(scope="module")
