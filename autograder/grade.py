@@ -25,7 +25,7 @@ from .course import Course, CourseError
 from .runner import Context, fingerprint, grade_submission
 from .sandbox import LOCK_DIR, UID_BASE, UID_COUNT, Limits, UidSlot, check_jail, kill_uid
 
-RESULT_VERSION = 1  # bump when a change to grading changes results
+RESULT_VERSION = 2  # bump when a change to grading changes results (2: figures kept inline)
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 _context = None  # the worker's Context (set by _init_worker)
