@@ -288,6 +288,14 @@ class Sandbox:
                        "FSIZE": lim.file_mb * mb, "CPU": lim.cpu_seconds, "CORE": 0},
         }
 
+    def jail_command(self, config_path, argv):
+        """Write this sandbox's jail config to `config_path` -> (config, the command that runs
+        `argv` inside the jail)."""
+        config = self.jail_config()
+        with open(config_path, "w") as f:
+            json.dump(config, f)
+        return config, [sys.executable, "-I", JAIL, config_path, "--", *argv]
+
     def start_kernel(self):
         return Kernel(self)
 
@@ -300,12 +308,10 @@ def check_jail(hide, limits, scratch=None):
     try:
         sandbox = Sandbox(root, slot.uid, hide, limits)
         sandbox.prepare()
-        config = os.path.join(root, "jail.json")
-        with open(config, "w") as f:
-            json.dump(sandbox.jail_config(), f)
-        run = subprocess.run([sys.executable, "-I", JAIL, config, "--", sys.executable, "-c",
-                              "import ipykernel, numpy"], stdin=subprocess.DEVNULL,
-                             capture_output=True, text=True, timeout=120)
+        _config, cmd = sandbox.jail_command(os.path.join(root, "jail.json"),
+                                            [sys.executable, "-c", "import ipykernel, numpy"])
+        run = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                             timeout=120)
         if run.returncode != 0:
             lines = (run.stderr or run.stdout).strip().splitlines()
             raise RuntimeError(lines[-1] if lines else f"exit code {run.returncode}")
@@ -335,16 +341,13 @@ class Kernel:
         write_connection_file(conn, ip=os.path.join(sandbox.work, f".k{tag}"), transport="ipc",
                               key=secrets.token_hex(16).encode())
         os.chown(conn, sandbox.uid, sandbox.uid)
-        self.config = sandbox.jail_config()
-        config = os.path.join(sandbox.root, f"jail-{tag}.json")
-        with open(config, "w") as f:
-            json.dump(self.config, f)
-        cmd = [sys.executable, "-I", JAIL, config, "--", sys.executable, "-m",
-               "ipykernel_launcher", "-f", conn, "--HistoryManager.enabled=False",
-               "--IPKernelApp.quiet=True"]
+        kernel_args = ["-f", conn, "--HistoryManager.enabled=False", "--IPKernelApp.quiet=True"]
+        self.config, cmd = sandbox.jail_command(
+            os.path.join(sandbox.root, f"jail-{tag}.json"),
+            [sys.executable, "-m", "ipykernel_launcher", *kernel_args])
         self.log_path = os.path.join(sandbox.root, f"kernel-{tag}.log")
         server = KernelServer.get() if sandbox.limits.fork_kernels else None
-        self.process = server.start(self.config, cmd[8:], self.log_path) if server else None
+        self.process = server.start(self.config, kernel_args, self.log_path) if server else None
         if self.process is None:  # no fork server: a fresh interpreter, jailed the same way
             with open(self.log_path, "wb") as log:
                 self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,

@@ -33,9 +33,11 @@ def tree_hash(*folders):
     return h.hexdigest()
 
 
-def cli(paths, *args, timeout=300):
+def cli(paths, *args, timeout=300, prefix=()):
+    """`python -m autograder --course COURSE ARGS` (run under `prefix`, e.g. setpriv)."""
     env = dict(os.environ, PYTHONPATH=paths["py"], JUPYTER_PREFER_ENV_PATH="1")
-    return subprocess.run([sys.executable, "-m", "autograder", "--course", paths["course"], *args],
+    return subprocess.run([*prefix, sys.executable, "-m", "autograder", "--course",
+                           paths["course"], *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -105,12 +107,16 @@ def test_adversarial_submission_gets_its_exact_outcome(graded, case):
         assert entry["error"] is None, detail
 
 
-@pytest.mark.parametrize("case_id", ["huge_stdout", "huge_stdout_uncapped"])
-def test_output_flood_is_cut_to_the_cap_with_a_note(graded, case_id):
+def graded_notebook(graded, case_id):
     import nbformat
 
     path = os.path.join(graded["paths"]["course"], "autograded", case_id, "fx1", "fx1.ipynb")
-    nb = nbformat.read(path, as_version=4)
+    return nbformat.read(path, as_version=4)
+
+
+@pytest.mark.parametrize("case_id", ["huge_stdout", "huge_stdout_uncapped"])
+def test_output_flood_is_cut_to_the_cap_with_a_note(graded, case_id):
+    nb = graded_notebook(graded, case_id)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                    for o in c.outputs)
     # the kernel cuts its own output (sent in small messages); output that bypasses that cut
@@ -125,9 +131,7 @@ def test_output_flood_is_cut_to_the_cap_with_a_note(graded, case_id):
 def test_figures_past_the_notebooks_budget_are_dropped_with_a_note(graded):
     import nbformat
 
-    path = os.path.join(graded["paths"]["course"], "autograded", "figure_flood", "fx1",
-                        "fx1.ipynb")
-    nb = nbformat.read(path, as_version=4)
+    nb = graded_notebook(graded, "figure_flood")
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     kept = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
     notes = [o["text"] for o in outputs if "figures not kept" in o.get("text", "")]

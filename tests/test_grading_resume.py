@@ -145,12 +145,9 @@ def _course_state(paths):
 ])
 def test_a_grader_that_cannot_jail_kernels_stops_before_grading_anything(course, how, wanted):
     before = _course_state(course)
-    env = dict(os.environ, PYTHONPATH=course["py"], JUPYTER_PREFER_ENV_PATH="1")
     extra = ["--memory-mb", "64"] if not how else []
-    run = subprocess.run([*how, sys.executable, "-m", "autograder", "--course", course["course"],
-                          "grade", "fx1", "--submissions", course["submitted"], "--force",
-                          *extra, *ARGS], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=300)
+    run = cli(course, "grade", "fx1", "--submissions", course["submitted"], "--force", *extra,
+              *ARGS, prefix=how)
     assert run.returncode == 2, run.stdout + run.stderr
     assert run.stderr.startswith("error: cannot start a jailed kernel: "), run.stderr
     assert wanted in run.stderr and run.stderr.rstrip().endswith("Nothing was graded.")
