@@ -1,21 +1,38 @@
 # Everything a maintainer, instructor or student runs, from the repository root.
-PYTHON ?= python3
-PIP ?= $(PYTHON) -m pip
+# Every target runs in the project's virtual environment .venv/, made on first use with the
+# python3 found on PATH (PYTHON3=/path/to/python3.11 picks another one).
+PYTHON3 ?= python3
+VENV ?= .venv
+PYTHON := $(abspath $(VENV))/bin/python
+PIP := $(PYTHON) -m pip
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+export VIRTUAL_ENV := $(abspath $(VENV))
 export JUPYTER_PREFER_ENV_PATH = 1
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: setup test test-fast demo lectures lab assignments bench lint clean
+.PHONY: setup system-deps test test-fast demo lectures lab assignments bench lint clean
 
-## setup: install the pinned requirements and this project (editable)
-setup:
+## setup: the virtual environment with the pinned requirements and this project (editable)
+setup: $(VENV)/.installed
+
+$(PYTHON):
+	@tools/make_venv.sh "$(PYTHON3)" "$(VENV)"
+
+$(VENV)/.installed: requirements.txt pyproject.toml | $(PYTHON)
+	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements.txt -e .
+	@touch $@
+
+## system-deps: the Debian packages the full suite drives (chromium)
+system-deps:
+	@tools/system_deps.sh
 
 ## test: set everything up, lint, and run the whole test suite
-test: setup lint
+test: setup system-deps lint
 	$(PYTHON) -m pytest -q
 
 ## test-fast: the tests that start no kernel, nbgrader or browser (seconds)
-test-fast:
+test-fast: setup
 	$(PYTHON) -m pytest -q -m "not slow and not browser"
 
 ## demo: set everything up and run the main job
@@ -24,7 +41,7 @@ demo: setup
 	$(PYTHON) -m autograder demo
 
 ## lectures: execute every lecture notebook and render it to lectures/html/*.html (readable without Jupyter)
-lectures:
+lectures: setup
 	$(PYTHON) lectures/_build.py --check
 	$(PYTHON) -m jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
 		--output-dir lectures/html lectures/[0-9][0-9]_*.ipynb
@@ -35,7 +52,7 @@ lab: setup
 	$(PYTHON) tools/lab_server.py student --student
 
 ## assignments: regenerate the instructor notebooks from assignments/templates and solutions
-assignments:
+assignments: setup
 	$(PYTHON) assignments/build.py
 
 ## bench: speed measurements with ratios (not timed tests)
@@ -44,7 +61,7 @@ bench: setup
 	$(PYTHON) benchmarks/bench_grading.py
 
 ## lint: ruff on the Python sources
-lint:
+lint: setup
 	$(PYTHON) -m ruff check .
 
 clean:
