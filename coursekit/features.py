@@ -75,7 +75,9 @@ def image_gradients(gray):
     """Centered-difference gradients of a grayscale image.
 
     Input: gray (H, W). Output: (magnitude, orientation), each (H, W); orientation is the
-    unsigned edge direction in degrees [0, 180) (an edge and its reverse count the same).
+    unsigned direction of the gradient in degrees [0, 180) (a gradient and its reverse count the
+    same), measured in pixel coordinates: 0 points along the columns (to the right) and 90 along
+    the rows (downwards, as the image is drawn). The edge itself runs perpendicular to it.
     Border pixels use one-sided differences of zero (no gradient).
     """
     gray = np.asarray(gray, dtype=np.float64)

@@ -161,7 +161,10 @@ def plot_hog(image, hog, cell_size=8, title="Histogram of oriented gradients"):
     ax_img.set_title("image")
     ax_img.set_xlabel("pixel column")
     ax_img.set_ylabel("pixel row")
-    # An edge at angle theta has its gradient at theta; draw the edge itself (perpendicular).
+    # Orientations are measured in pixel coordinates (column to the right, row downwards), and
+    # the HOG panel's y axis points down like the image's. A bin's gradient direction is
+    # (cos t, sin t) in (column, row); draw the edge itself, perpendicular to it, in the same
+    # coordinates so that an edge running from top left to bottom right is drawn that way too.
     angles = np.deg2rad((np.arange(n_bins) + 0.5) * 180.0 / n_bins + 90.0)
     scale = hog / max(hog.max(), 1e-12) * cell_size / 2
     segments = []
@@ -171,7 +174,7 @@ def plot_hog(image, hog, cell_size=8, title="Histogram of oriented gradients"):
             for k in range(n_bins):
                 r = scale[i, j, k]
                 if r > 0.05 * cell_size / 2:
-                    dx, dy = r * np.cos(angles[k]), -r * np.sin(angles[k])
+                    dx, dy = r * np.cos(angles[k]), r * np.sin(angles[k])  # (column, row)
                     segments.append([(cx - dx, cy - dy), (cx + dx, cy + dy)])
     ax_hog.add_collection(LineCollection(segments, colors="white", linewidths=1.0))
     ax_hog.set_facecolor("black")
