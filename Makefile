@@ -59,6 +59,7 @@ assignments: setup
 bench: setup
 	$(PYTHON) benchmarks/bench_math.py
 	$(PYTHON) benchmarks/bench_grading.py
+	$(PYTHON) benchmarks/bench_autograd.py
 
 ## lint: ruff on the Python sources
 lint: setup
