@@ -49,6 +49,8 @@ def parser():
     g.add_argument("--output", help="results, grades.csv, report.json, summary.txt "
                                     "(default: COURSE/grades/ASSIGNMENT)")
     g.add_argument("--force", action="store_true", help="regrade students already graded")
+    g.add_argument("--student", help="regrade this student only (the others' results, feedback "
+                                     "and gradebook entries stay as they are)")
     g.add_argument("--shard", type=_shard, help="grade only every N-th student, from the K-th")
     g.add_argument("--hidden", default="hiddentests",
                    help="module with the hidden tests' QUESTIONS (default: hiddentests)")
@@ -97,7 +99,8 @@ def main(argv=None):
             _report, table, output = grade_assignment(
                 args.assignment, args.submissions, course_root=args.course, jobs=args.jobs,
                 report=args.report, output=args.output, force=args.force, shard=args.shard,
-                limits=limits, hidden_module=args.hidden, progress=not args.quiet)
+                limits=limits, hidden_module=args.hidden, progress=not args.quiet,
+                student=args.student)
             print(table)
             print(f"\ngrades: {os.path.join(output, 'grades.csv')}")
             print(f"feedback: {os.path.join(os.path.abspath(args.course), 'feedback')}"

@@ -20,6 +20,7 @@ import warnings
 
 import nbformat
 
+from . import late
 from . import report as reports
 from .course import Course, CourseError
 from .runner import Context, fingerprint, grade_submission
@@ -143,8 +144,9 @@ def sweep_kernel_uids():
 
 def grade_assignment(assignment, submissions, course_root="assignments", jobs=None, report=None,
                      output=None, force=False, shard=None, limits=None,
-                     hidden_module="hiddentests", progress=True, log=print):
-    """Grade every submission of `assignment` -> (contract report dict, summary table text)."""
+                     hidden_module="hiddentests", progress=True, log=print, student=None):
+    """Grade every submission of `assignment` -> (contract report dict, summary table text).
+    `student`: regrade that student only; everyone else keeps their saved result."""
     course = Course(course_root)
     course.check_assignment(assignment)
     if not course.in_gradebook(assignment):
@@ -170,10 +172,16 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     if shard:
         k, n = shard
         students = students[k - 1::n]
+    if student is not None and student not in dict(students):
+        raise CourseError(f"no submission of {student!r} in {submissions}/<student>/{assignment}")
     results, todo = {}, []
     for sid, folder in students:
         saved = load_result(os.path.join(results_dir, f"{sid}.json"))
-        if (not force and saved and saved.get("version") == RESULT_VERSION
+        if student is not None and sid != student:  # untouched, even if it changed since
+            if saved:
+                results[sid] = saved
+            continue
+        if (not force and student is None and saved and saved.get("version") == RESULT_VERSION
                 and saved.get("fingerprint") == fingerprint(folder)
                 and not saved.get("retry")):  # the grader failed, not the student: again
             results[sid] = saved
@@ -231,6 +239,7 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
         if bar:
             bar.close()
     final = {sid: results[sid] for sid, _ in students if sid in results}
+    final = late.settle(course, assignment, submissions, final, log)
     report_dict, table = reports.write_outputs(output, assignment, final, report)
     return report_dict, table, output
 

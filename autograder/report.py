@@ -16,8 +16,11 @@ import os
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
+from . import late
+
 _exporter = None
 MANUAL = "graded by hand in formgrader"
+LATE_FIELDS = ("raw_score", "late_seconds", "penalty")
 
 
 def _html_exporter():
@@ -60,7 +63,7 @@ def question_table(result, names=None):
              f"{html.escape(result['error'])}</p>" if result.get("error") else "")
     return (
         f"<h2>Feedback: {html.escape(result['student'])}</h2>"
-        f"<p>Score: <b>{result['score']:g} / {result['max_score']:g}</b></p>{error}"
+        f"{late.score_paragraph(result)}{error}"
         "<table><tr><th>question</th><th>score</th><th>message</th></tr>"
         + "".join(rows) + "</table>"
         + (f"<p>Notes from grading:</p><ul>{notes}</ul>" if notes else ""))
@@ -74,10 +77,13 @@ def save_graded(context, student_id, name, graded, result):
     feedback = copy.deepcopy(graded)
     feedback, _ = ClearHiddenTests().preprocess(feedback, {})
     ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in feedback.cells}
-    table = nbformat.v4.new_raw_cell(question_table(result, ids),
-                                     metadata={"raw_mimetype": "text/html"})
+    # nbconvert sanitizes raw HTML cells (h2, p, th, style... would show as text): the table
+    # goes in after the export, in place of a plain-text token
+    token = f"autograder-feedback-table-{os.urandom(8).hex()}"
+    table = nbformat.v4.new_raw_cell(token, metadata={"raw_mimetype": "text/html"})
     feedback.cells.insert(0, table)
     body, _ = _html_exporter().from_notebook_node(feedback)
+    body = body.replace(token, question_table(result, ids), 1)
     feedback_path = os.path.join(context.course_root, "feedback", student_id,
                                  context.assignment, f"{name}.html")
     atomic_write(feedback_path, body)
@@ -103,6 +109,7 @@ def contract_report(assignment, results):
             "questions": {g: dict(q) for g, q in r["questions"].items()},
             "flags": list(r["flags"]), "error": r["error"],
         }
+        students[sid].update({k: r[k] for k in LATE_FIELDS if k in r})  # see late.py
     max_score = max((r["max_score"] for r in results.values()), default=0.0)
     return {"assignment": assignment, "max_score": max_score, "students": students}
 
@@ -112,10 +119,11 @@ def write_csv(path, results):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", "score", "max_score", *ids, "flags", "error"])
+        w.writerow(["student_id", "score", "max_score", *LATE_FIELDS, *ids, "flags", "error"])
         for sid in sorted(results):
             r = results[sid]
             w.writerow([sid, f"{r['score']:g}", f"{r['max_score']:g}",
+                        *(f"{r[k]:g}" if k in r else "" for k in LATE_FIELDS),
                         *(f"{r['questions'][g]['score']:g}" if g in r["questions"] else ""
                           for g in ids),
                         len(r["flags"]), r["error"] or ""])
