@@ -1,9 +1,10 @@
-"""Command line of the grading pipeline: release, grade, merge, demo.
+"""Command line of the grading pipeline: release, grade, merge, export, demo.
 
     python -m autograder release [ASSIGNMENT ...]
     python -m autograder grade ASSIGNMENT --submissions DIR [--jobs N] [--report FILE]
-                               [--force] [--shard K/N] [--output DIR] [limits...]
+                               [--force] [--student ID] [--shard K/N] [--output DIR] [limits...]
     python -m autograder merge REPORT ... [--output DIR] [--report FILE]
+    python -m autograder export ASSIGNMENT --format canvas|moodle|csv --roster FILE --output FILE
     python -m autograder demo
 
 Exit status: 0 when every submission was processed (bad submissions included: they get a
@@ -75,6 +76,20 @@ def parser():
                    help="also record the graded notebooks found in COURSE/autograded "
                         "into COURSE's gradebook")
 
+    e = sub.add_parser("export", help="an assignment's grades for Canvas, Moodle or as a CSV")
+    e.add_argument("assignment")
+    e.add_argument("--format", required=True, choices=("canvas", "moodle", "csv"))
+    e.add_argument("--roster", required=True,
+                   help="CSV with an id column (nbgrader's student id) and the LMS's ids")
+    e.add_argument("--output", required=True, help="the CSV file to write")
+    e.add_argument("--report", help="the JSON report to read (default: "
+                                    "COURSE/grades/ASSIGNMENT/report.json)")
+    e.add_argument("--column", help="the LMS's grade column, e.g. Canvas's 'A1 (1234)' "
+                                    "(default: the assignment id)")
+    e.add_argument("--missing", choices=("empty", "zero"), default="empty",
+                   help="grade of a rostered student without a submission (default: empty, "
+                        "which leaves the LMS's grade as it is)")
+
     sub.add_parser("demo", help="the whole instructor workflow on a built-in sample class")
     return p
 
@@ -114,6 +129,16 @@ def main(argv=None):
                 from .grade import record_merged
 
                 record_merged(args.course, os.path.join(args.output, "report.json"))
+        elif args.command == "export":
+            from .export import export
+
+            unrostered = export(args.course, args.assignment, args.format, args.roster,
+                                args.output, report=args.report, column=args.column,
+                                missing=args.missing)
+            print(f"wrote {args.output}")
+            if unrostered:
+                print(f"warning: graded but not in the roster {args.roster}, so not matched in "
+                      f"the LMS: {', '.join(unrostered)}", file=sys.stderr)
         elif args.command == "demo":
             from .demo import main as demo
             from .grade import PROJECT_ROOT
