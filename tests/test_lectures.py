@@ -3,7 +3,7 @@
 Fast tests (well under a second each, the playground ones ~1 s): notebooks match their sources,
 carry no outputs, never import instructor-only code; the helpers behind them (features, tinynet,
 playground) do what the lectures say.
-Slow tests (one real kernel per notebook, ~3-20 s each, ~45 s for all seven here): every
+Slow tests (one real kernel per notebook, ~3-20 s each, ~50 s for all eight here): every
 notebook runs from a fresh kernel in the lectures/ folder with `solutions` and `hiddentests`
 unimportable, with no error and no stderr output, in under 60 s; every figure it renders has a
 title and labeled axes (checked by a hook on matplotlib's renderer inside the kernel); and the
@@ -40,6 +40,13 @@ LECTURE_NUMBERS = {
                     "(1 - 0.73) * 0.73 = 0.20", "df/dx = y * 2 = -8", "df/dy = x * 2 = 6",
                     "256 GB for ONE Jacobian",
                     "dL/dx[0, 0] = (3)(2) + (2)(3) + (1)(-3) + (-1)(9) = 0"],
+    "08_autograd": ["df/dx = -4,  df/dy = -4,  df/dz = 3,  df/dq = -4",
+                    "topological order: ['x', 'y', 'q', 'z', 'f']",
+                    "forward order:  df/dx = 0, df/dy = 0",
+                    "the '×' rule adds -4 to x.grad: now -3", "dg/dx = -3",
+                    "f = 0.73", "gradient at   w0:  -0.20", "gradient at   x0:   0.39",
+                    "gradient at   w1:  -0.39", "gradient at   x1:  -0.59",
+                    "gradient at   w2:   0.20"],
 }
 
 # Runs first in the kernel: checks every figure when it is rendered (inline display, savefig).
@@ -115,8 +122,8 @@ def _imported_modules(source):
 # ----------------------------------------------------------------------------- fast tests
 
 
-def test_there_are_seven_lectures_in_order():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07"]
+def test_there_are_eight_lectures_in_order():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 def test_notebooks_are_built_from_their_sources():
