@@ -60,6 +60,7 @@ bench: setup
 	$(PYTHON) benchmarks/bench_math.py
 	$(PYTHON) benchmarks/bench_grading.py
 	$(PYTHON) benchmarks/bench_autograd.py
+	$(PYTHON) benchmarks/bench_similarity.py
 
 ## lint: ruff on the Python sources
 lint: setup

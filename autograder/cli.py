@@ -1,10 +1,11 @@
-"""Command line of the grading pipeline: release, grade, merge, export, demo.
+"""Command line of the grading pipeline: release, grade, merge, export, similarity, demo.
 
     python -m autograder release [ASSIGNMENT ...]
     python -m autograder grade ASSIGNMENT --submissions DIR [--jobs N] [--report FILE]
                                [--force] [--student ID] [--shard K/N] [--output DIR] [limits...]
     python -m autograder merge REPORT ... [--output DIR] [--report FILE]
     python -m autograder export ASSIGNMENT --format canvas|moodle|csv --roster FILE --output FILE
+    python -m autograder similarity ASSIGNMENT --submissions DIR --output DIR [--threshold T]
     python -m autograder demo
 
 Exit status: 0 when every submission was processed (bad submissions included: they get a
@@ -90,6 +91,16 @@ def parser():
                    help="grade of a rostered student without a submission (default: empty, "
                         "which leaves the LMS's grade as it is)")
 
+    s = sub.add_parser("similarity", help="pairs of submissions whose code is alike")
+    s.add_argument("assignment")
+    s.add_argument("--submissions", required=True,
+                   help="folder laid out as DIR/<student_id>/<assignment>/*.ipynb")
+    s.add_argument("--output", required=True, help="where to write similarity.csv and .html")
+    s.add_argument("--threshold", type=float, default=0.5,
+                   help="the page shows every pair scoring at least this (default: 0.5)")
+    s.add_argument("--top", type=int, default=10,
+                   help="the page shows at least this many pairs (default: 10)")
+
     sub.add_parser("demo", help="the whole instructor workflow on a built-in sample class")
     return p
 
@@ -139,6 +150,17 @@ def main(argv=None):
             if unrostered:
                 print(f"warning: graded but not in the roster {args.roster}, so not matched in "
                       f"the LMS: {', '.join(unrostered)}", file=sys.stderr)
+        elif args.command == "similarity":
+            from .similarity import similarity
+
+            rows, page = similarity(args.course, args.assignment, args.submissions, args.output,
+                                    threshold=args.threshold, top=args.top)
+            above = [r for r in rows if r[0] >= args.threshold]
+            print(f"{len(rows)} pairs compared, {len(above)} at or above {args.threshold:g}")
+            for score, _shared, a, b in above[:10]:
+                print(f"  {score:.2f}  {a}  {b}")
+            print(f"report: {os.path.abspath(page)}")
+            print(f"all pairs: {os.path.join(os.path.abspath(args.output), 'similarity.csv')}")
         elif args.command == "demo":
             from .demo import main as demo
             from .grade import PROJECT_ROOT
