@@ -24,7 +24,17 @@ from . import late
 from . import report as reports
 from .course import Course, CourseError
 from .runner import Context, fingerprint, grade_submission
-from .sandbox import LOCK_DIR, UID_BASE, UID_COUNT, Limits, UidSlot, check_jail, kill_uid
+from .sandbox import (
+    LOCK_DIR,
+    UID_BASE,
+    UID_COUNT,
+    Limits,
+    UidSlot,
+    check_jail,
+    enter_private_mounts,
+    kill_uid,
+    rootless,
+)
 
 RESULT_VERSION = 2  # bump when a change to grading changes results (2: figures kept inline)
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,34 +46,15 @@ _slot = None
 def _init_worker(context):
     global _context, _slot
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _slot = UidSlot()
-    context.uid = _slot.uid
+    enter_private_mounts()
+    _slot = UidSlot(context.limits)
+    context.uid, context.cgroups = _slot.uid, _slot.cgroups
     _context = context
 
 
 def _work(item):
     student_id, folder = item
     return grade_submission(_context, student_id, folder)
-
-
-def hidden_paths(course, submissions, output, hidden_module):
-    """Folders a kernel must not see: course, submissions, results, the project, the tests."""
-    paths = {course.root, os.path.abspath(submissions), os.path.abspath(output), PROJECT_ROOT,
-             os.path.expanduser("~"), os.getcwd()}
-    for name in (hidden_module, "solutions"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        path = getattr(module, "__file__", None)
-        if path:
-            paths.add(os.path.dirname(os.path.dirname(os.path.abspath(path))))
-    installed = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix))
-    for entry in sys.path:
-        real = os.path.realpath(entry or ".")
-        if os.path.isdir(real) and not real.startswith(installed):
-            paths.add(real)
-    return sorted(p for p in paths if p not in ("/", "/tmp", "/usr", "/etc"))
 
 
 def support_files(course, assignment):
@@ -128,6 +119,9 @@ def sweep_kernel_uids():
     """Kill leftovers of kernel uids no running grader holds (after an interrupted run)."""
     import fcntl
 
+    if rootless():  # kernels of a normal user die with their PID namespaces
+        return
+
     from .sandbox import _processes_of_range
 
     for uid in _processes_of_range(UID_BASE, UID_BASE + UID_COUNT):
@@ -164,8 +158,7 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     results_dir = os.path.join(output, "results")
     os.makedirs(results_dir, exist_ok=True)
     limits = limits or Limits()
-    context = Context(course.root, assignment, templates, hidden_module, limits,
-                      hidden_paths(course, submissions, output, hidden_module), results_dir,
+    context = Context(course.root, assignment, templates, hidden_module, limits, results_dir,
                       support_files(course, assignment))
 
     students = list_students(submissions, assignment)
@@ -189,12 +182,14 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
             todo.append((sid, folder))
     if todo:
         try:
-            check_jail(context.hide, limits)
+            check_jail(limits)
         except (OSError, RuntimeError, subprocess.SubprocessError) as e:
             raise CourseError(
-                f"cannot start a jailed kernel: {e}. Kernels run in Linux mount and network "
-                "namespaces under their own uid, which needs root (or a container with "
-                "CAP_SYS_ADMIN), and Python with numpy needs about 1 GB of address space "
+                f"cannot start a jailed kernel: {e}. Kernels run in Linux namespaces (mount, "
+                "PID, IPC, network), which needs root or, for a normal user, unprivileged "
+                "user namespaces (sysctl kernel.unprivileged_userns_clone=1 and "
+                "user.max_user_namespaces > 0; in a container, one started with them allowed), "
+                "and Python with numpy needs about 1 GB of address space "
                 f"(--memory-mb, now {limits.memory_mb}). Nothing was graded.") from e
     if results:
         log(f"{len(results)} student(s) already graded (results in {results_dir}); "

@@ -1,21 +1,29 @@
-"""Start one untrusted process in a jail: private mounts, no network, its own uid, rlimits.
+"""Start one untrusted process in an allowlist jail: a fresh root, its own namespaces, limits.
 
-Run as root, standard library only, before any student code exists:
+Standard library only, run before any student code exists, as root or as a normal user:
 
     python -I autograder/jail.py CONFIG.json -- COMMAND [ARG ...]
 
-The JSON config says what to hide and what to keep:
-- ``hide``: directories covered by an empty tmpfs (the course, solutions, hidden tests, the
-  gradebook, other students, the grader's home), or files covered by /dev/null;
-- ``keep``: ``[path, "ro"|"rw"]`` pairs bound back inside hidden directories (the Python
-  installation, the submission's own working directory);
-- ``scratch``: directories replaced by an empty writable tmpfs (``/tmp``);
-- ``uid``/``gid``: the unprivileged identity the command runs as;
+The process sees a root built from nothing but what the JSON config allows:
+- ``newroot``: an empty directory the jail's root is built in (a small read-only tmpfs);
+- ``bind``: ``[path, "ro"|"rw"|"empty"]`` pairs shown at the same path (the Python
+  installation, the system libraries, the probes, the submission's working directory; "empty"
+  covers a folder inside those, e.g. an unused site-packages); a top-level symlink such as
+  ``/lib -> usr/lib`` is recreated as the same symlink;
+- ``files``: ``{path: text}`` small files written into the root (``/etc/passwd``);
+- ``tmpfs``: ``{path: size_mb}`` empty writable scratch folders (``/tmp``, ``/dev/shm``);
+- ``uid``/``gid``: the unprivileged identity the command runs as (used when run as root; a
+  normal user stays itself, in a user namespace of its own);
+- ``cgroups``: ``cgroup.procs`` files to join before anything else (as root, where offered);
 - ``limits``: rlimits by name (``AS``, ``NPROC``, ``FSIZE``, ``CPU``, ``NOFILE``, ``CORE``);
-- ``net``: false to give the process an empty network namespace;
 - ``cwd`` and ``env``: where and with which environment the command starts.
-The command is exec'ed, so its process id is the one the caller started; it dies with the caller
-(PR_SET_PDEATHSIG).
+
+Namespaces: mount, PID, IPC, network (empty: no network), UTS, and as a normal user also a
+user namespace. The command runs under a tiny init (PID 1 of the new PID namespace) that reaps
+orphans and passes SIGINT on; when the command ends, or the process the caller started is
+killed, the init dies and the kernel kills every process left in the namespace. Shared memory
+segments die with the IPC namespace, files with the tmpfs folders. All capabilities are
+dropped and no_new_privs is set before the command runs.
 
     python autograder/jail.py --serve
 
@@ -23,22 +31,28 @@ is a fork server for Jupyter kernels: it imports numpy, matplotlib and ipykernel
 thread, zmq context or event loop exists yet), then for every request read from stdin (one JSON
 line: ``{"config": ..., "log": path, "argv": [ipykernel arguments]}``) forks a child that jails
 itself with ``config`` exactly as above and runs the kernel, and answers the child's pid on
-stdout. A kernel forked this way starts in ~0.1 s of CPU instead of ~1.5 s (interpreter,
-ipykernel and matplotlib imports). The server and its kernels die with the caller.
+stdout. A kernel forked this way starts in ~0.1 s of CPU instead of ~1.5 s. The server and its
+kernels die with the caller.
 """
 
 import ctypes
 import json
 import os
+import platform
 import resource
+import select
 import signal
 import sys
 
-CLONE_NEWNS = 0x00020000
-CLONE_NEWNET = 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
-MS_PRIVATE = 1 << 18
-PR_SET_PDEATHSIG = 1
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_NOATIME, MS_NODIRATIME, MS_BIND, MS_REC, MS_PRIVATE = 1024, 2048, 4096, 16384, 1 << 18
+MS_RELATIME = 1 << 21
+MNT_DETACH = 2
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(platform.machine())
+DEVICES = ("null", "zero", "full", "random", "urandom")
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -50,62 +64,198 @@ def _check(rc, what):
 
 
 def mount(source, target, fstype, flags, data=""):
-    _check(libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None,
-                      ctypes.c_ulong(flags), data.encode() if data else None), f"mount {target}")
+    _check(libc.mount(source.encode() if source else None, target.encode(),
+                      fstype.encode() if fstype else None, ctypes.c_ulong(flags),
+                      data.encode() if data else None), f"mount {target}")
 
 
-def _inside(path, folder):
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
+def _write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
 
 
-def jail(config):
-    """Apply the config to this process (mounts, identity, limits), then return."""
-    flags = CLONE_NEWNS | (0 if config.get("net", False) else CLONE_NEWNET)
-    _check(libc.unshare(flags), "unshare")
-    mount("none", "/", None, MS_REC | MS_PRIVATE)
+# ---------------------------------------------------------------- the new root
 
-    keep = [(os.path.realpath(p), mode) for p, mode in config.get("keep", [])]
-    # Open what must stay visible before covering the folders that contain it.
-    keep_fds = [(p, mode, os.open(p, os.O_PATH)) for p, mode in keep if os.path.exists(p)]
-    covers = [(os.path.realpath(p), "hide") for p in config.get("hide", [])]
-    covers += [(os.path.realpath(p), "scratch") for p in config.get("scratch", [])]
-    mounted = []
-    # Cover outer folders first so that inner covers land inside them.
-    for path, kind in sorted(covers, key=lambda c: c[0].count("/")):
-        if os.path.isdir(path):
-            mounted.append((path, kind))
-            opts = "size=64m,mode=1777" if kind == "scratch" else "size=1m,mode=755"
-            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
-        elif os.path.exists(path):
-            mount("/dev/null", path, None, MS_BIND)
-    for path, mode, fd in sorted(keep_fds, key=lambda k: k[0].count("/")):
-        if not any(_inside(path, c) for c, _ in covers):
-            os.close(fd)
-            continue
-        if os.path.isdir(f"/proc/self/fd/{fd}"):
-            os.makedirs(path, exist_ok=True)
-        else:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            open(path, "a").close()
-        mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
-        if mode == "ro":
-            mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
-        os.close(fd)
-    # Hidden folders become read-only once what they keep is in place.
-    for path, kind in mounted:
-        if kind == "hide":
-            mount("none", path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+def _locked_flags(path):
+    """Flags a remount must keep: in a user namespace the kernel refuses to clear them."""
+    st = os.statvfs(path)
+    flags = MS_NOSUID | MS_NODEV
+    for st_flag, ms_flag in ((os.ST_NOEXEC, MS_NOEXEC), (os.ST_NOATIME, MS_NOATIME),
+                             (os.ST_NODIRATIME, MS_NODIRATIME), (os.ST_RELATIME, MS_RELATIME)):
+        if st.f_flag & st_flag:
+            flags |= ms_flag
+    return flags
 
+
+def _bind(new, path, mode):
+    """Show host `path` at the same place under `new`: read-only ("ro"), writable ("rw"), or
+    as an empty read-only folder ("empty")."""
+    target = new + path
+    if mode == "empty":
+        os.makedirs(target, exist_ok=True)
+        mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k")
+        return
+    if os.path.islink(path) and os.path.dirname(path) == "/":  # /lib -> usr/lib
+        if not os.path.lexists(target):
+            os.symlink(os.readlink(path), target)
+        return
+    real = os.path.realpath(path)
+    if not os.path.exists(real):
+        return
+    target = new + real
+    if os.path.isdir(real):
+        os.makedirs(target, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if not os.path.exists(target):
+            open(target, "a").close()
+    mount(real, target, None, MS_BIND | MS_REC)
+    flags = _locked_flags(real) | MS_REMOUNT | MS_BIND | (MS_RDONLY if mode == "ro" else 0)
+    mount(None, target, None, flags)
+
+
+def build_root(config):
+    """Build the allowlisted root under config["newroot"], mount /proc, then enter it."""
+    new = os.path.realpath(config["newroot"])
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=755")
+    for path, size_mb in config.get("tmpfs", {}).items():
+        os.makedirs(new + path, exist_ok=True)
+        mount("tmpfs", new + path, "tmpfs", MS_NOSUID | MS_NODEV,
+              f"size={int(size_mb)}m,mode=1777")
+    for path, mode in sorted(config.get("bind", []), key=lambda b: b[0].count("/")):
+        _bind(new, os.path.abspath(path), mode)
+    for path, text in config.get("files", {}).items():
+        os.makedirs(os.path.dirname(new + path), exist_ok=True)
+        _write(new + path, text)
+    os.makedirs(new + "/dev", exist_ok=True)
+    mount("tmpfs", new + "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=755")
+    for name in DEVICES:
+        open(f"{new}/dev/{name}", "a").close()
+        mount(f"/dev/{name}", f"{new}/dev/{name}", None, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{new}/dev/{name}")
+    os.makedirs(new + "/proc", exist_ok=True)
+    mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this PID namespace
+    os.chdir(new)
+    _check(libc.syscall(SYS_PIVOT_ROOT, b".", b"."), "pivot_root")
+    _check(libc.umount2(b".", MNT_DETACH), "umount the host's root")
+    os.chdir("/")
+    mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+# ---------------------------------------------------------------- identity and limits
+
+def _map_identity(uid, gid):
+    """In a new user namespace, be the same uid and gid as outside (a normal user)."""
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"{uid} {uid} 1")
+    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def _drop_privileges(config):
+    """Become the jail's uid (as root), then drop every capability for good."""
+    if os.getuid() == 0 and "uid" in config:
+        os.setgroups([])
+        os.setgid(int(config["gid"]))
+        os.setuid(int(config["uid"]))
+    for cap in range(64):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails quietly past the last capability
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()
+    _check(libc.capset(ctypes.byref(header), data), "capset")
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+
+
+def _set_limits(config):
     for name, value in config.get("limits", {}).items():
         limit = getattr(resource, f"RLIMIT_{name}")
         resource.setrlimit(limit, (int(value), int(value)))
-    os.setgroups([])
-    os.setgid(int(config["gid"]))
-    os.setuid(int(config["uid"]))
-    # Set after the identity change, which clears it.
+
+
+def _join_cgroups(config):
+    for procs in config.get("cgroups", []):
+        _write(procs, str(os.getpid()))
+
+
+# ---------------------------------------------------------------- the three processes
+
+def _supervise(child):
+    """The process the caller knows: pass SIGINT/SIGTERM to the init, exit with its status."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda s, _f: os.kill(child, s))
+    while True:
+        try:
+            _pid, status = os.waitpid(child, 0)
+            break
+        except ChildProcessError:
+            status = 1 << 8
+            break
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _init(child):
+    """PID 1 of the jail: reap every orphan, pass SIGINT on, end with the command."""
+    signal.signal(signal.SIGINT, lambda s, _f: os.kill(child, s))
+    signal.signal(signal.SIGTERM, lambda s, _f: os.kill(child, signal.SIGKILL))
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            os._exit(1)
+        if pid == child:  # leaving PID 1 kills everything else in the namespace
+            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _die_with_parent(alive_r):
     _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
+    if select.select([alive_r], [], [], 0)[0]:  # the parent died before the line above
+        os._exit(1)
+    os.close(alive_r)
+
+
+def jail(config):
+    """Jail this process as the config says; returns only in the command's process.
+
+    The caller's process stays outside as a supervisor, its child is the init of the new PID
+    namespace, and the init's child (the one this function returns in) runs the command."""
+    uid, gid = os.getuid(), os.getgid()
+    rootless = uid != 0
+    if not rootless:
+        _join_cgroups(config)
+    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS
+    _check(libc.unshare(flags | (CLONE_NEWUSER if rootless else 0)), "unshare")
+    if rootless:
+        _map_identity(uid, gid)
+    alive_r, alive_w = os.pipe()  # EOF on alive_r: the supervisor is gone
+    child = os.fork()
+    if child:
+        os.close(alive_r)
+        _supervise(child)  # never returns
+    os.close(alive_w)
+    build_root(config)
+    _drop_privileges(config)
+    _die_with_parent(alive_r)  # after the identity change, which clears it
+    alive_r, alive_w = os.pipe()
+    child = os.fork()
+    if child:
+        os.close(alive_r)
+        _init(child)  # never returns
+    os.close(alive_w)
+    _die_with_parent(alive_r)
+    _set_limits(config)
     os.chdir(config.get("cwd", "/"))
 
+
+# ---------------------------------------------------------------- fork server and command line
 
 PRELOAD = ("numpy", "matplotlib", "matplotlib.pyplot", "IPython", "ipykernel.kernelapp",
            "ipykernel.ipkernel", "matplotlib_inline.backend_inline")
@@ -140,6 +290,7 @@ def _kernel_child(request):
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
+        _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
         log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
@@ -175,6 +326,7 @@ def main(argv):
         sys.exit("usage: jail.py CONFIG.json -- COMMAND [ARG ...]")
     with open(argv[1]) as f:
         config = json.load(f)
+    _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
     jail(config)
     command = argv[3:]
     os.execve(command[0], command, config.get("env", {}))

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 import nbformat
 import numpy as np
 
-from .sandbox import Run, Sandbox
+from .kernel import Run
+from .sandbox import Sandbox
 from .submission import SubmissionError, load_notebook, restore, scan
 
 
@@ -50,10 +51,10 @@ class Context:
     templates: list  # course.Template per notebook
     hidden_module: str  # e.g. "hiddentests": QUESTIONS[grade_id] with probe/judge
     limits: object  # sandbox.Limits
-    hide: list  # folders the kernel must not see
     output: str  # results/ of this run
     support_files: dict = field(default_factory=dict)  # relative path -> bytes, for the work dir
     uid: int | None = None  # set per worker
+    cgroups: list = field(default_factory=list)  # set per worker (root, where offered)
 
     def questions(self):
         module = importlib.import_module(self.hidden_module)
@@ -463,6 +464,7 @@ def grade_submission(context, student_id, folder, scratch=None):
                     else "not graded"}
                 result["max_score"] += tc.points
     flags = result["flags"]
+    sandboxes = []
     root = tempfile.mkdtemp(prefix="grade-", dir=scratch)
     os.chmod(root, 0o711)
     try:
@@ -484,8 +486,9 @@ def grade_submission(context, student_id, folder, scratch=None):
                 errors.append(f"{os.path.basename(path)}: {e}")
                 continue
             flags.extend(load_flags)
-            sandbox = Sandbox(os.path.join(root, template.name), context.uid, context.hide,
-                              context.limits)
+            sandbox = Sandbox(os.path.join(root, template.name), context.uid, context.limits,
+                              context.cgroups)
+            sandboxes.append(sandbox)
             _copy_student_files(folder, sandbox.work, flags)
             for rel, data in context.support_files.items():
                 dest = os.path.join(sandbox.work, rel)
@@ -516,6 +519,8 @@ def grade_submission(context, student_id, folder, scratch=None):
         result["retry"] = True
         flags.append(traceback.format_exc(limit=6))
     finally:
+        for sandbox in sandboxes:
+            sandbox.close()
         shutil.rmtree(root, ignore_errors=True)
     result["score"] = float(sum(q["score"] for q in result["questions"].values()))
     result["flags"] = list(dict.fromkeys(flags))  # in order, without repeats

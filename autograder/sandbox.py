@@ -1,81 +1,36 @@
-"""Run untrusted notebook code in a jailed Jupyter kernel with time, memory and process limits.
+"""Where and as whom untrusted notebook code runs: limits, kernel identities, private folders.
 
-A `Sandbox` is one submission's private working directory plus the identity (a uid reserved for
-this worker) its kernels run as. `Sandbox.start_kernel()` launches ipykernel through
-`autograder/jail.py`: the course, solutions, hidden tests, gradebook and other students are
-covered by empty mounts, the network is gone, rlimits bound memory, processes and file sizes.
-`Kernel.run(code, timeout)` executes one cell and always returns: after the time limit the kernel
-is interrupted, and if the code ignores the interrupt (a loop catching KeyboardInterrupt) the
-kernel and everything running under its uid are killed.
+A `Sandbox` is one submission's private working directory (a size-limited tmpfs, the kernel's
+cwd and HOME) plus the identity its kernels run as, and the allowlist jail config that
+`autograder/jail.py` builds for them: a fresh root showing only the system libraries, the
+Python installation, the probes and the work dir, in new mount, PID, IPC, network and UTS
+namespaces.
 
-Speed: kernels are forked from a per-process server that already imported numpy, matplotlib and
-ipykernel (`jail.py --serve`; ~0.2 s per kernel instead of ~1.2 s), jailed the same way.
-Output: every kernel caps its stdout/stderr at `Limits.output_kb` per cell while the cell writes
-and drops the rest (a cell printing 50 MB sends 64 KB); the grader caps again what it keeps, for
-output that bypasses the kernel's cap. Figures are drawn inline, as in Jupyter, so that graders
-see in the graded notebook and the feedback what the student saw; a notebook keeps at most
-`Limits.figure_kb` of them.
+Two ways to run, one jail:
+- as root, each worker reserves a kernel uid of its own (`UidSlot`) and, where the machine
+  offers cgroups, a cgroup per uid with memory, process and CPU-weight limits;
+- as a normal user, kernels keep the grader's uid inside user namespaces of their own (no
+  cgroups: rlimits bound memory, processes, file size and CPU time).
+Either way each grading worker first enters a private mount namespace (`enter_private_mounts`),
+so the work dirs it mounts, and everything in them, vanish with it, even after `kill -9`.
 """
 
+import ctypes
 import fcntl
 import json
 import os
-import queue
-import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import zmq
-from jupyter_client import BlockingKernelClient
-from jupyter_client.connect import write_connection_file
+from . import jail
 
-JAIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jail.py")
 UID_BASE, UID_COUNT = 62000, 256  # uids reserved for kernels, one per concurrent worker
 LOCK_DIR = "/tmp/autograder-uids"
-INTERRUPT_GRACE = 2.0  # seconds a kernel gets to stop after SIGINT before it is killed
-
-# Run in every kernel before any student code: stdout and stderr keep at most `limit`
-# characters per cell and drop the rest as it is written, so a cell printing 50 MB sends
-# 64 KB (in messages of at most 16 KB) instead of building, serializing and shipping 50 MB
-# (the grader adds the note); exit() is ignored; figures are shown inline.
-KERNEL_SETUP = """\
-def __autograder_setup(limit):
-    import sys
-    from IPython import get_ipython
-    used = [0]
-    def reset(*_args):
-        used[0] = 0
-    get_ipython().events.register("pre_run_cell", reset)
-    for stream in (sys.stdout, sys.stderr):
-        def write(text, _write=stream.write, _flush=stream.flush):
-            if not isinstance(text, str):
-                return _write(text)
-            room = limit - used[0]
-            if room > 0 and len(text) <= 16384:
-                used[0] += min(room, len(text))
-                _write(text[:room])
-            elif room > 0:  # sent as messages of at most 16 KB
-                kept = text[:room]
-                used[0] += len(kept)
-                for i in range(0, len(kept), 16384):
-                    _write(kept[i:i + 16384])
-                    _flush()
-            return len(text)
-        stream.write = write
-    # exit() would end the kernel a moment later, in the middle of whichever cell runs next
-    get_ipython().ask_exit = lambda: print("exit() is ignored while grading")
-    try:  # figures inline, as in Jupyter (the environment says Agg for other processes)
-        get_ipython().run_line_magic("matplotlib", "inline")
-    except ImportError:
-        pass
-__autograder_setup({limit})
-del __autograder_setup
-"""
+CGROUP_ROOT = "/sys/fs/cgroup"
 
 
 @dataclass
@@ -85,8 +40,9 @@ class Limits:
     cell_timeout: float = 30.0
     notebook_timeout: float = 300.0
     memory_mb: int = 2048  # address space; an idle kernel with numpy already maps ~0.9 GB
-    processes: int = 64  # processes and threads of the kernel's uid
+    processes: int = 64  # processes and threads of one kernel
     file_mb: int = 64  # largest file the kernel may write
+    disk_mb: int = 256  # the work dir (a tmpfs): everything the kernel writes there
     cpu_seconds: int = 900  # backstop for processes that escape the time limits
     output_kb: int = 64  # text kept per cell; the rest is dropped with a note
     figure_kb: int = 2048  # figures kept per notebook (a plot is ~30 KB); the rest are noted
@@ -94,21 +50,17 @@ class Limits:
     fork_kernels: bool = True  # fork kernels from a preloaded server (jail.py --serve)
 
 
-@dataclass
-class Run:
-    """What running one cell produced: status is ok, error, timeout, killed or died."""
+def rootless():
+    return os.getuid() != 0
 
-    status: str
-    outputs: list = field(default_factory=list)
-    seconds: float = 0.0
 
-    @property
-    def kernel_lost(self):
-        return self.status in ("killed", "died")
-
+# ---------------------------------------------------------------- kernel identities
 
 def kill_uid(uid):
-    """SIGKILL every process running as `uid` (a kernel, its children, a fork bomb)."""
+    """SIGKILL every process running as `uid` (a kernel, its children, a fork bomb); as root,
+    for a reserved kernel uid only."""
+    if rootless() or not UID_BASE <= uid < UID_BASE + UID_COUNT:
+        return
     for _ in range(20):
         if not _processes_of(uid):
             return
@@ -146,9 +98,14 @@ def _processes_of_range(first, stop, pids=False):
 
 
 class UidSlot:
-    """Reserve a kernel uid for this process (a lock file held while the process lives)."""
+    """The uid this worker's kernels run as: as root a reserved one (a lock file held while the
+    process lives, and a cgroup where offered); as a normal user the grader's own."""
 
-    def __init__(self):
+    def __init__(self, limits=None):
+        self.cgroups, self._fd = [], None
+        if rootless():
+            self.uid = os.getuid()
+            return
         os.makedirs(LOCK_DIR, mode=0o700, exist_ok=True)
         for uid in range(UID_BASE, UID_BASE + UID_COUNT):
             fd = os.open(os.path.join(LOCK_DIR, str(uid)), os.O_RDWR | os.O_CREAT, 0o600)
@@ -159,98 +116,123 @@ class UidSlot:
                 continue
             self.uid, self._fd = uid, fd
             kill_uid(uid)  # leftovers of a grader that was killed
+            self.cgroups = make_cgroups(f"k{uid}", limits or Limits())
             return
         raise RuntimeError(f"all {UID_COUNT} kernel uids from {UID_BASE} are in use")
 
     def release(self):
-        kill_uid(self.uid)
-        os.close(self._fd)
+        if self._fd is not None:
+            kill_uid(self.uid)
+            os.close(self._fd)
+            self._fd = None
+
+
+# ---------------------------------------------------------------- cgroups (root only)
+
+def make_cgroups(name, limits):
+    """A cgroup `autograder/<name>` per controller with the limits -> the cgroup.procs files a
+    kernel joins; [] where the machine offers no writable cgroups (the rlimits still hold)."""
+    mb = 1024 * 1024
+    if os.path.exists(os.path.join(CGROUP_ROOT, "cgroup.controllers")):  # cgroup v2
+        settings = {"": {"memory.max": limits.memory_mb * mb, "pids.max": limits.processes,
+                         "cpu.weight": 100}}
+        parent = os.path.join(CGROUP_ROOT, "autograder")
+        try:
+            os.makedirs(parent, exist_ok=True)
+            with open(os.path.join(parent, "cgroup.subtree_control"), "w") as f:
+                f.write("+memory +pids +cpu")
+        except OSError:
+            return []
+        bases = {"": parent}
+    else:  # cgroup v1: one hierarchy per controller
+        settings = {"memory": {"memory.limit_in_bytes": limits.memory_mb * mb},
+                    "pids": {"pids.max": limits.processes}, "cpu": {"cpu.shares": 1024}}
+        bases = {c: os.path.join(CGROUP_ROOT, c, "autograder") for c in settings}
+    procs = []
+    for controller, values in settings.items():
+        path = os.path.join(bases[controller], name)
+        try:
+            os.makedirs(path, exist_ok=True)
+            for key, value in values.items():
+                with open(os.path.join(path, key), "w") as f:
+                    f.write(str(value))
+        except OSError:
+            continue
+        procs.append(os.path.join(path, "cgroup.procs"))
+    return procs
+
+
+# ---------------------------------------------------------------- private mounts of a worker
+
+_private_pid = None
+CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
+
+
+def enter_private_mounts():
+    """Put this process in a mount namespace of its own (and, as a normal user, a user
+    namespace where it keeps its uid), so that it may mount the work dirs' tmpfs and nobody
+    else sees them. Idempotent per process; must run before the process starts threads."""
+    global _private_pid
+    if _private_pid == os.getpid():
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    uid, gid = os.getuid(), os.getgid()
+    flags = CLONE_NEWNS | (CLONE_NEWUSER if uid != 0 else 0)
+    if libc.unshare(flags) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"cannot make a private mount namespace: {os.strerror(err)}")
+    if uid != 0:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
+                           ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    jail.mount(None, "/", None, jail.MS_REC | jail.MS_PRIVATE)
+    _private_pid = os.getpid()
 
 
 def python_paths():
     """Folders the kernel's Python needs to see (interpreter, stdlib, site-packages)."""
     paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
-    paths.update(p for p in sys.path if p and "site-packages" in p or "dist-packages" in p)
+    paths.update(p for p in sys.path if p and ("site-packages" in p or "dist-packages" in p))
     return sorted(os.path.realpath(p) for p in paths if p and os.path.exists(p))
 
 
-class ForkedKernel:
-    """A kernel process forked by the server: the Popen calls the Kernel uses, by pid."""
+SYSTEM = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache",
+          "/etc/localtime", "/etc/alternatives"]
 
-    def __init__(self, pid):
-        self.pid = pid
 
-    def poll(self):
+def _foreign_site_packages(kept):
+    """Python package folders under /usr that the kernel's Python does not use: covered, so
+    that a copy of the course installed there stays unreadable."""
+    found = []
+    for base in ("/usr/lib", "/usr/local/lib"):
         try:
-            with open(f"/proc/{self.pid}/stat") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return -1
-        return -1 if state in ("Z", "X") else None
-
-    def wait(self, timeout=None):
-        deadline = time.monotonic() + (timeout if timeout is not None else 1e9)
-        while self.poll() is None:
-            if time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired("kernel", timeout)
-            time.sleep(0.01)
-        return -1
-
-
-class KernelServer:
-    """One fork server per grading process (`jail.py --serve`); None when it cannot start."""
-
-    _instance, _pid, _failed = None, None, False
-
-    @classmethod
-    def get(cls):
-        if cls._pid != os.getpid():  # a forked worker starts its own
-            cls._instance, cls._pid, cls._failed = None, os.getpid(), False
-        if cls._instance is None and not cls._failed:
-            try:
-                cls._instance = cls()
-            except (OSError, RuntimeError):
-                cls._failed = True
-        if cls._instance is not None and cls._instance.process.poll() is not None:
-            cls._instance = None  # it died: the next kernel starts the plain way
-            cls._failed = True
-        return cls._instance
-
-    def __init__(self):
-        env = {"PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "LANG": "C.UTF-8",
-               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
-               "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "HOME": os.path.expanduser("~")}
-        self.process = subprocess.Popen([sys.executable, JAIL, "--serve"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        env=env, cwd="/")
-        if self.process.stdout.readline() != b"ready\n":
-            self.process.kill()
-            raise RuntimeError("the kernel fork server did not start")
-
-    def start(self, config, argv, log):
-        """Fork a jailed kernel -> ForkedKernel, or None if the server is gone."""
-        try:
-            self.process.stdin.write(json.dumps({"config": config, "argv": argv,
-                                                 "log": log}).encode() + b"\n")
-            self.process.stdin.flush()
-            line = self.process.stdout.readline()
-            return ForkedKernel(int(line))
-        except (OSError, ValueError):
-            return None
+            names = [n for n in os.listdir(base) if n.startswith("python")]
+        except OSError:
+            continue
+        for name in names:
+            for sub in ("site-packages", "dist-packages"):
+                path = os.path.realpath(os.path.join(base, name, sub))
+                if os.path.isdir(path) and path not in kept:
+                    found.append(path)
+    return found
 
 
 class Sandbox:
     """One submission's private folder and the jail its kernels start in."""
 
-    def __init__(self, root, uid, hide, limits):
-        self.root, self.uid, self.limits = root, uid, limits
+    def __init__(self, root, uid, limits, cgroups=()):
+        enter_private_mounts()
+        self.root, self.uid, self.limits, self.cgroups = root, uid, limits, list(cgroups)
         self.work = os.path.join(root, "work")  # the kernel's cwd and HOME, owned by `uid`
         self.probes = os.path.join(root, "probes")  # probe modules, read-only for the kernel
+        self.newroot = os.path.join(root, "jail")  # where each kernel's root is built
         self.results = os.path.join(self.work, ".results")
-        os.makedirs(self.probes, exist_ok=True)
+        for folder in (self.probes, self.newroot, self.work):
+            os.makedirs(folder, exist_ok=True)
+        jail.mount("tmpfs", self.work, "tmpfs", jail.MS_NOSUID | jail.MS_NODEV,
+                   f"size={int(limits.disk_mb)}m,mode=700")
         os.makedirs(self.results, exist_ok=True)
-        self.hide = sorted({os.path.realpath(p) for p in hide})
         self.figure_room = limits.figure_kb * 1024  # bytes of figures the notebook may still keep
 
     def prepare(self):
@@ -265,10 +247,14 @@ class Sandbox:
         os.chmod(self.work, 0o700)
         os.chmod(self.root, 0o711)
 
+    def close(self):
+        """Unmount the work dir: whatever the kernels wrote there is gone."""
+        jail.libc.umount2(self.work.encode(), jail.MNT_DETACH)
+
     def jail_config(self):
         env = {
             "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
-            "HOME": self.work, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+            "HOME": self.work, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "USER": "student",
             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg",
             "MPLCONFIGDIR": os.path.join(self.work, ".config", "matplotlib"),
             "IPYTHONDIR": os.path.join(self.work, ".ipython"),
@@ -278,12 +264,17 @@ class Sandbox:
         }
         mb = 1024 * 1024
         lim = self.limits
+        python = python_paths()
+        empty = [[p, "empty"] for p in _foreign_site_packages(set(python))]
         return {
-            "hide": self.hide,
-            "scratch": ["/tmp", "/dev/shm", "/var/tmp"],
-            "keep": [[p, "ro"] for p in python_paths()]
+            "newroot": self.newroot,
+            "bind": [[p, "ro"] for p in SYSTEM + python] + empty
             + [[self.probes, "ro"], [self.work, "rw"]],
-            "uid": self.uid, "gid": self.uid, "net": False, "cwd": self.work, "env": env,
+            "files": {"/etc/passwd": f"student:x:{self.uid}:{self.uid}::{self.work}:/bin/sh\n",
+                      "/etc/group": f"student:x:{self.uid}:\n"},
+            "tmpfs": {"/tmp": 64, "/dev/shm": 64},
+            "uid": self.uid, "gid": self.uid, "cgroups": self.cgroups, "cwd": self.work,
+            "env": env,
             "limits": {"AS": lim.memory_mb * mb, "NPROC": lim.processes,
                        "FSIZE": lim.file_mb * mb, "CPU": lim.cpu_seconds, "CORE": 0},
         }
@@ -294,27 +285,56 @@ class Sandbox:
         config = self.jail_config()
         with open(config_path, "w") as f:
             json.dump(config, f)
-        return config, [sys.executable, "-I", JAIL, config_path, "--", *argv]
+        return config, [sys.executable, "-I", jail.__file__, config_path, "--", *argv]
 
     def start_kernel(self):
+        from .kernel import Kernel
+
         return Kernel(self)
 
 
-def check_jail(hide, limits, scratch=None):
-    """Start the jail once as grading will (same hidden folders, own uid, the kernel's imports)
-    -> None, or raise RuntimeError saying why it cannot start (e.g. not run as root)."""
-    slot = UidSlot()
+def check_jail(limits, scratch=None):
+    """Start the jail once as grading will (own namespaces and uid, the kernel's imports, a
+    read of the course's files must fail) -> None, or raise RuntimeError saying why not."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a child, so that the private mounts stay out of this process
+        os.close(read)
+        code = 0
+        try:
+            _check_jail_child(limits, scratch)
+        except BaseException as e:  # noqa: BLE001  (reported to the parent)
+            os.write(write, f"{type(e).__name__}: {e}".encode()[-2000:])
+            code = 1
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        message = f.read().decode("utf-8", "replace")
+    _pid, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError(message or f"the check ended with status {status}")
+
+
+def _check_jail_child(limits, scratch):
+    import subprocess
+
+    slot = UidSlot(limits)
     root = tempfile.mkdtemp(prefix="grade-check-", dir=scratch)
+    os.chmod(root, 0o711)
     try:
-        sandbox = Sandbox(root, slot.uid, hide, limits)
+        sandbox = Sandbox(root, slot.uid, limits, slot.cgroups)
         sandbox.prepare()
+        grader = os.path.abspath(__file__)
+        probe = ("import ipykernel, numpy, os\n"
+                 f"assert not os.path.exists({grader!r}), 'the grader is visible in the jail'")
         _config, cmd = sandbox.jail_command(os.path.join(root, "jail.json"),
-                                            [sys.executable, "-c", "import ipykernel, numpy"])
+                                            [sys.executable, "-c", probe])
         run = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                              timeout=120)
         if run.returncode != 0:
             lines = (run.stderr or run.stdout).strip().splitlines()
             raise RuntimeError(lines[-1] if lines else f"exit code {run.returncode}")
+        sandbox.close()
     finally:
         shutil.rmtree(root, ignore_errors=True)
         slot.release()
@@ -329,224 +349,3 @@ def _matplotlib_cache_files():
         return []
     folder = matplotlib.get_cachedir()
     return [os.path.join(folder, f) for f in os.listdir(folder) if f.startswith("fontlist")]
-
-
-class Kernel:
-    """A jailed ipykernel, talked to over unix sockets in the submission's folder."""
-
-    def __init__(self, sandbox, start_timeout=60.0):
-        self.sandbox = sandbox
-        tag = secrets.token_hex(4)
-        conn = os.path.join(sandbox.work, f".kernel-{tag}.json")  # the kernel rewrites it
-        write_connection_file(conn, ip=os.path.join(sandbox.work, f".k{tag}"), transport="ipc",
-                              key=secrets.token_hex(16).encode())
-        os.chown(conn, sandbox.uid, sandbox.uid)
-        kernel_args = ["-f", conn, "--HistoryManager.enabled=False", "--IPKernelApp.quiet=True"]
-        self.config, cmd = sandbox.jail_command(
-            os.path.join(sandbox.root, f"jail-{tag}.json"),
-            [sys.executable, "-m", "ipykernel_launcher", *kernel_args])
-        self.log_path = os.path.join(sandbox.root, f"kernel-{tag}.log")
-        server = KernelServer.get() if sandbox.limits.fork_kernels else None
-        self.process = server.start(self.config, kernel_args, self.log_path) if server else None
-        if self.process is None:  # no fork server: a fresh interpreter, jailed the same way
-            with open(self.log_path, "wb") as log:
-                self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                                stderr=subprocess.STDOUT,
-                                                start_new_session=True)
-        self.context = zmq.Context()
-        self.context.setsockopt(zmq.LINGER, 0)  # never wait on a dead kernel
-        self.client = BlockingKernelClient(connection_file=conn, context=self.context)
-        self.client.load_connection_file()
-        self.client.start_channels(hb=False)
-        self._wait_for_ready(start_timeout)
-        cap = self.run(KERNEL_SETUP.format(limit=sandbox.limits.output_kb * 1024 + 1),
-                       start_timeout)
-        if cap.status != "ok":
-            self.shutdown()
-            raise RuntimeError(f"kernel set-up failed ({cap.status}): {cap.outputs[-1:]}")
-
-    def _wait_for_ready(self, timeout):
-        deadline, asked = time.monotonic() + timeout, 0.0
-        while time.monotonic() < deadline and self.alive():
-            if time.monotonic() - asked > 1.0:  # ask again: a request sent too early is lost
-                self.client.kernel_info()
-                asked = time.monotonic()
-            try:
-                reply = self.client.get_shell_msg(timeout=0.1)
-            except queue.Empty:
-                continue
-            if reply.get("msg_type") != "kernel_info_reply":
-                continue
-            # iopub subscribes asynchronously: ready only once the kernel's status messages
-            # for kernel_info arrive, else the first cell's could be lost (and it would hang)
-            try:
-                self.client.get_iopub_msg(timeout=0.5)
-            except queue.Empty:
-                asked = 0.0  # ask again at once
-                continue
-            self._drain_shell()
-            self._drain_iopub()
-            return
-        why = f"did not start within {timeout:.0f} s" if self.alive() else "exited while starting"
-        self.shutdown()
-        raise RuntimeError(f"kernel {why}: {self.log_tail()}")
-
-    def _drain_iopub(self):
-        while True:
-            try:
-                self.client.get_iopub_msg(timeout=0.05)
-            except queue.Empty:
-                return
-
-    def log_tail(self, n=2000):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read()[-n:].decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def alive(self):
-        return self.process.poll() is None
-
-    def run(self, code, timeout):
-        """Execute `code`; give up after `timeout` seconds (interrupt, then kill)."""
-        start = time.monotonic()
-        if not self.alive():
-            return Run("died", [], 0.0)
-        msg_id = self.client.execute(code, store_history=False, allow_stdin=False,
-                                     stop_on_error=False)
-        limits = self.sandbox.limits
-        collector = _Outputs(limits.output_kb * 1024, self.sandbox.figure_room, limits.figure_kb)
-        deadline, interrupted, status = start + timeout, False, None
-        while status is None:
-            now = time.monotonic()
-            if now >= deadline:
-                if not interrupted:
-                    self._signal(signal.SIGINT)
-                    interrupted, deadline = True, now + INTERRUPT_GRACE
-                    continue
-                self.kill()
-                status = "killed"
-                break
-            if not self.alive():
-                status = "died"
-                break
-            try:
-                msg = self.client.get_iopub_msg(timeout=min(0.2, deadline - now))
-            except queue.Empty:
-                continue
-            except ValueError:  # a message that fails its signature check is not the kernel's
-                collector.unreadable += 1
-                continue
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "status" and content.get("execution_state") == "idle":
-                status = "timeout" if interrupted else ("error" if collector.error else "ok")
-            else:
-                collector.add(kind, content)
-        self._drain_shell()
-        self.sandbox.figure_room = collector.figure_room
-        if collector.unreadable:
-            collector.outputs.append({"output_type": "stream", "name": "stdout",
-                                      "text": f"\n[output lost: {collector.unreadable} "
-                                              "message(s) could not be read]\n"})
-        return Run(status, collector.outputs, time.monotonic() - start)
-
-    def _signal(self, sig):
-        try:
-            os.kill(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
-
-    def _drain_shell(self):
-        while True:
-            try:
-                self.client.get_shell_msg(timeout=0)
-            except queue.Empty:
-                return
-
-    def kill(self):
-        self._signal(signal.SIGKILL)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        kill_uid(self.sandbox.uid)
-
-    def shutdown(self):
-        """Kill the kernel and everything it started; close the sockets."""
-        self.kill()
-        self.client.stop_channels()
-        self.context.destroy(linger=0)
-
-
-class _Outputs:
-    """Collects iopub messages into notebook outputs, keeping at most `limit` bytes of text
-    and `figure_room` bytes of images (what is left of the notebook's `figure_kb`)."""
-
-    def __init__(self, limit, figure_room, figure_kb):
-        self.outputs, self.limit, self.size, self.dropped, self.error = [], limit, 0, 0, False
-        self.figure_room, self.figure_kb, self.figure_noted = figure_room, figure_kb, False
-        self.unreadable = 0  # messages dropped because they could not be read
-
-    def _fits(self, n):
-        if self.size + n > self.limit:
-            self.dropped += n
-            return False
-        self.size += n
-        return True
-
-    def add(self, kind, content):
-        if kind == "stream":
-            text = str(content.get("text", ""))
-            name = "stderr" if content.get("name") == "stderr" else "stdout"
-            room = max(0, self.limit - self.size)
-            kept = text[:room]
-            self.size += len(kept)
-            last = self.outputs[-1] if self.outputs else None
-            if kept and last and last["output_type"] == "stream" and last["name"] == name:
-                last["text"] += kept
-            elif kept:
-                self.outputs.append({"output_type": "stream", "name": name, "text": kept})
-            if len(kept) < len(text):
-                self._note_dropped()
-        elif kind in ("display_data", "execute_result"):
-            data = {k: v for k, v in dict(content.get("data", {})).items() if isinstance(k, str)}
-            images = [k for k in data if k.startswith("image/")]
-            image_size = sum(len(str(data[k])) for k in images)
-            dropped = image_size > self.figure_room
-            if dropped:  # its text stays ("<Figure size 640x480 with 1 Axes>")
-                data = {k: v for k, v in data.items() if k not in images}
-            else:
-                self.figure_room -= image_size
-            text_size = sum(len(str(v)) for k, v in data.items() if k not in images)
-            if data and self._fits(text_size):
-                out = {"output_type": kind, "data": data, "metadata": {}}
-                if kind == "execute_result":
-                    out["execution_count"] = content.get("execution_count")
-                self.outputs.append(out)
-            elif data:
-                self._note_dropped()
-            if dropped and not self.figure_noted:
-                self.figure_noted = True
-                self._note("\n[figures not kept from here on: the graded notebook keeps at most "
-                           f"{self.figure_kb} KB of figures]\n")
-        elif kind == "error":
-            self.error = True
-            tb = [str(line) for line in content.get("traceback", [])][:200]
-            self._fits(sum(map(len, tb)))
-            self.outputs.append({"output_type": "error", "ename": str(content.get("ename", "")),
-                                 "evalue": str(content.get("evalue", ""))[:20000],
-                                 "traceback": tb})
-        elif kind == "clear_output":
-            self.outputs, self.size = [], 0
-
-    def _note_dropped(self):
-        self._note(f"\n[output truncated: more than {self.limit // 1024} KB]\n")
-
-    def _note(self, note):
-        """Append `note` to the outputs unless it is already the last one."""
-        last = self.outputs[-1] if self.outputs else None
-        if not (last and last.get("text", "").endswith(note)):
-            self.outputs.append({"output_type": "stream", "name": "stdout", "text": note})
