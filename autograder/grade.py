@@ -11,7 +11,6 @@ class; `merge_reports` joins their reports.
 import glob
 import importlib
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -23,7 +22,8 @@ import nbformat
 from . import late
 from . import report as reports
 from .course import Course, CourseError
-from .runner import Context, fingerprint, grade_submission
+from .pool import WorkerPool
+from .runner import Context, fingerprint, grade_submission, new_result
 from .sandbox import (
     LOCK_DIR,
     UID_BASE,
@@ -37,6 +37,7 @@ from .sandbox import (
 )
 
 RESULT_VERSION = 2  # bump when a change to grading changes results (2: figures kept inline)
+MAX_ATTEMPTS = 3  # runs that retry a student the grader itself failed on
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 _context = None  # the worker's Context (set by _init_worker)
@@ -55,6 +56,11 @@ def _init_worker(context):
 def _work(item):
     student_id, folder = item
     return grade_submission(_context, student_id, folder)
+
+
+def student_deadline(limits, templates):
+    """Seconds a worker may spend on one student before it is taken for hung and replaced."""
+    return len(templates) * (limits.notebook_timeout + 60.0) + 120.0
 
 
 def support_files(course, assignment):
@@ -167,13 +173,15 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
         students = students[k - 1::n]
     if student is not None and student not in dict(students):
         raise CourseError(f"no submission of {student!r} in {submissions}/<student>/{assignment}")
-    results, todo = {}, []
+    results, todo, attempts = {}, [], {}
     for sid, folder in students:
         saved = load_result(os.path.join(results_dir, f"{sid}.json"))
         if student is not None and sid != student:  # untouched, even if it changed since
             if saved:
                 results[sid] = saved
             continue
+        if saved and saved.get("retry") and not force:
+            attempts[sid] = int(saved.get("attempts", 0))
         if (not force and student is None and saved and saved.get("version") == RESULT_VERSION
                 and saved.get("fingerprint") == fingerprint(folder)
                 and not saved.get("retry")):  # the grader failed, not the student: again
@@ -197,6 +205,12 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
 
     def finished(result):
         result["version"] = RESULT_VERSION
+        if result.get("retry"):  # the grader failed: try again next run, a few times at most
+            result["attempts"] = attempts.get(result["student"], 0) + 1
+            if result["attempts"] >= MAX_ATTEMPTS:
+                result["retry"] = False
+                result["error"] += (f" (given up after {MAX_ATTEMPTS} attempts: please look "
+                                    "at this submission by hand)")
         reports.atomic_write(os.path.join(results_dir, f"{result['student']}.json"),
                              json.dumps(result, indent=1))
         try:
@@ -217,18 +231,21 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     try:
         if todo:
             reports.preload()  # imported once here, shared by the forked workers
-            pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (context,))
-            for result in pool.imap_unordered(_work, todo):
+            pool = WorkerPool(jobs, _init_worker, (context,), _work,
+                              deadline=student_deadline(limits, templates))
+            for (sid, folder), result, why in pool.run(todo):
+                if why is not None:  # the worker died or hung on this student
+                    result = new_result(context, sid, folder, f"grading failed: {why}")
+                    result["retry"] = True
                 finished(result)
                 if bar:
                     bar.set_postfix_str(result["student"][:20])
                     bar.update()
             pool.close()
-            pool.join()
+            pool = None
     finally:
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            pool.close(kill=True)
         sweep_kernel_uids()
         signal.signal(signal.SIGTERM, previous)
         if bar:

@@ -304,6 +304,18 @@ class Kernel:
         self.context.destroy(linger=0)
 
 
+# Outputs kept in graded notebooks and feedback: text and raster images only. HTML, JavaScript,
+# SVG (which may carry scripts), Markdown and widget views a student's code displays would run
+# or render in the TA's browser, in the origin where grades are edited.
+INERT_MIMETYPES = ("text/plain", "image/png", "image/jpeg", "image/gif")
+ERROR_MIN_KB = 4  # an error keeps at least this much of its message and traceback
+
+
+def _clip(text, n):
+    n = max(0, n)
+    return text if len(text) <= n else text[:n] + f"... [{len(text) - n} characters cut]"
+
+
 class _Outputs:
     """Collects iopub messages into notebook outputs, keeping at most `limit` bytes of text
     and `figure_room` bytes of images (what is left of the notebook's `figure_kb`)."""
@@ -335,7 +347,11 @@ class _Outputs:
             if len(kept) < len(text):
                 self._note_dropped()
         elif kind in ("display_data", "execute_result"):
-            data = {k: v for k, v in dict(content.get("data", {})).items() if isinstance(k, str)}
+            data = {k: v for k, v in dict(content.get("data", {})).items()
+                    if k in INERT_MIMETYPES and isinstance(v, str)}
+            if not data and content.get("data"):  # HTML, JavaScript, SVG, widgets: not kept
+                data = {"text/plain": "[rich output not kept: only text and PNG/JPEG/GIF images "
+                                      "are shown to graders]"}
             images = [k for k in data if k.startswith("image/")]
             image_size = sum(len(str(data[k])) for k in images)
             dropped = image_size > self.figure_room
@@ -357,11 +373,21 @@ class _Outputs:
                            f"{self.figure_kb} KB of figures]\n")
         elif kind == "error":
             self.error = True
-            tb = [str(line) for line in content.get("traceback", [])][:200]
-            self._fits(sum(map(len, tb)))
-            self.outputs.append({"output_type": "error", "ename": str(content.get("ename", "")),
-                                 "evalue": str(content.get("evalue", ""))[:20000],
-                                 "traceback": tb})
+            # an error counts against the cell's text budget like any output, with room for
+            # a short message however much was printed before
+            room = max(self.limit - self.size, ERROR_MIN_KB * 1024)
+            evalue = _clip(str(content.get("evalue", "")), room // 2)
+            tb, left = [], room - len(evalue)
+            for line in [str(line) for line in content.get("traceback", [])][:200]:
+                line = _clip(line, left)
+                tb.append(line)
+                left -= len(line)
+                if left <= 0:
+                    break
+            self.size += room - left
+            self.outputs.append({"output_type": "error",
+                                 "ename": _clip(str(content.get("ename", "")), 200),
+                                 "evalue": evalue, "traceback": tb})
         elif kind == "clear_output":
             self.outputs, self.size = [], 0
 

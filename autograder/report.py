@@ -28,7 +28,8 @@ def _html_exporter():
     if _exporter is None:
         from nbconvert import HTMLExporter
 
-        _exporter = HTMLExporter(template_name="lab")
+        # sanitized: a student's markdown or output must not run in the reader's browser
+        _exporter = HTMLExporter(template_name="lab", sanitize_html=True)
     return _exporter
 
 

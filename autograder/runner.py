@@ -18,7 +18,6 @@ import hashlib
 import importlib
 import os
 import shutil
-import stat
 import sys
 import tempfile
 import time
@@ -26,8 +25,8 @@ import traceback
 from dataclasses import dataclass, field
 
 import nbformat
-import numpy as np
 
+from . import answers, inert
 from .kernel import Run
 from .sandbox import Sandbox
 from .submission import SubmissionError, load_notebook, restore, scan
@@ -38,7 +37,6 @@ class GraderError(RuntimeError):
     not the student's: the result says so and the next run grades it again."""
 
 
-MAX_ANSWER_BYTES = 64 * 1024 * 1024  # largest .npz of probe outputs we read
 MAX_STUDENT_FILES_BYTES = 50 * 1024 * 1024
 
 
@@ -159,24 +157,6 @@ del __autograder_probe
 """
 
 
-def load_answer(path, uid):
-    """The arrays a probe saved, read without pickle and without following links."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != uid:
-            raise ValueError("the recorded answer is not a file the test wrote")
-        if info.st_size > MAX_ANSWER_BYTES:
-            raise ValueError(f"the recorded answer is too large ({info.st_size} bytes)")
-        data = f.read()
-    import io
-    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-        return {k: npz[k] for k in npz.files}
-
-
 # ---------------------------------------------------------------- running one notebook
 
 @dataclass
@@ -270,26 +250,16 @@ def run_message(run, limits):
     }.get(run.status)
 
 
-def judge_question(question, run, answer_path, uid, limits):
-    """-> (passed, message) decided from plain arrays in this process."""
+def verdict(run, judged, limits):
+    """-> (passed, message) of one question from its probe's run and the judge's verdict."""
     message = run_message(run, limits)
     if message:
         return False, message
-    try:
-        outputs = load_answer(answer_path, uid)
-    except Exception as e:
-        return False, f"the recorded answer could not be read: {type(e).__name__}: {e}"
-    if outputs is None:
+    if judged is None:
         why = next((f"{o['ename']}: {o['evalue']}" for o in run.outputs
                     if o["output_type"] == "error"), "no error was shown")
         return False, f"no answer was recorded for this test ({why})"
-    try:
-        failures = list(question.judge(outputs))
-    except Exception as e:
-        return False, f"the answer could not be checked: {type(e).__name__}: {e}"
-    if failures:
-        return False, "\n".join(str(f) for f in failures)
-    return True, "passed"
+    return judged
 
 
 def _test_outputs(outputs, passed, message):
@@ -327,7 +297,7 @@ def grade_notebook(context, sandbox, template, nb, questions):
             steps.append(Step(i, "probe", probe_code(questions[gid], sandbox.probes, answer),
                               gid, answer))
     runner = NotebookRun(sandbox, context.limits, flags)
-    runs, verdicts = {}, {}
+    runs, probes = {}, {}
     try:
         for step in steps:
             if step.kind == "probe":
@@ -337,12 +307,15 @@ def grade_notebook(context, sandbox, template, nb, questions):
                     run = test_run  # the visible test already showed the code runs away
                 else:
                     run = runner.run(step)
-                verdicts[step.grade_id] = judge_question(questions[step.grade_id], run,
-                                                         step.answer, sandbox.uid, context.limits)
+                probes[step.grade_id] = (run, step.answer)
             else:
                 runs[(step.cell, step.kind)] = runner.run(step)
     finally:
         runner.close()
+    judged = answers.judge_all([(gid, questions[gid], path) for gid, (run, path) in probes.items()
+                                if run_message(run, context.limits) is None], sandbox.uid)
+    verdicts = {gid: verdict(run, judged.get(gid), context.limits)
+                for gid, (run, _path) in probes.items()}
     if runner.failed_start and any(r.status == "notrun:restarts" for r in runs.values()):
         raise GraderError(f"no kernel could be started for this notebook: {runner.failed_start}")
 
@@ -350,6 +323,8 @@ def grade_notebook(context, sandbox, template, nb, questions):
     count = 0
     for i, (kind, cell, _code, gid) in enumerate(cells):
         run = runs.get((i, "test" if kind == "test" else "code"))
+        if kind not in ("test", "locked"):  # the student wrote it
+            inert.clean_cell(cell)
         if cell.cell_type == "code":
             if run is not None and not run.status.startswith("notrun"):
                 count += 1
@@ -447,22 +422,29 @@ def _copy_student_files(folder, work, flags):
             shutil.copyfile(src, dest)
 
 
-def grade_submission(context, student_id, folder, scratch=None):
-    """Grade `folder` (one student's copy of the assignment) -> result dict (JSON-ready)."""
-    from . import report  # HTML export is heavy; import where it is used
+def new_result(context, student_id, folder, error=None):
+    """A result with every question at 0 (and `error`, if given) -> dict (JSON-ready)."""
+    from .report import MANUAL
 
-    started = time.monotonic()
     result = {"student": student_id, "score": 0.0, "max_score": 0.0, "questions": {},
-              "flags": [], "error": None, "notebooks": {}, "fingerprint": fingerprint(folder)}
-    questions = context.questions()
+              "flags": [], "error": error, "notebooks": {}, "fingerprint": fingerprint(folder)}
     for t in context.templates:
         for tc in t.cells:
             if tc.kind in ("test", "answer"):
                 result["questions"][tc.grade_id] = {
                     "score": 0.0, "max_score": tc.points,
-                    "feedback": report.MANUAL if tc.kind == "answer"
-                    else "not graded"}
+                    "feedback": MANUAL if tc.kind == "answer" else "not graded"}
                 result["max_score"] += tc.points
+    return result
+
+
+def grade_submission(context, student_id, folder, scratch=None):
+    """Grade `folder` (one student's copy of the assignment) -> result dict (JSON-ready)."""
+    from . import report  # HTML export is heavy; import where it is used
+
+    started = time.monotonic()
+    result = new_result(context, student_id, folder)
+    questions = context.questions()
     flags = result["flags"]
     sandboxes = []
     root = tempfile.mkdtemp(prefix="grade-", dir=scratch)
