@@ -37,10 +37,11 @@ def _check_member(zf, info):
         raise AnswerError(f"{info.filename} is not an .npy array")
     with zf.open(info) as f:
         version = np.lib.format.read_magic(f)
-        if version not in ((1, 0), (2, 0), (3, 0)):
-            raise AnswerError(f"{info.filename} has an unknown .npy version {version}")
-        header = np.lib.format._read_array_header(f, version, max_header_size=10000)
-        shape, _fortran, dtype = header
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        if read_header is None:
+            raise AnswerError(f"{info.filename} has an unexpected .npy version {version}")
+        shape, _fortran, dtype = read_header(f, max_header_size=10000)
         if dtype.hasobject:
             raise AnswerError(f"{info.filename} holds Python objects")
         claimed = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize

@@ -36,7 +36,7 @@ from .sandbox import (
     rootless,
 )
 
-RESULT_VERSION = 2  # bump when a change to grading changes results (2: figures kept inline)
+RESULT_VERSION = 3  # bump when a change to grading changes results (3: inert outputs)
 MAX_ATTEMPTS = 3  # runs that retry a student the grader itself failed on
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -82,7 +82,7 @@ def support_files(course, assignment):
 def list_students(submissions, assignment):
     if not os.path.isdir(submissions):
         raise CourseError(f"submissions folder {submissions} does not exist")
-    students = sorted(d for d in os.listdir(submissions)
+    students = sorted(d for d in os.listdir(submissions)  # links too: refused per student
                       if os.path.isdir(os.path.join(submissions, d)) and not d.startswith("."))
     return [(s, os.path.join(submissions, s, assignment)) for s in students]
 

@@ -17,14 +17,16 @@ TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", 
         "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul"}
 ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "title", "width", "height"]}
 PROTOCOLS = {"http", "https", "mailto", "attachment"}
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+_TAG = re.compile(r"<[/!?a-zA-Z]")  # the start of a tag, closed or not
 _SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 RASTER = ("image/png", "image/jpeg", "image/gif")
 
 
 def clean_markdown(text):
     """Markdown with no active HTML: tags outside a small safe set are escaped, event
-    attributes dropped, script links disabled. Text without tags is left exactly as it is."""
+    attributes dropped, script links disabled. Text in which nothing can start a tag is left
+    exactly as it is (so `$x<0$` stays); otherwise all of it is cleaned, since a tag left
+    open would swallow the markup that follows it."""
     if _TAG.search(text):
         text = bleach.clean(text, tags=TAGS, attributes=ATTRIBUTES, protocols=PROTOCOLS)
     return _SCRIPT_LINK.sub("](blocked:", text)

@@ -379,9 +379,27 @@ def _shared_ids(path, ids):
     return sum(1 for i in ids if f'"{i}"' in text)
 
 
+def check_layout(folder, flags):
+    """Refuse a submission reached through a symbolic link: its student folder or assignment
+    folder could point at another student's work or at the instructor's source."""
+    student = os.path.dirname(os.path.abspath(folder))
+    expected = os.path.join(os.path.realpath(os.path.dirname(student)),
+                            os.path.basename(student), os.path.basename(folder))
+    for path in (student, folder):
+        if os.path.islink(path):
+            flags.append(f"{path} is a symbolic link; the submission was not graded")
+            raise SubmissionError("the submission folder is a symbolic link (to "
+                                  f"{os.readlink(path)!r}); only real folders are graded")
+    if os.path.exists(folder) and os.path.realpath(folder) != expected:
+        flags.append(f"{folder} resolves to {os.path.realpath(folder)}; not graded")
+        raise SubmissionError("the submission folder is not where it claims to be")
+
+
 def fingerprint(folder):
     """A hash of everything the student submitted (names and bytes)."""
     h = hashlib.sha256()
+    if os.path.islink(folder) or os.path.islink(os.path.dirname(os.path.abspath(folder))):
+        return h.hexdigest()  # not graded: never read through a link
     for base, dirs, files in sorted(os.walk(folder)) if os.path.isdir(folder) else []:
         dirs.sort()
         for f in sorted(files):
@@ -450,6 +468,7 @@ def grade_submission(context, student_id, folder, scratch=None):
     root = tempfile.mkdtemp(prefix="grade-", dir=scratch)
     os.chmod(root, 0o711)
     try:
+        check_layout(folder, flags)
         if not os.path.isdir(folder) or not os.listdir(folder):
             raise SubmissionError("the submission folder is empty: no notebook was handed in")
         paths, match_flags = match_notebooks(context.templates, folder)

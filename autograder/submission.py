@@ -20,6 +20,8 @@ import re
 
 import nbformat
 
+MAX_METADATA_DEPTH = 32  # nesting of a cell's metadata; deeper is dropped
+
 
 class SubmissionError(Exception):
     """This submission cannot be graded; the message says why, for the student."""
@@ -41,6 +43,8 @@ def load_notebook(path):
     text = text.lstrip("\ufeff")
     try:
         data = json.loads(text)
+    except RecursionError as e:
+        raise SubmissionError("the notebook's JSON is nested too deeply to be a notebook") from e
     except json.JSONDecodeError as e:
         raise SubmissionError(f"the notebook is not valid JSON (line {e.lineno}, column "
                               f"{e.colno}: {e.msg}); was it edited outside Jupyter?") from e
@@ -55,7 +59,7 @@ def load_notebook(path):
         flags.append("the notebook's structure was damaged; its cells were read one by one")
     if version[0] != 4 or (version[1] or 0) < 5:
         flags.append(f"old notebook format {version[0]}.{version[1]} upgraded to 4.5")
-    _normalize(nb)
+    _normalize(nb, flags)
     return nb, flags
 
 
@@ -77,11 +81,41 @@ def _coerce(data):
     return nb
 
 
-def _normalize(nb):
-    """nbformat 4.5 shape: string sources, unique cell ids."""
+def _too_deep(obj, depth=0):
+    if depth > MAX_METADATA_DEPTH:
+        return True
+    if isinstance(obj, dict):
+        return any(_too_deep(v, depth + 1) for v in obj.values())
+    if isinstance(obj, list):
+        return any(_too_deep(v, depth + 1) for v in obj)
+    return False
+
+
+def _clean_metadata(cell, i, flags):
+    """Cell metadata grading can rely on: a dict, no deep nesting, nbgrader fields well typed."""
+    meta = cell.get("metadata")
+    if not isinstance(meta, dict) or _too_deep(meta):
+        flags.append(f"cell {i + 1}: malformed metadata was dropped")
+        cell["metadata"] = meta = nbformat.NotebookNode()
+    nbg = meta.get("nbgrader")
+    if nbg is None:
+        return
+    try:
+        ok = isinstance(nbg, dict) and isinstance(nbg.get("grade_id", ""), str)
+        float(nbg.get("points") or 0) if ok else None
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        flags.append(f"cell {i + 1}: malformed nbgrader metadata was dropped")
+        del meta["nbgrader"]
+
+
+def _normalize(nb, flags):
+    """nbformat 4.5 shape: string sources, unique cell ids, well-formed metadata."""
     nb.nbformat, nb.nbformat_minor = 4, 5
     seen = set()
     for i, cell in enumerate(nb.cells):
+        _clean_metadata(cell, i, flags)
         if isinstance(cell.get("source"), list):
             cell.source = "".join(cell.source)
         cid = cell.get("id")

@@ -8,6 +8,7 @@ processes), so a grader without protections still cannot exhaust the machine.
 """
 
 import json
+import os
 from dataclasses import dataclass, field
 
 import nbformat
@@ -128,6 +129,108 @@ def _with_files(files):
 
 WRONG_SCALE = "def scale(x, k):\n    return np.asarray(x) * 1.0"
 
+
+def _answer_bomb():
+    """An .npz of a few MB whose one array claims 2 GB: deflated zeros, header included."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False,
+                                                  "shape": (2**28,)})
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("out.npy", "w", force_zip64=True) as f:
+            f.write(header.getvalue())
+            block = bytes(1 << 20)
+            for _ in range(2048):
+                f.write(block)
+    return raw.getvalue()
+
+
+# the probe saves each answer with numpy.savez: patched, every later answer is the bomb
+BOMB_CELL = ("import shutil\n_bomb = open('bomb.npz', 'rb').read()\n"
+             "def _savez(path, *args, **kwargs):\n    open(path, 'wb').write(_bomb)\n"
+             "np.savez = _savez")
+
+def _bombed(rel, paths):
+    def edit(nb):
+        at = nb.cells.index(_by_id(nb, "add")) + 1
+        nb.cells.insert(at, nbformat.v4.new_code_cell(BOMB_CELL))
+    return {"notebook": student(rel, ANSWERS, edit), "binary": {"bomb.npz": _answer_bomb()}}
+
+
+# `add` is correct only when the code sees no other machine state: no host process in /proc,
+# no SysV segment left by anyone, no copy of the course outside the jail
+ALONE = ("def add(a, b):\n    import os\n"
+         "    pids = [p for p in os.listdir('/proc') if p.isdigit()]\n"
+         "    assert len(pids) < 20, f'sees {{len(pids)}} processes'\n"
+         "    return np.asarray(a) + np.asarray(b)")
+SHM = ("import ctypes\n_libc = ctypes.CDLL(None, use_errno=True)\n"
+       "_libc.shmget.restype = ctypes.c_int\n")
+SHM_WRITE = SHM + ("_id = _libc.shmget(0x5eed, 64 * 2**20, 0o1666)\n"
+                   "print('segment', _id)\n")
+SHM_READ = ("def add(a, b):\n    import ctypes\n    libc = ctypes.CDLL(None)\n"
+            "    libc.shmget.restype = ctypes.c_int\n"
+            "    if libc.shmget(0x5eed, 0, 0) >= 0:\n        return None  # found the segment\n"
+            "    return np.asarray(a) + np.asarray(b)")
+LEAVE_FILES = ("import os, subprocess, sys\n"
+               "for d in ['/tmp', '/var/tmp', '/dev/shm', os.path.expanduser('~')]:\n"
+               "    try:\n        open(os.path.join(d, 'left-behind-by-student'), 'w').write('x')\n"
+               "    except OSError as e:\n        print(e)\n"
+               "for _ in range(3):\n"
+               "    subprocess.Popen([sys.executable, '-c', 'while True: pass'],\n"
+               "                     start_new_session=True)\n")
+FILL_DISK = ("import os\nfor i in range(10):\n    try:\n"
+             "        with open(f'fill{{i}}.bin', 'wb') as f:\n"
+             "            f.write(os.urandom(60 * 2**20))\n"
+             "    except OSError as e:\n        print(type(e).__name__, e)\n        break\n"
+             "print(os.statvfs('.').f_bavail * os.statvfs('.').f_frsize // 2**20, 'MB left')")
+SCRIPTS_CELL = ("from IPython.display import HTML, Javascript, SVG, display\n"
+                "display(HTML('<script>window.stolen = document.cookie</script><b>hi</b>'))\n"
+                "display(Javascript('window.stolen = 1'))\n"
+                "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script>"
+                "</svg>'))")
+SCRIPT_MARKDOWN = ("My answer <img src=x onerror=\"alert('xss')\"> and "
+                   "<script>alert('xss')</script> and [a link](javascript:alert(1)).")
+MATH_MARKDOWN = "Math without tags stays exactly as written: $x<0$ and $a < b$."
+
+
+def _markdown_script(nb):
+    i = next(i for i, c in enumerate(nb.cells)
+             if c.metadata.get("nbgrader", {}).get("grade_id") == "add")
+    nb.cells.insert(i + 1, nbformat.v4.new_markdown_cell(SCRIPT_MARKDOWN))
+    nb.cells.insert(i + 1, nbformat.v4.new_markdown_cell(MATH_MARKDOWN))
+    nb.cells.insert(i + 2, nbformat.v4.new_code_cell(SCRIPTS_CELL))
+
+
+def _malformed_metadata(nb):
+    nb.cells.insert(1, nbformat.v4.new_code_cell("x = 1"))
+    nb.cells[1].metadata["nbgrader"] = "not a dict"
+    deep = {}
+    node = deep
+    for _ in range(200):
+        node["a"] = {}
+        node = node["a"]
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("notes"))
+    nb.cells[1].metadata["deep"] = deep
+
+
+def _huge_errors(nb):
+    for _ in range(3):
+        nb.cells.insert(1, nbformat.v4.new_code_cell("raise ValueError('A' * 3_000_000)"))
+
+
+def _linked_student(rel, paths):
+    return {"link": "perfect"}  # submitted/<case> -> submitted/perfect
+
+
+def _linked_assignment(rel, paths):
+    return {"link_assignment": os.path.join(paths["course"], "source", "fx1")}
+
+
 CASES = [
     # ---- controls
     Case("perfect", "reference answers", answers_nb(), FULL),
@@ -242,6 +345,31 @@ CASES = [
          _with_files({".ipython/profile_default/startup/00-exit.py": "import os\nos._exit(1)\n",
                       "data/notes.txt": "my own file\n"}),
          FULL, flags=[".ipython/ ignored"]),
+    # ---- what a security review found
+    Case("answer_bomb", "answers replaced by a 2 MB .npz whose array claims 2 GB", _bombed,
+         {"test_add": 0, "test_scale": 0, "test_norm": 0}, flags=["np.savez"],
+         feedback={"test_scale": "recorded answer could not be read"}),
+    Case("read_copy_elsewhere", "imports a world-readable copy of the course kept elsewhere",
+         reading("copy"), {**FULL, "test_add": 0}, feedback={"test_add": "FileNotFoundError"}),
+    Case("sees_only_itself", "add counts the processes it can see", answers_nb(add=ALONE), FULL),
+    Case("shm_writer", "leaves a 64 MB SysV shared memory segment", extra_cell(SHM_WRITE), FULL),
+    Case("shm_reader", "add works only if it cannot find another student's segment",
+         answers_nb(add=SHM_READ), FULL),
+    Case("leave_behind", "writes files outside its work dir, starts processes in new sessions",
+         extra_cell(LEAVE_FILES), FULL),
+    Case("fill_disk", "fills its work dir past the disk limit", extra_cell(FILL_DISK), FULL),
+    Case("scripts", "HTML, JavaScript and SVG outputs and a markdown answer with scripts",
+         edit_cells(_markdown_script), FULL),
+    Case("huge_errors", "three cells raise errors with 3 MB messages",
+         edit_cells(_huge_errors), FULL),
+    Case("malformed_metadata", "non-dict nbgrader metadata and 200-deep nested metadata",
+         edit_cells(_malformed_metadata), FULL, flags=["malformed"]),
+    Case("linked_student", "the student folder is a symlink to another student's",
+         _linked_student, {"test_add": 0, "test_scale": 0, "test_norm": 0},
+         flags=["symbolic link"], error="symbolic link"),
+    Case("linked_assignment", "the assignment folder is a symlink to the instructor's source",
+         _linked_assignment, {"test_add": 0, "test_scale": 0, "test_norm": 0},
+         flags=["symbolic link"], error="symbolic link"),
     Case("warning_on_stderr", "a correct scale that warns on stderr", answers_nb(
         scale="import warnings\ndef scale(x, k):\n    warnings.warn('deprecated, but right')\n"
               "    import sys\n    print('noise', file=sys.stderr)\n    return k * np.asarray(x)"),

@@ -8,11 +8,12 @@ kernel).
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
-from adversarial_cases import CASES
+from adversarial_cases import CASES, MATH_MARKDOWN
 from fixture_course import make_course, released, submit
 
 pytestmark = pytest.mark.slow
@@ -47,6 +48,14 @@ GRADE_ARGS = ["--hidden", "fxhidden", "--jobs", "2", "--cell-timeout", "2",
 
 def build_case(case, rel, paths):
     made = case.build(rel, paths)
+    if isinstance(made, dict) and "link" in made:
+        os.symlink(os.path.join(paths["submitted"], made["link"]),
+                   os.path.join(paths["submitted"], case.id))
+        return
+    if isinstance(made, dict) and "link_assignment" in made:
+        os.makedirs(os.path.join(paths["submitted"], case.id))
+        os.symlink(made["link_assignment"], os.path.join(paths["submitted"], case.id, "fx1"))
+        return
     if not (isinstance(made, dict) and "notebook" in made):  # a notebook, bytes or None
         submit(paths["submitted"], case.id, made, case.name)
         return
@@ -54,6 +63,9 @@ def build_case(case, rel, paths):
     if "symlink" in made:
         name, target = made["symlink"]
         os.symlink(target, os.path.join(folder, name))
+    for name, data in made.get("binary", {}).items():
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
     for name, text in made.get("files", {}).items():
         os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
         with open(os.path.join(folder, name), "w") as f:
@@ -61,9 +73,22 @@ def build_case(case, rel, paths):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def course_copy():
+    """A world-readable copy of the course's hidden tests outside every folder grading knows,
+    as a second clone or a backup would be."""
+    folder = os.path.join("/var/lib", f"course-copy-{os.getpid()}")
+    os.makedirs(folder, mode=0o755)
+    with open(os.path.join(folder, "judges.py"), "w") as f:
+        f.write("EXPECTED = 'a copy of the hidden tests'\n")
+    yield os.path.join(folder, "judges.py")
+    shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, course_copy):
     tmp = tmp_path_factory.mktemp("adversarial")
     paths = make_course(tmp)
+    paths["copy"] = course_copy
     release = cli(paths, "release", "fx1")
     assert release.returncode == 0, release.stderr
     paths.update(
@@ -180,3 +205,48 @@ def test_no_kernel_process_survives_the_run(graded):
     from autograder.sandbox import UID_BASE, UID_COUNT, _processes_of_range
 
     assert _processes_of_range(UID_BASE, UID_BASE + UID_COUNT) == []
+
+
+def test_student_scripts_never_reach_graded_notebooks_or_feedback(graded):
+    nb = graded_notebook(graded, "scripts")
+    mimetypes = {k for c in nb.cells for o in c.get("outputs", []) for k in o.get("data", {})}
+    assert mimetypes <= {"text/plain", "image/png", "image/jpeg", "image/gif"}, mimetypes
+    markdown = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "My answer" in markdown and MATH_MARKDOWN in markdown
+    for bad in ("<script", "onerror", "javascript:"):
+        assert bad not in markdown.lower(), markdown
+    path = os.path.join(graded["paths"]["course"], "feedback", "scripts", "fx1", "fx1.html")
+    with open(path, encoding="utf-8") as f:
+        page = f.read()
+    for bad in ("window.stolen", "onerror", "<script>alert", "javascript:alert"):
+        assert bad not in page, bad
+
+
+def test_huge_error_messages_are_cut_in_graded_notebook_and_feedback(graded):
+    course = graded["paths"]["course"]
+    graded_nb = os.path.join(course, "autograded", "huge_errors", "fx1", "fx1.ipynb")
+    feedback = os.path.join(course, "feedback", "huge_errors", "fx1", "fx1.html")
+    assert os.path.getsize(graded_nb) < 1_000_000
+    assert os.path.getsize(feedback) < 2_000_000
+    assert "characters cut]" in open(graded_nb, encoding="utf-8").read()
+
+
+def _host_processes_running(text):
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if text.encode() in f.read():
+                    found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+def test_nothing_a_kernel_made_is_left_on_the_host(graded):
+    for folder in ("/tmp", "/var/tmp", "/dev/shm", os.path.expanduser("~")):
+        assert not os.path.exists(os.path.join(folder, "left-behind-by-student")), folder
+    with open("/proc/sysvipc/shm") as f:
+        keys = [int(line.split()[0]) for line in f.readlines()[1:]]
+    assert 0x5EED not in keys
+    assert _host_processes_running("while True: pass") == []
