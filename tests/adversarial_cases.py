@@ -280,7 +280,9 @@ CASES = [
         "    display({{'image/png': base64.b64encode(os.urandom(225_000)).decode()}}, raw=True)"),
          FULL),
     Case("print_flood", "a cell prints without end", extra_cell(
-        "i = 0\nwhile True:\n    print(i)\n    i += 1"), FULL, flags=["time limit per cell"]),
+        "i = 0\nwhile True:\n    print(i)\n    i += 1"), FULL, flags=["cell 4 "]),
+    # stopped by the interrupt, or killed on a busy machine when flushing the flood outlasts
+    # the interrupt's grace: either way the notebook goes on
     # ---- tampering with the checks
     Case("patch_allclose", "wrong scale, numpy.allclose patched to always agree", extra_cell(
         "np.allclose = lambda *args, **kwargs: True", scale=WRONG_SCALE),

@@ -218,7 +218,8 @@ def test_student_scripts_never_reach_graded_notebooks_or_feedback(graded):
     path = os.path.join(graded["paths"]["course"], "feedback", "scripts", "fx1", "fx1.html")
     with open(path, encoding="utf-8") as f:
         page = f.read()
-    for bad in ("window.stolen", "onerror", "<script>alert", "javascript:alert"):
+    # the student's code may appear as (escaped) text; nothing of it as live markup
+    for bad in ("<script>window.stolen", "<script>alert", "onerror=", 'href="javascript:'):
         assert bad not in page, bad
 
 
@@ -250,3 +251,90 @@ def test_nothing_a_kernel_made_is_left_on_the_host(graded):
         keys = [int(line.split()[0]) for line in f.readlines()[1:]]
     assert 0x5EED not in keys
     assert _host_processes_running("while True: pass") == []
+
+
+# ---------------------------------------------------------------- the same corpus as a normal user
+
+GRADER_UID = 1500  # a normal user with a home of its own, made for the test if missing
+
+
+def _normal_user():
+    import pwd
+
+    try:
+        return pwd.getpwuid(GRADER_UID)
+    except KeyError:
+        subprocess.run(["useradd", "--create-home", "--uid", str(GRADER_UID), "grader-test"],
+                       check=True, capture_output=True)
+        return pwd.getpwuid(GRADER_UID)
+
+
+def _python_for(user, tmp):
+    """An interpreter the user can run with this environment's packages: this one, or (when
+    it lives in a folder only root may enter, e.g. /root/.pyenv) a venv of the system Python
+    that adds this environment's site-packages."""
+    probe = subprocess.run(["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}",
+                            "--clear-groups", sys.executable, "-c", "import numpy, nbgrader"],
+                           capture_output=True)
+    if probe.returncode == 0:
+        return sys.executable
+    import site
+    import sysconfig
+
+    venv = os.path.join(tmp, "venv")
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
+    purelib = sysconfig.get_paths(vars={"base": venv, "platbase": venv})["purelib"]
+    with open(os.path.join(purelib, "grader-env.pth"), "w") as f:
+        f.write(f"import site; site.addsitedir({site.getsitepackages()[0]!r})\n")
+    return os.path.join(venv, "bin", "python")
+
+
+@pytest.fixture(scope="module")
+def graded_rootless(graded):
+    """The corpus graded again by a normal user (no root, no capabilities), same limits."""
+    import tempfile
+
+    user = _normal_user()
+    tmp = tempfile.mkdtemp(prefix="rootless-")  # where the user may enter (not pytest's tmp)
+    os.chmod(tmp, 0o755)
+    paths = graded["paths"]
+    course = os.path.join(tmp, "course")
+    shutil.copytree(paths["course"], course, symlinks=True,
+                    ignore=shutil.ignore_patterns("autograded", "feedback", "grades"))
+    py = os.path.join(tmp, "py")
+    shutil.copytree(paths["py"], py, ignore=shutil.ignore_patterns("__pycache__"))
+    submitted = os.path.join(tmp, "submitted")
+    shutil.copytree(paths["submitted"], submitted, symlinks=True)
+    for base, dirs, files in os.walk(tmp):
+        for name in [base, *(os.path.join(base, n) for n in dirs + files)]:
+            os.lchown(name, user.pw_uid, user.pw_gid)
+    # the two symlinked folders point into the root run's tree: point them into this one
+    for link in ("linked_student", os.path.join("linked_assignment", "fx1")):
+        target = os.readlink(os.path.join(submitted, link))
+        os.unlink(os.path.join(submitted, link))
+        target = target.replace(paths["course"], course).replace(paths["submitted"], submitted)
+        os.symlink(target, os.path.join(submitted, link))
+        os.lchown(os.path.join(submitted, link), user.pw_uid, user.pw_gid)
+    python = _python_for(user, tmp)
+    report_path = os.path.join(tmp, "report.json")
+    env = dict(os.environ, PYTHONPATH=py, JUPYTER_PREFER_ENV_PATH="1",
+               HOME=user.pw_dir, USER=user.pw_name)
+    cmd = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
+           "--inh-caps=-all", python, "-m", "autograder", "--course", course, "grade", "fx1",
+           "--submissions", submitted, "--report", report_path, "--force", *GRADE_ARGS]
+    run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    with open(report_path) as f:
+        yield json.load(f)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_normal_user_grades_the_corpus_exactly_as_root(graded, graded_rootless):
+    as_root = graded["report"]["students"]
+    as_user = graded_rootless["students"]
+    assert set(as_user) == set(as_root)
+    for sid, entry in as_root.items():
+        user = as_user[sid]
+        scores = {g: q["score"] for g, q in entry["questions"].items()}
+        assert {g: q["score"] for g, q in user["questions"].items()} == scores, (sid, user)
+        assert bool(user["error"]) == bool(entry["error"]), (sid, user["error"])
