@@ -6,12 +6,26 @@ item, either `(item, result, None)` or, when the worker died or ran past `deadli
 it, `(item, None, why)`; the worker is then replaced and the run goes on.
 """
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import time
 from multiprocessing.connection import wait
 
+PR_SET_PDEATHSIG = 1
 
-def _worker_main(conn, init, init_args, work):
+
+def _die_with_parent(parent):
+    """A worker dies with the grading process, even if that one is killed with SIGKILL."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _worker_main(conn, parent, init, init_args, work):
+    _die_with_parent(parent)
     init(*init_args)
     while True:
         try:
@@ -26,8 +40,8 @@ def _worker_main(conn, init, init_args, work):
 class _Worker:
     def __init__(self, ctx, init, init_args, work):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, init, init_args, work),
-                                   daemon=True)
+        self.process = ctx.Process(target=_worker_main,
+                                   args=(child, os.getpid(), init, init_args, work), daemon=True)
         self.process.start()
         child.close()
         self.item, self.started = None, 0.0

@@ -153,3 +153,51 @@ def test_a_grader_that_cannot_jail_kernels_stops_before_grading_anything(course,
     assert run.stderr.startswith("error: cannot start a jailed kernel: "), run.stderr
     assert wanted in run.stderr and run.stderr.rstrip().endswith("Nothing was graded.")
     assert _course_state(course) == before  # no result, grade or gradebook entry touched
+
+
+def _kernel_processes():
+    from autograder.sandbox import UID_BASE, UID_COUNT, _processes_of_range
+
+    return _processes_of_range(UID_BASE, UID_BASE + UID_COUNT)
+
+
+def test_kill_9_in_the_middle_of_a_class_loses_nothing_and_grades_each_student_once(
+        course, tmp_path):
+    whole = str(tmp_path / "whole")
+    run = cli(course, "grade", "fx1", "--submissions", course["submitted"], "--jobs", "2",
+              "--output", whole, *ARGS)
+    assert run.returncode == 0, run.stderr
+
+    out = str(tmp_path / "killed")
+    env = dict(os.environ, PYTHONPATH=course["py"], JUPYTER_PREFER_ENV_PATH="1")
+    cmd = [sys.executable, "-m", "autograder", "--course", course["course"], "grade", "fx1",
+           "--submissions", course["submitted"], "--jobs", "2", "--output", out, *ARGS]
+    victim = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    results = os.path.join(out, "results")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if os.path.isdir(results) and any(f.endswith(".json") for f in os.listdir(results)):
+            break
+        time.sleep(0.05)
+    victim.kill()  # SIGKILL to the grader alone: its workers and kernels must follow it
+    victim.wait()
+    time.sleep(3)
+    assert _kernel_processes() == []
+    done = sorted(f for f in os.listdir(results) if f.endswith(".json"))
+    assert 1 <= len(done) < 6
+    assert not [f for f in os.listdir(results) if ".tmp" in f or not f.endswith(".json")]
+    stamps = {f: os.stat(os.path.join(results, f)).st_mtime_ns for f in done}
+
+    again = cli(course, "grade", "fx1", "--submissions", course["submitted"], "--jobs", "2",
+                "--output", out, *ARGS)
+    assert again.returncode == 0, again.stderr
+    assert f"{len(done)} student(s) already graded" in again.stdout
+    assert f"grading {6 - len(done)}" in again.stdout
+    for f, stamp in stamps.items():  # graded once: kept, not graded again
+        assert os.stat(os.path.join(results, f)).st_mtime_ns == stamp
+    with open(os.path.join(whole, "report.json")) as f:
+        expected = json.load(f)
+    with open(os.path.join(out, "report.json")) as f:
+        assert json.load(f) == expected
+    assert _kernel_processes() == []
