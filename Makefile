@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml | $(PYTHON)
 	$(PIP) install -q -r requirements.txt -e .
 	@touch $@
 
-## system-deps: the Debian packages the full suite drives (chromium)
+## system-deps: the Debian packages the full suite drives (chromium, slurm-wlm, munge)
 system-deps:
 	@tools/system_deps.sh
 

@@ -2,7 +2,8 @@
 
     python -m autograder release [ASSIGNMENT ...]
     python -m autograder grade ASSIGNMENT --submissions DIR [--jobs N] [--report FILE]
-                               [--force] [--student ID] [--shard K/N] [--output DIR] [limits...]
+                               [--force] [--student ID] [--shard K/N|auto[/N]] [--output DIR]
+                               [limits...]
     python -m autograder merge REPORT ... [--output DIR] [--report FILE]
     python -m autograder export ASSIGNMENT --format canvas|moodle|csv --roster FILE --output FILE
     python -m autograder similarity ASSIGNMENT --submissions DIR --output DIR [--threshold T]
@@ -19,11 +20,32 @@ import sys
 from .course import CourseError
 
 
+def shard_from_env(text, environ):
+    """`--shard auto/N` -> "K/N" with K from the scheduler: a Slurm job array's task id
+    (arrays numbered 1..N, so that a lost task reruns alone as --array=K) or a Kubernetes
+    Indexed Job's JOB_COMPLETION_INDEX + 1. Plain `auto` takes N from the array's last id."""
+    total = text.partition("/")[2]
+    if "SLURM_ARRAY_TASK_ID" in environ:
+        k = int(environ["SLURM_ARRAY_TASK_ID"])
+        n = int(total or environ["SLURM_ARRAY_TASK_MAX"])
+        return f"{k}/{n}"
+    if "JOB_COMPLETION_INDEX" in environ:
+        if not total:
+            raise ValueError("--shard auto in a Kubernetes Indexed Job needs the number of "
+                             "completions: --shard auto/N")
+        return f"{int(environ['JOB_COMPLETION_INDEX']) + 1}/{int(total)}"
+    raise ValueError("--shard auto needs SLURM_ARRAY_TASK_ID (a Slurm job array) or "
+                     "JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) in the environment")
+
+
 def _shard(text):
     try:
+        if text.split("/")[0] == "auto":
+            text = shard_from_env(text, os.environ)
         k, n = (int(x) for x in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--shard wants K/N such as 1/4, got {text!r}") from None
+    except ValueError as e:
+        why = str(e) if "--shard" in str(e) else f"--shard wants K/N such as 1/4, got {text!r}"
+        raise argparse.ArgumentTypeError(why) from None
     if not 1 <= k <= n:
         raise argparse.ArgumentTypeError(f"--shard K/N needs 1 <= K <= N, got {text!r}")
     return k, n
@@ -44,6 +66,8 @@ def parser():
 
     g = sub.add_parser("grade", help="grade every submission of an assignment")
     g.add_argument("assignment")
+    g.add_argument("--course", default=argparse.SUPPRESS,
+                   help="the nbgrader course root, here too (e.g. in a batch script)")
     g.add_argument("--submissions", required=True,
                    help="folder laid out as DIR/<student_id>/<assignment>/*.ipynb")
     g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: the cores)")
@@ -53,7 +77,10 @@ def parser():
     g.add_argument("--force", action="store_true", help="regrade students already graded")
     g.add_argument("--student", help="regrade this student only (the others' results, feedback "
                                      "and gradebook entries stay as they are)")
-    g.add_argument("--shard", type=_shard, help="grade only every N-th student, from the K-th")
+    g.add_argument("--shard", type=_shard,
+                   help="grade only every N-th student, from the K-th (K/N); with 'auto/N', K "
+                        "comes from a Slurm array task (1..N) or a Kubernetes Indexed Job "
+                        "(the merge records the gradebook: shards leave it alone)")
     g.add_argument("--hidden", default="hiddentests",
                    help="module with the hidden tests' QUESTIONS (default: hiddentests)")
     g.add_argument("--cell-timeout", type=float, default=d.cell_timeout,

@@ -214,7 +214,8 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
         reports.atomic_write(os.path.join(results_dir, f"{result['student']}.json"),
                              json.dumps(result, indent=1))
         try:
-            record_in_gradebook(course, assignment, templates, result)
+            if not shard:  # shards may run at once on one course: `merge --record` records
+                record_in_gradebook(course, assignment, templates, result)
         except Exception as e:  # the saved result stays; report the gradebook problem
             log(f"warning: could not record {result['student']} in the gradebook: {e}")
         results[result["student"]] = result
