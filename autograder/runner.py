@@ -17,6 +17,7 @@ import copy
 import hashlib
 import importlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -259,7 +260,17 @@ def verdict(run, judged, limits):
         why = next((f"{o['ename']}: {o['evalue']}" for o in run.outputs
                     if o["output_type"] == "error"), "no error was shown")
         return False, f"no answer was recorded for this test ({why})"
-    return judged
+    passed, message = judged
+    return passed, coarse_numbers(message)
+
+
+_DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d+(?:[eE][+-]?\d+)?(?![\w.])")
+
+
+def coarse_numbers(message):
+    """The judge's message with every decimal number to 3 significant digits: the student sees
+    which entry is wrong and by how much, not a hidden case's expected values in full."""
+    return _DECIMAL.sub(lambda m: f"{float(m.group()):.3g}", message)
 
 
 def _test_outputs(outputs, passed, message):

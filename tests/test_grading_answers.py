@@ -94,3 +94,13 @@ def test_judging_runs_in_a_child_whose_death_fails_only_that_notebook(tmp_path):
     hog = _Question(lambda outputs: [bytearray(8 * 2**30)])
     passed, message = judge_all([("q4", hog, path)], os.getuid())["q4"]
     assert not passed and "MemoryError" in message
+
+
+def test_feedback_shows_hidden_values_to_three_digits_only():
+    from autograder.runner import coarse_numbers
+
+    message = ("dW[2, 7]: expected -0.123456789, got 0.1234567 (relative error 1.0000003e+00); "
+               "loss 2.302585093 vs 2.302585 in case 3 of 4")
+    assert coarse_numbers(message) == (
+        "dW[2, 7]: expected -0.123, got 0.123 (relative error 1); "
+        "loss 2.3 vs 2.3 in case 3 of 4")
