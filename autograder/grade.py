@@ -22,6 +22,7 @@ import nbformat
 from . import late
 from . import report as reports
 from .course import Course, CourseError
+from .exchange import copy_receipts
 from .pool import WorkerPool
 from .runner import Context, fingerprint, grade_submission, new_result
 from .sandbox import (
@@ -253,6 +254,7 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
             bar.close()
     final = {sid: results[sid] for sid, _ in students if sid in results}
     final = late.settle(course, assignment, submissions, final, log)
+    copy_receipts(course, assignment, submissions, final)  # for nbgrader release_feedback
     report_dict, table = reports.write_outputs(output, assignment, final, report)
     return report_dict, table, output
 

@@ -1,0 +1,38 @@
+"""nbgrader's exchange around grading: the receipts a submission carries, kept with its feedback.
+
+`nbgrader submit` writes `timestamp.txt` and `submission_secret.txt` beside the notebooks and
+`nbgrader collect` keeps them in `submitted/<student>/<assignment>/`. `nbgrader release_feedback`
+reads both from `feedback/<student>/<assignment>/` (the secret names the feedback file in the
+exchange, so that only the student who submitted can fetch it), and nbgrader's own autograde
+keeps them in `autograded/` too. `copy_receipts` does the same for `python -m autograder grade`.
+"""
+
+import os
+
+RECEIPTS = ("timestamp.txt", "submission_secret.txt")
+
+
+def copy_receipts(course, assignment, submissions, students):
+    """Copy each student's receipts next to their graded notebooks and feedback (a file that
+    is already there and identical is left alone)."""
+    for sid in students:
+        for name in RECEIPTS:
+            data = _read(os.path.join(submissions, sid, assignment, name))
+            if data is None:
+                continue
+            for kind in ("autograded", "feedback"):
+                folder = os.path.join(course.root, kind, sid, assignment)
+                dest = os.path.join(folder, name)
+                if os.path.isdir(folder) and _read(dest) != data:
+                    tmp = f"{dest}.tmp{os.getpid()}"
+                    with open(tmp, "wb") as f:
+                        f.write(data)
+                    os.replace(tmp, dest)
+
+
+def _read(path):
+    """The bytes of a regular file (not a link), or None."""
+    if not os.path.isfile(path) or os.path.islink(path):
+        return None
+    with open(path, "rb") as f:
+        return f.read()

@@ -1,0 +1,228 @@
+"""A whole assignment's round trip through nbgrader's exchange, with students as Unix users.
+
+The instructor (root) releases the fixture course's assignment to a local exchange; three
+students, each a Unix user with a private home, fetch it, answer and submit; the due date
+passes and one student submits again, late (the latest counts); the instructor collects,
+grades with `python -m autograder grade` (the course's late policy applies), releases the
+feedback, and each student fetches their own, and only their own.
+
+The students' nbgrader runs under their own uid in a private mount namespace where the
+Python installation is reachable even when it lives under a folder only root can enter
+(e.g. /root/.pyenv); nothing else changes for them. Needs root (useradd, setpriv, unshare).
+Costs ~1-2 min: about twenty nbgrader commands and one grading run.
+"""
+
+import datetime
+import glob
+import json
+import os
+import pwd
+import shlex
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+import nbformat
+import pytest
+from fixture_course import ANSWERS, make_course, student
+from test_grading_adversarial import cli
+
+pytestmark = pytest.mark.slow
+STUDENTS = ("ann", "bob", "cat")
+POLICY = """
+c.LatePolicy.method = "per_hour"
+c.LatePolicy.rate = 0.1
+c.LatePolicy.cap = 0.5
+"""
+GRADE_ARGS = ["--hidden", "fxhidden", "--jobs", "2", "--cell-timeout", "2",
+              "--notebook-timeout", "30", "--quiet"]
+
+
+def python_paths():
+    """What a student's Python must reach: the interpreter, its stdlib and the packages."""
+    paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    return sorted({os.path.realpath(p) for p in paths})
+
+
+def closed_ancestors(paths):
+    """The topmost folders on the way to `paths` that others cannot enter (e.g. /root)."""
+    closed = set()
+    for path in paths:
+        parts = path.strip("/").split("/")
+        for i in range(1, len(parts)):
+            folder = "/" + "/".join(parts[:i])
+            if not os.stat(folder).st_mode & stat.S_IXOTH:
+                closed.add(folder)
+                break
+    return sorted(closed)
+
+
+class Students:
+    """Unix users with private homes, and a way to run a command as one of them."""
+
+    def __init__(self, base, exchange, tag):
+        self.base, self.exchange = base, exchange
+        self.names = {s: f"st{tag}{s}" for s in STUDENTS}  # nbgrader id = the user name
+        self.homes = {s: os.path.join(base, "home", s) for s in STUDENTS}
+        self.exposed = python_paths()
+        self.stash = os.path.join(base, "stash")  # root only: mount points for the binds
+        for i in range(len(self.exposed)):
+            os.makedirs(os.path.join(self.stash, str(i)))
+        os.chmod(self.stash, 0o700)
+        self.ids = {}
+
+    def create(self):
+        for s, user in self.names.items():
+            subprocess.run(["useradd", "--no-create-home", "--home-dir", self.homes[s],
+                            "--shell", "/usr/sbin/nologin", "--user-group", user], check=True)
+            os.makedirs(self.homes[s])
+            entry = pwd.getpwnam(user)
+            self.ids[s] = (entry.pw_uid, entry.pw_gid)
+            os.chown(self.homes[s], *self.ids[s])
+            os.chmod(self.homes[s], 0o700)
+
+    def remove(self):
+        for user in self.names.values():
+            subprocess.run(["userdel", user], capture_output=True)
+
+    def run(self, s, *argv, cwd=None, check=True):
+        """`argv` as student `s` (their uid, groups, home, a clean environment)."""
+        uid, gid = self.ids[s]
+        q = shlex.quote
+        lines = ["set -e"]
+        for i, path in enumerate(self.exposed):
+            lines.append(f"mount --bind {q(path)} {q(os.path.join(self.stash, str(i)))}")
+        for folder in closed_ancestors(self.exposed):
+            lines.append(f"mount -t tmpfs -o mode=0755,size=1m none {q(folder)}")
+        for i, path in enumerate(self.exposed):
+            lines.append(f"mkdir -p {q(path)}")
+            lines.append(f"mount --bind {q(os.path.join(self.stash, str(i)))} {q(path)}")
+        env = {"HOME": self.homes[s], "USER": self.names[s], "LOGNAME": self.names[s],
+               "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
+               "JUPYTER_PREFER_ENV_PATH": "1", "LANG": "C.UTF-8"}
+        lines.append(f"cd {q(cwd or self.homes[s])}")
+        lines.append(f"exec setpriv --reuid={uid} --regid={gid} --init-groups env -i "
+                     + " ".join(f"{k}={q(v)}" for k, v in env.items()) + " "
+                     + " ".join(q(a) for a in argv))
+        run = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                              "\n".join(lines)], capture_output=True, text=True, timeout=180)
+        if check:
+            assert run.returncode == 0, f"{argv} as {s}:\n{run.stdout}\n{run.stderr}"
+        return run
+
+    def nbgrader(self, s, *args):
+        return self.run(s, sys.executable, "-m", "nbgrader", *args, "--course", "fixture",
+                        f"--Exchange.root={self.exchange}")
+
+    def hand_in(self, s, answers):
+        """Write answers into the student's fetched notebook (as them) and submit it."""
+        path = os.path.join(self.homes[s], "fx1", "fx1.ipynb")
+        nb = student(nbformat.read(path, as_version=4), answers)
+        nbformat.write(nb, path)
+        os.chown(path, *self.ids[s])
+        self.nbgrader(s, "submit", "fx1")
+
+
+def instructor(course, *args):
+    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")
+    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                         capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, f"nbgrader {args}:\n{run.stdout}\n{run.stderr}"
+    return run
+
+
+@pytest.fixture(scope="module")
+def term(tmp_path_factory):
+    assert os.geteuid() == 0, "the exchange loop creates Unix users: run the tests as root"
+    paths = make_course(tmp_path_factory.mktemp("loop"))
+    base = tempfile.mkdtemp(prefix="exchange-loop-")  # outside pytest's root-only tmp
+    os.chmod(base, 0o755)
+    exchange = os.path.join(base, "exchange")
+    os.makedirs(exchange)
+    os.chmod(exchange, 0o1777)  # like /tmp: everyone writes, nobody removes others' files
+    os.makedirs(os.path.join(base, "home"))
+    os.chmod(os.path.join(base, "home"), 0o755)
+    with open(os.path.join(paths["course"], "nbgrader_config.py"), "a") as f:
+        f.write(POLICY + f"c.Exchange.root = {exchange!r}\n")
+    students = Students(base, exchange, os.getpid() % 100000)
+    students.create()
+    try:
+        yield run_term(paths, students)
+    finally:
+        students.remove()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def run_term(paths, students):
+    """The whole loop; returns what the assertions look at."""
+    course = paths["course"]
+    assert cli(paths, "release", "fx1").returncode == 0
+    instructor(course, "release_assignment", "fx1")
+    for s in STUDENTS:
+        students.nbgrader(s, "fetch_assignment", "fx1")
+    wrong_scale = dict(ANSWERS, scale="def scale(x, k):\n    return x")
+    students.hand_in("ann", ANSWERS)
+    students.hand_in("bob", wrong_scale)  # on time, but wrong
+    students.hand_in("cat", wrong_scale)
+    due = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=1)
+    instructor(course, "db", "assignment", "add", "fx1",
+               f"--duedate={due:%Y-%m-%d %H:%M:%S.%f} UTC")
+    time.sleep(max(0.0, (due - datetime.datetime.now(datetime.UTC)).total_seconds())
+               + 1)
+    students.hand_in("bob", ANSWERS)  # fixed, after the deadline: this one counts
+    instructor(course, "collect", "fx1")
+    submitted = os.path.join(course, "submitted")
+    grade = cli(paths, "grade", "fx1", "--submissions", submitted, *GRADE_ARGS)
+    assert grade.returncode == 0, grade.stdout + grade.stderr
+    instructor(course, "release_feedback", "fx1")
+    fetched = {s: students.nbgrader(s, "fetch_feedback", "fx1") for s in STUDENTS}
+    with open(os.path.join(course, "grades", "fx1", "report.json")) as f:
+        report = json.load(f)["students"]
+    return {"paths": paths, "students": students, "report": report, "fetched": fetched,
+            "due": due}
+
+
+def feedback_files(term, s):
+    return sorted(glob.glob(os.path.join(term["students"].homes[s], "fx1", "feedback", "*",
+                                         "*.html")))
+
+
+def test_every_submission_is_collected_and_graded_the_latest_counting(term):
+    names = term["students"].names
+    report = term["report"]
+    assert set(report) == set(names.values())
+    scores = {s: (report[names[s]]["raw_score"], report[names[s]]["penalty"],
+                  report[names[s]]["score"]) for s in STUDENTS}
+    assert scores["ann"] == (6.0, 0.0, 6.0)
+    assert scores["cat"] == (3.0, 0.0, 3.0)
+    assert scores["bob"] == (6.0, pytest.approx(0.6), pytest.approx(5.4))  # 1 started hour
+    assert 0 < report[names["bob"]]["late_seconds"] < 600
+    assert report[names["ann"]]["late_seconds"] == 0
+
+
+def test_each_student_fetches_their_own_feedback_and_no_one_elses(term):
+    names = term["students"].names
+    for s in STUDENTS:
+        files = feedback_files(term, s)
+        assert len(files) == 1, (s, files, term["fetched"][s].stderr)
+        with open(files[0], encoding="utf-8") as f:
+            page = f.read()
+        assert f"Feedback: {names[s]}" in page
+        for other in STUDENTS:
+            if other != s:
+                assert names[other] not in page
+    with open(feedback_files(term, "bob")[0], encoding="utf-8") as f:
+        bob = f.read()
+    assert "<b>5.4 / 6</b>" in bob and "late penalty 0.6" in bob
+
+
+def test_students_cannot_see_each_others_homes_or_the_exchange_listings(term):
+    students = term["students"]
+    exchange = os.path.join(students.exchange, "fixture")
+    for folder in (students.homes["bob"], os.path.join(exchange, "inbound"),
+                   os.path.join(exchange, "feedback")):
+        listing = students.run("ann", "ls", folder, check=False)
+        assert listing.returncode != 0 and "Permission denied" in listing.stderr, folder
