@@ -61,6 +61,7 @@ bench: setup
 	$(PYTHON) benchmarks/bench_grading.py
 	$(PYTHON) benchmarks/bench_autograd.py
 	$(PYTHON) benchmarks/bench_similarity.py
+	$(PYTHON) benchmarks/bench_term.py
 
 ## lint: ruff on the Python sources
 lint: setup
