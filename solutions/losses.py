@@ -94,7 +94,8 @@ def svm_loss_vectorized(W, X, y, reg):
     scores = linear_scores(X, W)  # s = X W, (N, C)
     data_loss, dscores = svm_loss(scores, y)
     loss = data_loss + reg * np.sum(W * W)
-    dW = X.T @ dscores + 2 * reg * W  # s = X W  =>  dW = X^T dscores
+    # s = X W  =>  dW = X^T dscores, written (dscores^T X)^T: the same product, faster in BLAS
+    dW = (dscores.T @ X).T + 2 * reg * W
     return float(loss), dW
 
 
@@ -141,12 +142,13 @@ def softmax_loss(scores, y):
     N = scores.shape[0]
     rows = np.arange(N)
     shifted = scores - scores.max(axis=1, keepdims=True)  # stable: max shifted score is 0
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log p, (N, C)
-    loss = -log_probs[rows, y].sum() / N
-    # local gradient: dL_i/ds_j = p_j - 1[j == y_i]
-    dscores = np.exp(log_probs)
-    dscores[rows, y] -= 1
-    dscores /= N
+    exp_scores = np.exp(shifted)
+    sum_exp = exp_scores.sum(axis=1, keepdims=True)  # (N, 1)
+    # L_i = -log p_{y_i} = log sum_j exp(s_j) - s_{y_i}
+    loss = (np.log(sum_exp[:, 0]) - shifted[rows, y]).sum() / N
+    # local gradient of the average: dL/ds_j = (p_j - 1[j == y_i]) / N, p_j = exp(s_j) / sum_exp
+    dscores = exp_scores / (N * sum_exp)
+    dscores[rows, y] -= 1 / N
     return float(loss), dscores
 
 
@@ -156,5 +158,6 @@ def softmax_loss_vectorized(W, X, y, reg):
     scores = linear_scores(X, W)  # s = X W, (N, C)
     data_loss, dscores = softmax_loss(scores, y)
     loss = data_loss + reg * np.sum(W * W)
-    dW = X.T @ dscores + 2 * reg * W  # s = X W  =>  dW = X^T dscores
+    # s = X W  =>  dW = X^T dscores, written (dscores^T X)^T: the same product, faster in BLAS
+    dW = (dscores.T @ X).T + 2 * reg * W
     return float(loss), dW

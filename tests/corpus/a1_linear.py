@@ -65,7 +65,7 @@ def linear_scores(X, W, b=None):
     "a1_svm_vectorized_no_reg_gradient": mutant(
         "svm_loss_vectorized",
         {"a1_svm_loss_vectorized_dW"},
-        ("    dW = X.T @ dscores + 2 * reg * W", "    dW = X.T @ dscores"),
+        ("    dW = (dscores.T @ X).T + 2 * reg * W", "    dW = (dscores.T @ X).T"),
         why="regularization in the loss but not in its gradient",
     ),
     "a1_softmax_naive_no_shift": mutant(
@@ -101,22 +101,20 @@ def linear_scores(X, W, b=None):
             "a1_softmax_loss_dscores",
             "a1_softmax_loss_vectorized_dW",
         },
-        (
-            "    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
-            "    log_probs = shifted - np.log10(np.exp(shifted).sum(axis=1, keepdims=True))",
-        ),
-        why="log base 10 in the normalizer (probabilities no longer sum to 1)",
+        ("np.log(sum_exp[:, 0])", "np.log10(sum_exp[:, 0])"),
+        why="log base 10 of the normalizer in the loss (its gradient is no longer p - 1[y])",
     ),
     "a1_softmax_loss_dscores_not_averaged": mutant(
         "softmax_loss",
         {"a1_softmax_loss_dscores", "a1_softmax_loss_vectorized_dW"},
-        ("    dscores /= N\n", ""),
+        ("    dscores = exp_scores / (N * sum_exp)", "    dscores = exp_scores / sum_exp"),
+        ("    dscores[rows, y] -= 1 / N", "    dscores[rows, y] -= 1"),
         why="averages the loss but not its gradient",
     ),
     "a1_softmax_vectorized_dW_transposed": mutant(
         "softmax_loss_vectorized",
         {"a1_softmax_loss_vectorized_dW"},
-        ("    dW = X.T @ dscores + 2 * reg * W", "    dW = (dscores.T @ X) + 2 * reg * W.T"),
+        ("    dW = (dscores.T @ X).T + 2 * reg * W", "    dW = (dscores.T @ X) + 2 * reg * W.T"),
         why="dW with shape (C, D): transposed",
     ),
     "a1_softmax_vectorized_half_reg": mutant(
@@ -126,7 +124,7 @@ def linear_scores(X, W, b=None):
             "    loss = data_loss + reg * np.sum(W * W)",
             "    loss = data_loss + 0.5 * reg * np.sum(W * W)",
         ),
-        ("    dW = X.T @ dscores + 2 * reg * W", "    dW = X.T @ dscores + reg * W"),
+        ("    dW = (dscores.T @ X).T + 2 * reg * W", "    dW = (dscores.T @ X).T + reg * W"),
         why="the 0.5 * reg * sum(W**2) convention of other courses",
     ),
     "a1_softmax_vectorized_unshifted_exp": mutant(
