@@ -215,6 +215,18 @@ def _init(child):
             os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
+def _fork_as_child_of(role):
+    """Fork; the parent becomes `role(child)` for good -> in the child, the read end of a pipe
+    that reaches EOF when the parent is gone."""
+    alive_r, alive_w = os.pipe()
+    child = os.fork()
+    if child:
+        os.close(alive_r)
+        role(child)  # never returns
+    os.close(alive_w)
+    return alive_r
+
+
 def _die_with_parent(alive_r):
     _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
     if select.select([alive_r], [], [], 0)[0]:  # the parent died before the line above
@@ -235,22 +247,11 @@ def jail(config):
     _check(libc.unshare(flags | (CLONE_NEWUSER if rootless else 0)), "unshare")
     if rootless:
         _map_identity(uid, gid)
-    alive_r, alive_w = os.pipe()  # EOF on alive_r: the supervisor is gone
-    child = os.fork()
-    if child:
-        os.close(alive_r)
-        _supervise(child)  # never returns
-    os.close(alive_w)
+    alive = _fork_as_child_of(_supervise)
     build_root(config)
     _drop_privileges(config)
-    _die_with_parent(alive_r)  # after the identity change, which clears it
-    alive_r, alive_w = os.pipe()
-    child = os.fork()
-    if child:
-        os.close(alive_r)
-        _init(child)  # never returns
-    os.close(alive_w)
-    _die_with_parent(alive_r)
+    _die_with_parent(alive)  # after the identity change, which clears it
+    _die_with_parent(_fork_as_child_of(_init))
     _set_limits(config)
     os.chdir(config.get("cwd", "/"))
 
