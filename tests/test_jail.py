@@ -1,0 +1,94 @@
+"""The allowlist jail seen from inside: a fresh root, own namespaces, no capabilities, limits.
+
+Each test starts one jailed Python the way grading does (a worker's private mounts, a work dir
+on tmpfs, the jail config of a Sandbox) and reads what it sees. ~2 s each.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from autograder.sandbox import Limits, Sandbox, UidSlot
+
+pytestmark = pytest.mark.slow
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+LOOK = """\
+import json, os, socket
+seen = {"root": sorted(os.listdir("/")), "pid": os.getpid(), "uid": os.getuid(),
+        "procs": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+        "project": os.path.exists(%(project)r), "cgroup": open("/proc/self/cgroup").read(),
+        "caps": [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0],
+        "cwd": os.getcwd(), "home": os.path.expanduser("~")}
+try:
+    socket.create_connection(("127.0.0.1", 22), timeout=1)
+    seen["net"] = "connected"
+except OSError as e:
+    seen["net"] = type(e).__name__
+try:
+    open("/usr/evil", "w")
+    seen["usr"] = "writable"
+except OSError:
+    seen["usr"] = "read-only"
+st = os.statvfs(".")
+seen["work_mb"] = st.f_blocks * st.f_frsize // 2**20
+print(json.dumps(seen))
+"""
+
+
+def _jailed(code, limits=None):
+    """Run `code` in a jailed Python from a forked worker -> its stdout, parsed as JSON."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        out = b""
+        try:
+            slot = UidSlot(limits or Limits())
+            root = tempfile.mkdtemp(prefix="jail-test-")
+            os.chmod(root, 0o711)
+            sandbox = Sandbox(root, slot.uid, limits or Limits(), slot.cgroups)
+            sandbox.prepare()
+            _config, cmd = sandbox.jail_command(os.path.join(root, "jail.json"),
+                                                [sys.executable, "-c", code])
+            run = subprocess.run(cmd, capture_output=True, timeout=120)
+            out = run.stdout or run.stderr
+            sandbox.close()
+            slot.release()
+        finally:
+            os.write(write, out)
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+def test_a_kernel_sees_only_the_allowlist_and_is_alone():
+    seen = _jailed(LOOK % {"project": os.path.join(ROOT, "solutions")})
+    assert set(seen["root"]) <= {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc",
+                                 "root", "sbin", "tmp", "usr", "home", "opt", "work", "srv",
+                                 "var"}, seen["root"]
+    assert seen["project"] is False  # the project around the interpreter stays hidden
+    assert seen["pid"] == 2 and seen["procs"] == [1, 2]  # its init and itself
+    assert seen["caps"] == "0000000000000000"
+    assert seen["net"] == "OSError" or seen["net"].endswith("Error")
+    assert seen["net"] != "connected"
+    assert seen["usr"] == "read-only"
+    assert seen["cwd"] == seen["home"] and seen["work_mb"] == Limits().disk_mb
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="cgroups and kernel uids are root's")
+def test_as_root_a_kernel_runs_under_its_own_uid_and_cgroup():
+    seen = _jailed(LOOK % {"project": ROOT})
+    assert 62000 <= seen["uid"] < 62256
+    if os.path.isdir("/sys/fs/cgroup/memory"):  # cgroup v1, as on this machine
+        assert f"memory:/autograder/k{seen['uid']}" in seen["cgroup"]
+        assert f"pids:/autograder/k{seen['uid']}" in seen["cgroup"]
+        with open(f"/sys/fs/cgroup/pids/autograder/k{seen['uid']}/pids.max") as f:
+            assert int(f.read()) == Limits().processes
