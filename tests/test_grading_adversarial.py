@@ -1,8 +1,9 @@
-"""The adversarial corpus graded in one batch by `python -m autograder grade` (real kernels).
+"""The adversarial corpus graded in one batch by `python -m autograder grade` (real kernels), as
+root and again as a normal user (the same scores), and what must not be left on the machine.
 
-Costs ~35-60 s: a submission per case, 2 jobs, 2 s per cell; runaway cases are bounded by
-the limits below (512 MB is not enough for a kernel, so memory is 1.5 GB; 48 processes per
-kernel).
+Costs ~2-3 min here: a submission per case, 2 jobs, 2 s per cell, twice; runaway cases are
+bounded by the limits below (512 MB is not enough for a kernel, so memory is 1.5 GB; 48
+processes per kernel).
 """
 
 import hashlib
