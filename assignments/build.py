@@ -12,7 +12,9 @@ Template format (`templates/<id>.nbt`): cells start with a header line
                                     only shows something (training runs, timings, figures):
                                     nothing later depends on it
     %% solution <cell_id>           code the student writes; `#@function module:name` lines
-                                    expand to that function's signature, docstring and marked body
+                                    expand to that function's signature, docstring and marked body;
+                                    `#@class module:Name given=m1,m2` to the class with every
+                                    method's body marked except those given (copied verbatim)
     %% tests <grade_id>             visible tests of an auto-graded question (+ hidden block)
     %% answer <grade_id> points=N   a free-response answer graded by hand; the cell text is the
                                     rubric, which the release replaces by "YOUR ANSWER HERE"
@@ -40,7 +42,7 @@ REPO = os.path.dirname(HERE)
 TEMPLATES = os.path.join(HERE, "templates")
 SOURCE = os.path.join(HERE, "source")
 
-ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
+ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
 
 # Student-safe modules shipped with every assignment, as file symlinks into the repository.
 # Only what the notebooks import: coursekit's other modules (the lectures' tiny network with
@@ -48,6 +50,7 @@ ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
 SHIPPED = {
     "autograder": ["__init__.py", "gradcheck.py", "checks.py"],
     "coursekit": ["__init__.py", "data.py", "plots.py"],
+    "coursekit/checks": ["__init__.py", "a5_autograd.py"],
 }
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -137,17 +140,23 @@ def _validation_lines(stmts):
     return lines
 
 
-def solution_function(ref):
-    """Source of the exercise function `module:name` with its body between solution markers.
-
-    The signature and docstring are copied verbatim; the body follows between the markers,
-    without the reference's input validation (see `_is_validation`).
-    """
+def _reference_source(ref):
+    """The dedented source of `module:qualname` in `solutions`."""
     module_name, _, qualname = ref.partition(":")
     obj = importlib.import_module(module_name)
     for part in qualname.split("."):
         obj = getattr(obj, part)
-    source = textwrap.dedent(inspect.getsource(obj))
+    return textwrap.dedent(inspect.getsource(obj))
+
+
+def solution_function(ref, source=None):
+    """Source of the exercise function `module:name` with its body between solution markers.
+
+    The signature and docstring are copied verbatim; the body follows between the markers,
+    without the reference's input validation (see `_is_validation`). `source`: the function's
+    dedented source when it is not `ref`'s own (a method of a class).
+    """
+    source = _reference_source(ref) if source is None else source
     fn = ast.parse(source).body[0]
     if not isinstance(fn, ast.FunctionDef):
         raise TemplateError(f"{ref} is not a function")
@@ -175,6 +184,33 @@ def solution_function(ref):
     if not body:
         raise TemplateError(f"{ref} has no body after its docstring")
     return "\n".join(lines[:head_end] + [indent + BEGIN] + body + [indent + END])
+
+
+def solution_class(ref, given=()):
+    """Source of the exercise class `module:Name`: one class statement whose methods the
+    student writes. The class line, docstring, class-level statements, comments and the
+    methods named in `given` are copied verbatim; every other method is rendered as by
+    `solution_function` (signature and docstring, body between solution markers)."""
+    source = _reference_source(ref)
+    cls = ast.parse(source).body[0]
+    if not isinstance(cls, ast.ClassDef):
+        raise TemplateError(f"{ref} is not a class")
+    unknown = set(given) - {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
+    if unknown:
+        raise TemplateError(f"{ref}: given methods {sorted(unknown)} are not methods of it")
+    lines = source.splitlines()
+    out, position = [], 0  # position: lines[:position] are already in out
+    for node in cls.body:
+        if not isinstance(node, ast.FunctionDef) or node.name in given:
+            continue
+        start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+        out += lines[position:start]
+        method = textwrap.dedent("\n".join(lines[start:node.end_lineno]))
+        indent = " " * node.col_offset
+        marked = solution_function(f"{ref}.{node.name}", source=method)
+        out += [indent + line if line else line for line in marked.splitlines()]
+        position = node.end_lineno
+    return "\n".join(out + lines[position:])
 
 
 def free_names(source):
@@ -278,6 +314,10 @@ def build_notebook(assignment, questions=None):
             for line in body.splitlines():
                 if line.strip().startswith("#@function "):
                     lines.append(solution_function(line.split(None, 1)[1].strip()))
+                elif line.strip().startswith("#@class "):
+                    ref, *options = line.split()[1:]
+                    given = _options(options).get("given", "")
+                    lines.append(solution_class(ref, [g for g in given.split(",") if g]))
                 else:
                     lines.append(line)
             source = "\n".join(lines)

@@ -32,6 +32,7 @@ class Neuron:
         return act.relu() if self.nonlin else act
 
     def parameters(self):
+        """The neuron's Values that training changes: its weights, then its bias."""
         return self.w + [self.b]
 
 
@@ -46,6 +47,7 @@ class Layer:
         return [neuron(x) for neuron in self.neurons]
 
     def parameters(self):
+        """The parameters of every neuron, neuron after neuron."""
         return [p for neuron in self.neurons for p in neuron.parameters()]
 
 
@@ -66,9 +68,11 @@ class MLP:
         return x
 
     def parameters(self):
+        """The parameters of every layer, first layer first."""
         return [p for layer in self.layers for p in layer.parameters()]
 
     def zero_grad(self):
+        """Set the gradient of every parameter to 0 (backward adds to it)."""
         for p in self.parameters():
             p.grad = 0.0
 

@@ -18,7 +18,7 @@ import nbformat
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COURSE = os.path.join(REPO, "assignments")
-ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
+ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
 
 
 def nbgrader_env():

@@ -241,6 +241,8 @@ def test_release_folder_holds_no_solution_code_and_no_hidden_test(graded, assign
             "autograder/checks.py",
             "autograder/gradcheck.py",
             "coursekit/__init__.py",
+            "coursekit/checks/__init__.py",
+            "coursekit/checks/a5_autograd.py",
             "coursekit/data.py",
             "coursekit/plots.py",
         ]

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from coursekit.data import make_circles
-from solutions.autograd import Value, topological_order
+from solutions.autograd import Value
 from solutions.nets import TwoLayerNet
 from solutions.value_nets import MLP, accuracy_values, mlp_loss, train_mlp
 
@@ -141,12 +141,10 @@ def test_random_graphs_with_shared_nodes_match_centered_differences(seed):
     np.testing.assert_allclose(grads, numerical_grads(f, point), rtol=1e-5, atol=1e-7)
 
 
-def test_a_node_is_visited_once_however_many_nodes_use_it():
+def test_a_node_used_many_times_passes_its_gradient_back_once():
     a = Value(2.0)
     b = a * 3.0
-    out = b + b + b * b  # b used three times, a once
-    order = topological_order(out)
-    assert len(order) == len({id(v) for v in order})
+    out = b + b + b * b  # b used four times, a once
     out.backward()
     assert b.grad == 1 + 1 + 2 * b.data and a.grad == 3.0 * b.grad
 
@@ -200,7 +198,7 @@ def test_value_net_matches_two_layer_net_to_1e_10():
 def test_value_mlp_fits_forty_circles_points():
     X, y = make_circles(40, noise=0.05, seed=0)
     model = MLP(2, [8, 2], seed=0)
-    losses = train_mlp(model, X, y, reg=1e-4, learning_rate=1.0, n_steps=40)
+    losses = train_mlp(model, X, y, reg=1e-4, learning_rate=1.0, n_steps=30)
     assert losses[-1] < losses[0]
     assert accuracy_values(model, X, y) >= 0.95
 

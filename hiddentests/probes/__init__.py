@@ -7,7 +7,7 @@ kernel needs; it imports numpy, the standard library and the student-safe `autog
 
 import importlib
 
-ASSIGNMENT_MODULES = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
+ASSIGNMENT_MODULES = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
 
 PROBES = {}
 META = {}

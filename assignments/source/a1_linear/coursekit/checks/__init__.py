@@ -1,0 +1,1 @@
+../../../../../coursekit/checks/__init__.py

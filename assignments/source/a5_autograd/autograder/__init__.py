@@ -1,0 +1,1 @@
+../../../../autograder/__init__.py

@@ -1,0 +1,1 @@
+../../../../coursekit/__init__.py
