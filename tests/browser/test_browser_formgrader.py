@@ -9,7 +9,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_instructor_sees_every_assignment_in_the_formgrader(page, instructor_lab, screenshot):
     expected = student_workspace.assignment_ids()
-    assert {"a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"} <= set(expected)
+    assert {"a1_linear", "a2_activations", "a3_forward", "a4_backprop",
+            "a5_autograd"} <= set(expected)
 
     open_lab(page, instructor_lab)
     menu(page, "Nbgrader", "Formgrader")
