@@ -25,32 +25,39 @@ def _reference(f, point):
     return out, inputs
 
 
-def judge_expressions(cases_fn, with_gradients):
-    def judge(outputs):
-        if error_of(outputs, "Value") is not None:
-            return [error_of(outputs, "Value") + "."]
-        failures = []
-        for k, (name, (f, point)) in enumerate(cases_fn().items()):
-            key = f"case{k}"
-            label = f"{name} at {point}"
-            err = error_of(outputs, key)
-            if err is not None:
-                failures.append(f"[{label}] raised {err}.")
-                continue
-            out, inputs = _reference(f, point)
-            calls = 2 if name.endswith("backward twice") else 1
-            if with_gradients:
-                for _ in range(calls):
-                    out.backward()
-            if not compare(failures, ".data", outputs.get(f"{key}/data"), out.data, label,
-                           rtol=RTOL) or not with_gradients:
-                continue
-            compare(failures, "the inputs' .grad", outputs.get(f"{key}/grads"),
-                    [v.grad for v in inputs], label, rtol=RTOL)
-        return failures
+def _judge_expressions(outputs, cases, with_gradients):
+    if error_of(outputs, "Value") is not None:
+        return [error_of(outputs, "Value") + "."]
+    failures = []
+    for k, (name, (f, point)) in enumerate(cases.items()):
+        key = f"case{k}"
+        label = f"{name} at {point}"
+        err = error_of(outputs, key)
+        if err is not None:
+            failures.append(f"[{label}] raised {err}.")
+            continue
+        out, inputs = _reference(f, point)
+        if with_gradients:
+            for _ in range(2 if name.endswith("backward twice") else 1):
+                out.backward()
+        if not compare(failures, ".data", outputs.get(f"{key}/data"), out.data, label,
+                       rtol=RTOL) or not with_gradients:
+            continue
+        compare(failures, "the inputs' .grad", outputs.get(f"{key}/grads"),
+                [v.grad for v in inputs], label, rtol=RTOL)
+    return failures
 
-    judge.__name__ = f"judge_{cases_fn.__name__}_{'grads' if with_gradients else 'data'}"
-    return judge
+
+def judge_value_forward(outputs):
+    return _judge_expressions(outputs, P.expression_cases(), with_gradients=False)
+
+
+def judge_value_gradients(outputs):
+    return _judge_expressions(outputs, P.expression_cases(), with_gradients=True)
+
+
+def judge_value_graphs(outputs):
+    return _judge_expressions(outputs, P.graph_cases(), with_gradients=True)
 
 
 def judge_deep(outputs):
@@ -119,9 +126,9 @@ def judge_trained(outputs):
 
 
 JUDGES = {
-    "a5_value_forward": judge_expressions(P.expression_cases, with_gradients=False),
-    "a5_value_gradients": judge_expressions(P.expression_cases, with_gradients=True),
-    "a5_value_graphs": judge_expressions(P.graph_cases, with_gradients=True),
+    "a5_value_forward": judge_value_forward,
+    "a5_value_gradients": judge_value_gradients,
+    "a5_value_graphs": judge_value_graphs,
     "a5_backward_deep": judge_deep,
     "a5_neuron": judge_neuron,
     "a5_mlp_matches_vectorized": judge_mlp,

@@ -64,25 +64,32 @@ def _record_cases(rec, Value, cases, backward_calls=1):
             rec.value(key, "grads", result[1])
 
 
-def probe_expressions(cases_fn, with_gradients):
-    def probe(ns):
-        rec = Recorder()
-        Value = student(ns, "Value")
-        if Value is None:
-            rec.error("Value", "NameError: Value is not defined (run its cell first)")
-            return rec.out
-        cases = cases_fn()
-        if not with_gradients:
-            for k, (f, point) in enumerate(cases.values()):
-                out = rec.call(f"case{k}", lambda f=f, point=point: f(*map(Value, point)))
-                if out is not None:
-                    rec.value(f"case{k}", "data", getattr(out, "data", None))
-            return rec.out
+def _probe_expressions(ns, cases, with_gradients):
+    rec = Recorder()
+    Value = student(ns, "Value")
+    if Value is None:
+        rec.error("Value", "NotImplementedError: Value is not defined (its cell was not run)")
+        return rec.out
+    if with_gradients:
         _record_cases(rec, Value, cases)
         return rec.out
+    for k, (f, point) in enumerate(cases.values()):
+        out = rec.call(f"case{k}", lambda f=f, point=point: f(*map(Value, point)))
+        if out is not None:
+            rec.value(f"case{k}", "data", getattr(out, "data", None))
+    return rec.out
 
-    probe.__name__ = f"probe_{cases_fn.__name__}_{'grads' if with_gradients else 'data'}"
-    return probe
+
+def probe_value_forward(ns):
+    return _probe_expressions(ns, expression_cases(), with_gradients=False)
+
+
+def probe_value_gradients(ns):
+    return _probe_expressions(ns, expression_cases(), with_gradients=True)
+
+
+def probe_value_graphs(ns):
+    return _probe_expressions(ns, graph_cases(), with_gradients=True)
 
 
 def probe_deep(ns):
@@ -90,7 +97,7 @@ def probe_deep(ns):
     Value = student(ns, "Value")
     cases = {"chain": (lambda x: expr.chain(x, DEEP_LENGTH), (0.5,))}
     if Value is None:
-        rec.error("Value", "NameError: Value is not defined (run its cell first)")
+        rec.error("Value", "NotImplementedError: Value is not defined (its cell was not run)")
     else:
         with expr.gc_paused():
             _record_cases(rec, Value, cases)
@@ -166,9 +173,9 @@ def probe_trained(ns):
 
 
 PROBES = {
-    "a5_value_forward": probe_expressions(expression_cases, with_gradients=False),
-    "a5_value_gradients": probe_expressions(expression_cases, with_gradients=True),
-    "a5_value_graphs": probe_expressions(graph_cases, with_gradients=True),
+    "a5_value_forward": probe_value_forward,
+    "a5_value_gradients": probe_value_gradients,
+    "a5_value_graphs": probe_value_graphs,
     "a5_backward_deep": probe_deep,
     "a5_neuron": probe_neuron,
     "a5_mlp_matches_vectorized": probe_mlp,
