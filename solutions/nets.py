@@ -77,12 +77,9 @@ class _FullyConnectedNet:
         if y is None:
             return scores
 
-        data_loss, dscores = softmax_loss(scores, y)
-        reg = self.reg
-        # R = sum over k of sum(W_k ** 2); vdot sums the squares without a temporary array
-        loss = data_loss + sum(reg * np.vdot(p[f"W{k}"], p[f"W{k}"]) for k in range(1, L + 1))
+        loss, dscores = softmax_loss(scores, y)
 
-        # backward, layer by layer in reverse; regularization adds 2 reg W_k to each dW_k
+        # backward, layer by layer in reverse
         grads = {}
         dh, grads[f"W{L}"], grads[f"b{L}"] = affine_backward(dscores, last_cache)
         for k in range(L - 1, 0, -1):
@@ -92,8 +89,13 @@ class _FullyConnectedNet:
                 dh, grads[f"W{k}"], grads[f"b{k}"] = affine_backward(da, affine_cache)
             else:  # the input X needs no gradient
                 grads["W1"], grads["b1"] = affine_backward_params(da, affine_cache)
+
+        # regularization reg * sum(W_k ** 2), gradient 2 reg W_k; each W_k read twice in a row
+        # while it is still in the cache (vdot sums the squares without a temporary array)
         for k in range(1, L + 1):
-            grads[f"W{k}"] += (2 * reg) * p[f"W{k}"]  # dW_k is a fresh array: add in place
+            W = p[f"W{k}"]
+            loss += self.reg * np.vdot(W, W)
+            grads[f"W{k}"] += (2 * self.reg) * W  # dW_k is a fresh array: add in place
         return float(loss), grads
 
 
