@@ -123,6 +123,14 @@ X_toy = centers[y_toy] + 0.7 * rng.standard_normal((len(y_toy), 2))
 X_toy_b = np.hstack([X_toy, np.ones((len(y_toy), 1))])  # bias trick: (N, 2 + 1)
 print("X_toy_b:", X_toy_b.shape, " y_toy:", y_toy.shape)
 
+# %% [markdown]
+# **The bias and the regularization.** With the bias trick the last row of `W` holds the biases,
+# so $R(W) = \sum W^2$ below penalizes them too. That is harmless here. From the neural networks
+# on (lectures 3-5, assignments 3 and 4) the biases are kept apart from the weights and are
+# **not** regularized: a bias multiplies no input, so it cannot make the scores depend strongly
+# on any one input dimension, which is what the penalty is there to prevent. Not regularizing
+# the biases is the common choice; in practice it rarely makes a difference.
+
 # %%
 reg = 1e-2
 

@@ -162,19 +162,123 @@ plots.plot_activations(six_activations, title="Six activation functions f(x) and
 plt.show()
 
 # %% [markdown]
-# ## 5. ReLU is a good default
+# ## 5. Activation functions in practice
 #
-# Backpropagation multiplies the gradient by $f'(x)$ at every layer. The sigmoid's derivative is
-# never larger than 0.25 and almost 0 once $|x|$ is a few units (the unit *saturates*), so
-# gradients shrink layer after layer. ReLU's derivative is exactly 1 for every positive input,
-# it costs one comparison, and in practice nets with ReLU train much faster.
+# Backpropagation multiplies the gradient by the local gradient $f'(x)$ of every activation it
+# passes through. That one fact explains most of the practical advice (CS231n's notes on
+# activation functions).
+#
+# ### Sigmoid: three problems
+# 1. **Saturated neurons kill gradients.** $\sigma'(x)$ is never larger than 0.25 and almost 0
+#    once $|x|$ is a few units: the unit *saturates*, and whatever gradient arrives from above is
+#    multiplied by almost 0, so the weights below it barely learn.
+# 2. **Its outputs are not zero-centered** (always between 0 and 1). See below: the gradients on
+#    the next layer's weights then all share one sign, and the updates zig-zag.
+# 3. $\exp()$ is a bit expensive to compute (a minor point).
 
 # %%
 sigmoid, dsigmoid = with_derivative("sigmoid")
 relu, drelu = with_derivative("relu")
 for x_val in [0.0, 2.0, 5.0, 10.0]:
     print(f"x = {x_val:4.1f}:  sigmoid'(x) = {dsigmoid(np.array(x_val)):.5f}   ReLU'(x) = {drelu(np.array(x_val)):.0f}")
-print(f"best case through 10 sigmoid layers: 0.25**10 = {dsigmoid(np.array(0.0)) ** 10:.1e}")
+print(f"the sigmoid factors of 10 layers multiply to at most 0.25**10 = {dsigmoid(np.array(0.0)) ** 10:.1e}")
+
+# %% [markdown]
+# That product is not the whole gradient. Through layer $k$, $h_k = \sigma(h_{k-1} W_k)$, backprop
+# computes $\frac{\partial L}{\partial h_{k-1}} = \big(\frac{\partial L}{\partial h_k} \odot
+# \sigma'\big) W_k^T$: the weights multiply in too. Below, a 10-layer sigmoid net of width 100 with
+# three weight sizes. Small weights: the gradient reaching the first layer is a millionth of
+# the one at the top. Large weights make up for the small $\sigma'$, but only because many units
+# (half of them here) are now saturated, and a saturated unit's own weights get almost no gradient.
+
+# %%
+X_deep = rng.standard_normal((200, 100))
+for weight_std in [0.1, 0.4, 1.0]:
+    Ws = [weight_std * rng.standard_normal((100, 100)) for _ in range(10)]
+    hs = [X_deep]
+    for W in Ws:                                   # forward: h_k = sigmoid(h_{k-1} W_k)
+        hs.append(sigmoid(hs[-1] @ W))
+    g = rng.standard_normal(hs[-1].shape)          # some upstream gradient at the top
+    g_top = np.linalg.norm(g)
+    for W, h in zip(Ws[::-1], hs[:0:-1], strict=True):   # backward: (g * sigma') W^T
+        g = (g * h * (1 - h)) @ W.T
+    local = np.concatenate([h * (1 - h) for h in hs[1:]])
+    print(f"weights N(0, {weight_std}^2): |gradient at layer 1| / |at the top| = "
+          f"{np.linalg.norm(g) / g_top:.1e}; saturated units (sigma' < 0.01): {np.mean(local < 0.01):.0%}")
+
+# %% [markdown]
+# **Not zero-centered means zig-zag updates.** A neuron computes $a = \sum_i w_i x_i + b$, so
+# $\frac{\partial L}{\partial w_i} = x_i \frac{\partial L}{\partial a}$. When every input $x_i$
+# is positive (e.g. the outputs of a sigmoid layer), every entry of the gradient on $w$ has the
+# sign of the one number $\partial L / \partial a$: on each example, all weights go up together
+# or down together. To reach weights where one must grow and the other shrink, gradient descent
+# has to zig-zag. Below, one linear neuron with two weights learns the target $w^* = (1, -1)$ by
+# gradient descent, one example at a time, on positive inputs and on the same inputs centered.
+
+# %%
+X_positive = rng.uniform(0, 1, size=(200, 2))       # like sigmoid outputs: all positive
+X_centered = X_positive - X_positive.mean(axis=0)   # zero-centered inputs
+w_target = np.array([1.0, -1.0])
+
+fig, ax = plt.subplots(figsize=(6, 5))
+for name, inputs in [("positive inputs", X_positive), ("zero-centered inputs", X_centered)]:
+    w, path, same_sign = np.zeros(2), [np.zeros(2)], 0
+    for i in np.random.default_rng(1).integers(0, len(inputs), size=40):
+        dL_da = inputs[i] @ w - inputs[i] @ w_target     # squared error (a - y)^2 / 2
+        dw = inputs[i] * dL_da                           # dL/dw_i = x_i dL/da
+        same_sign += np.sign(dw[0]) == np.sign(dw[1])
+        w = w - 1.0 * dw
+        path.append(w)
+    path = np.array(path)
+    ax.plot(path[:, 0], path[:, 1], "o-", ms=3, label=f"{name}: both entries of dw share a sign in {same_sign} of 40 steps")
+ax.plot(*w_target, "k*", ms=15, label="target w* = (1, -1)")
+ax.set_title("Gradient descent path of a neuron's two weights")
+ax.set_xlabel("w_1")
+ax.set_ylabel("w_2")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# With positive inputs every step goes up-right or down-left, never towards $w^*$ directly.
+# Summed over a minibatch the signs can differ, so this matters less in practice, but it is why
+# **zero-centered** activations (tanh) and **zero-centered, normalized inputs** (subtract the
+# mean of every input feature, divide by its standard deviation) train better.
+#
+# ### tanh, ReLU and its variants
+# - **tanh** squashes to $[-1, 1]$: zero-centered, but it still saturates.
+# - **ReLU** $\max(0, x)$: does not saturate for $x > 0$, costs one comparison, and in practice
+#   nets with ReLU converge much faster than with sigmoid/tanh (about 6x in Krizhevsky et al.'s
+#   ImageNet net). Not zero-centered, and it has its own problem: **dead ReLUs**.
+# - A ReLU unit whose input is negative for *every* training example outputs 0 and has local
+#   gradient 0 on every example: its weights never get a gradient again, and it never recovers.
+#   Units die from a bad initialization or from a too-large update (a large learning rate);
+#   sometimes a large fraction of a network is dead.
+# - To avoid or limit dead units: a **smaller learning rate**, careful **initialization** (some
+#   people start the ReLU biases at a small positive value such as 0.01), and activations whose
+#   gradient is never 0 for $x < 0$: **leaky ReLU** ($\max(0.1x, x)$), **PReLU** (the slope is
+#   learned), **ELU**, **maxout** (which never dies, at twice the parameters). Monitor the
+#   fraction of dead units.
+#
+# Below, 50 ReLU units on the spiral data, and the same units after one random update of
+# growing size, as a large learning rate would make: count the units that are dead for all 300
+# examples.
+
+# %%
+leaky_relu, dleaky_relu = with_derivative("leaky_relu")
+W1_units, b1_units = rng.standard_normal((2, 50)), np.zeros(50)
+update_rng = np.random.default_rng(1)
+dW, db = update_rng.standard_normal((2, 50)), update_rng.standard_normal(50)
+for step in [0.0, 1.0, 3.0]:
+    pre = X_spiral @ (W1_units + step * dW) + (b1_units + step * db)   # (300, 50)
+    dead = np.all(drelu(pre) == 0, axis=0)           # ReLU'(pre) = 0 for every example
+    leaky_dead = np.all(dleaky_relu(pre) == 0, axis=0)
+    print(f"update of size {step:3.1f}: {dead.sum():2d} of 50 ReLU units dead; "
+          f"leaky ReLU units with zero gradient everywhere: {leaky_dead.sum()}")
+
+# %% [markdown]
+# **In practice** (CS231n): use ReLU, be careful with the learning rate and possibly monitor the
+# fraction of dead units; if that concerns you, try leaky ReLU or maxout. Do not use sigmoid in
+# hidden layers. Try tanh, but expect it to work worse than ReLU or maxout.
 
 # %% [markdown]
 # **Summary.** A neural network is linear layers with non-linearities in between:

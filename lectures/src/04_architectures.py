@@ -3,10 +3,12 @@
 #
 # Neural networks are organized in **layers**. The most common kind is the *fully-connected*
 # layer: every unit of one layer is connected to every unit of the next, and units within a
-# layer share no connections.
+# layer share no connections. Networks built from such layers are called **fully-connected
+# networks** or **multi-layer perceptrons (MLP)**.
 #
 # **Learning goals**
-# - Name networks by their layers of weights: a "2-layer net" is a "1-hidden-layer net".
+# - Name networks by their layers of weights: a "2-layer net" is a "1-hidden-layer net"; a stack
+#   of fully-connected layers is a fully-connected network, or multi-layer perceptron (MLP).
 # - Count the neurons, weights and biases of a fully-connected net.
 # - Run the lecture's forward pass of a 3-layer sigmoid network, with column and row conventions.
 # - Run the lecture's 20-line numpy training of a 2-layer network and read its loss curve.

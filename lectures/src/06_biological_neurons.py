@@ -87,7 +87,38 @@ print("w·x + b > 0:      ", linear_side)
 print("the same decision:", np.array_equal(rates > 0.5, linear_side))
 
 # %% [markdown]
-# ## 3. Be very careful with your brain analogies
+# ## 3. Connectivity: regular layers, irregular brains
+#
+# Biological neurons are wired in complex, irregular patterns: a neuron may connect to far-away
+# neurons, to neurons of its own group, and back to the neurons that feed it. Artificial
+# networks are usually arranged in **regular layers**, every unit of one layer feeding every
+# unit of the next. The regularity is for computation, not biology: a whole layer is one matrix
+# multiply, `f(X @ W + b)`.
+#
+# Regular layers are not required. Xie et al. (2019), *Exploring Randomly Wired Neural Networks
+# for Image Recognition*, generated their networks' wiring with random graph generators and got
+# image classifiers competitive with hand-designed architectures on ImageNet. Any directed
+# graph without cycles works: each neuron fires once all its inputs have fired. Below, 12 of our
+# neurons wired at random, each to two or three randomly chosen earlier neurons or inputs.
+
+# %%
+n_inputs, n_neurons = 3, 12
+wiring_rng = np.random.default_rng(1)
+sources = []        # sources[k]: the indices of the signals neuron k reads (inputs first)
+random_net = []
+for k in range(n_neurons):
+    available = n_inputs + k                      # the inputs and the earlier neurons only
+    chosen = wiring_rng.choice(available, size=min(available, wiring_rng.integers(2, 4)), replace=False)
+    sources.append(np.sort(chosen))
+    random_net.append(Neuron(weights=wiring_rng.standard_normal(len(chosen)), bias=0.0))
+
+signals = list(inputs)                            # the 3 inputs, then each neuron's firing rate
+for k, (cell, reads) in enumerate(zip(random_net, sources, strict=True)):
+    signals.append(cell.neuron_tick(np.array([signals[i] for i in reads])))
+    print(f"neuron {k:2d} reads signals {reads.tolist()}: firing rate {signals[-1]:.3f}")
+
+# %% [markdown]
+# ## 4. Be very careful with your brain analogies
 #
 # The lecture's cautions. Biological neurons are far more complex than this model:
 # - There are **many different types** of neurons.

@@ -11,7 +11,7 @@
 # - Recognise the patterns in gradient flow: add distributes, mul swaps, copy adds, max routes.
 # - Write backprop as flat code and as modular forward/backward gates.
 # - Backpropagate through vectors and matrices without ever building a Jacobian.
-# - Check an analytic gradient against a numerical one.
+# - Check an analytic gradient against a numerical one, and avoid the pitfalls of doing so.
 
 # %%
 import math
@@ -19,7 +19,12 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograder.gradcheck import check_gradient, eval_numerical_gradient_array, rel_error
+from autograder.gradcheck import (
+    check_gradient,
+    eval_numerical_gradient,
+    eval_numerical_gradient_array,
+    rel_error,
+)
 from coursekit import plots
 
 rng = np.random.default_rng(0)
@@ -77,9 +82,11 @@ plots.plot_computational_graph(
 plt.show()
 
 # %% [markdown]
-# Each node only needs its local gradient. It receives the upstream gradient
-# $\partial L / \partial z$ from above, multiplies by $\partial z / \partial x$ and
-# $\partial z / \partial y$, and passes the results down. No node needs to know the whole function.
+# Each node only needs its local gradient. Take any gate with inputs $a$, $b$ and output
+# $o = g(a, b)$ (new letters: $x$, $y$, $z$ above were the inputs of the example). It receives
+# the upstream gradient $\partial L / \partial o$ from above, multiplies it by its local gradients
+# $\partial o / \partial a$ and $\partial o / \partial b$, and passes the results down. No node
+# needs to know the whole function.
 #
 # ## 3. Another example: a sigmoid neuron
 #
@@ -100,27 +107,43 @@ a4 = -1.0 * a3        # -1
 a5 = math.exp(a4)     #  0.37
 a6 = 1.0 + a5         #  1.37
 f_neuron = 1.0 / a6   #  0.73
-for name, v in [("w0*x0", a0), ("w1*x1", a1), ("sum", a2), ("+w2", a3), ("*-1", a4), ("exp", a5), ("+1", a6), ("1/x", f_neuron)]:
-    print(f"{name:>6}: {v:6.2f}")
+# Each value travels on the wire leaving the gate that computed it; name the wires that way.
+wire_names = {"w0": "w0", "x0": "x0", "w1": "w1", "x1": "x1", "w2": "w2",
+              "a0": "w0*x0", "a1": "w1*x1", "a2": "sum", "a3": "+w2", "a4": "*-1",
+              "a5": "exp", "a6": "+1", "f": "1/x"}
+values = {"w0": w0, "x0": x0, "w1": w1, "x1": x1, "w2": w2, "a0": a0, "a1": a1, "a2": a2,
+          "a3": a3, "a4": a4, "a5": a5, "a6": a6, "f": f_neuron}
+print("value on the wire leaving each gate:")
+for node in ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "f"]:
+    print(f"{wire_names[node]:>6}: {values[node]:6.2f}")
 
 # %% [markdown]
-# **Backward pass**, in reverse order: upstream gradient × local gradient at every gate.
+# **Backward pass**, in reverse order: `g_a6` is $\partial f / \partial a_6$, the gradient on the
+# wire that carries $a_6$ (it leaves the +1 gate and enters the 1/x gate). At every gate, the
+# gradient on its output wire (upstream) times the gate's local gradient gives the gradient on
+# its input wire.
 
 # %%
 g_f = 1.0
-g_a6 = (-1.0 / a6**2) * g_f      # 1/x gate: local gradient -1/x^2
-g_a5 = 1.0 * g_a6                # +1 gate: local gradient 1
-g_a4 = math.exp(a4) * g_a5       # exp gate: local gradient e^x
-g_a3 = -1.0 * g_a4               # *-1 gate: local gradient -1
+g_a6 = (-1.0 / a6**2) * g_f      # a6 enters the 1/x gate: local gradient -1/x^2
+g_a5 = 1.0 * g_a6                # a5 enters the +1 gate: local gradient 1
+g_a4 = math.exp(a4) * g_a5       # a4 enters the exp gate: local gradient e^x
+g_a3 = -1.0 * g_a4               # a3 enters the *-1 gate: local gradient -1
 g_w2 = 1.0 * g_a3                # add gate: local gradient 1 for both inputs
 g_a2 = 1.0 * g_a3
 g_a0 = 1.0 * g_a2
 g_a1 = 1.0 * g_a2
 g_w0, g_x0 = x0 * g_a0, w0 * g_a0    # mul gate: each input gets the other input times upstream
 g_w1, g_x1 = x1 * g_a1, w1 * g_a1
-for name, g in [("1/x", g_a6), ("+1", g_a5), ("exp", g_a4), ("*-1", g_a3),
-                ("w0", g_w0), ("x0", g_x0), ("w1", g_w1), ("x1", g_x1), ("w2", g_w2)]:
-    print(f"gradient at {name:>4}: {g:6.2f}")
+grads = {"w0": g_w0, "x0": g_x0, "w1": g_w1, "x1": g_x1, "w2": g_w2, "a0": g_a0, "a1": g_a1,
+         "a2": g_a2, "a3": g_a3, "a4": g_a4, "a5": g_a5, "a6": g_a6, "f": g_f}
+print("each wire (named by the gate it leaves, or the input): value and gradient df/d(wire)")
+for node in ["f", "a6", "a5", "a4", "a3", "a2", "a1", "a0", "w2", "x1", "w1", "x0", "w0"]:
+    print(f"{wire_names[node]:>6}: value {values[node]:6.2f}   gradient {grads[node]:6.2f}")
+
+# %% [markdown]
+# The figure writes the same two numbers on every wire: the value above it (green), the
+# gradient below it (red).
 
 # %%
 neuron_nodes = {
@@ -132,11 +155,7 @@ neuron_edges = [("w0", "a0"), ("x0", "a0"), ("w1", "a1"), ("x1", "a1"), ("a0", "
                 ("a2", "a3"), ("w2", "a3"), ("a3", "a4"), ("a4", "a5"), ("a5", "a6"), ("a6", "f")]
 fig, ax = plt.subplots(figsize=(16, 6))
 plots.plot_computational_graph(
-    neuron_nodes, neuron_edges, ax=ax, fmt="{:.2f}",
-    values={"w0": w0, "x0": x0, "w1": w1, "x1": x1, "w2": w2, "a0": a0, "a1": a1, "a2": a2,
-            "a3": a3, "a4": a4, "a5": a5, "a6": a6, "f": f_neuron},
-    grads={"w0": g_w0, "x0": g_x0, "w1": g_w1, "x1": g_x1, "w2": g_w2, "a0": g_a0, "a1": g_a1,
-           "a2": g_a2, "a3": g_a3, "a4": g_a4, "a5": g_a5, "a6": g_a6, "f": g_f},
+    neuron_nodes, neuron_edges, ax=ax, fmt="{:.2f}", values=values, grads=grads,
     title="The sigmoid neuron as a computational graph: values (green), gradients (red)",
 )
 plt.show()
@@ -161,10 +180,10 @@ print(f"four separate gates gave {g_a3:.2f}: the same number ({math.isclose(loca
 #
 # | gate | forward | backward |
 # | --- | --- | --- |
-# | **add** | $z = x + y$ | *gradient distributor*: both inputs get the upstream gradient |
-# | **mul** | $z = xy$ | *swap multiplier*: $x$ gets $y \times$ upstream, $y$ gets $x \times$ upstream |
+# | **add** | $o = x + y$ | *gradient distributor*: both inputs get the upstream gradient |
+# | **mul** | $o = xy$ | *swap multiplier*: $x$ gets $y \times$ upstream, $y$ gets $x \times$ upstream |
 # | **copy** | $x$ used twice | *gradient adder*: the gradients of the two uses add up |
-# | **max** | $z = \max(x, y)$ | *gradient router*: the larger input gets the upstream gradient, the other 0 |
+# | **max** | $o = \max(x, y)$ | *gradient router*: the larger input gets the upstream gradient, the other 0 |
 #
 # With numbers: $f = 2\,(xy + \max(z, w))$ at $x = 3$, $y = -4$, $z = 2$, $w = -1$.
 
@@ -196,6 +215,32 @@ g_x_copy1 = y * 1.0              # gradient through the mul
 g_x_copy2 = 1.0                  # gradient through the add
 g_x_total = g_x_copy1 + g_x_copy2
 print(f"g = {g:g};  dg/dx = {g_x_copy1:g} + {g_x_copy2:g} = {g_x_total:g}")
+
+# %% [markdown]
+# ### What the mul gate implies for the inputs
+#
+# The mul gate hands each input the *other* input times the upstream gradient. For a layer
+# $s = xW$ that means $\partial L / \partial W = x^T \, \partial L / \partial s$: the gradient on the
+# weights scales with the inputs, and takes its signs from them.
+# - Multiply the data by 255 (raw pixel values) and the weight gradient is 255 times larger: the
+#   learning rate would have to shrink by as much.
+# - If every input is positive (raw pixels, sigmoid outputs), each column of
+#   $\partial L / \partial W$ has the sign of one number, the upstream gradient of that score: on
+#   one example, all weights of a unit move up together or down together, and the updates
+#   zig-zag (lecture 3 shows the path).
+#
+# Both are why inputs are **normalized** before training: subtract each feature's mean (zero
+# centered) and divide by its standard deviation.
+
+# %%
+pixels = rng.uniform(0, 255, size=(1, 4))             # one example, raw pixel values, all > 0
+W_layer = 0.01 * rng.standard_normal((4, 3))
+ds = np.array([[0.5, -0.2, 0.1]])                     # upstream gradient of the 3 scores
+normalized = (pixels - 127.5) / 73.6                  # zero-centered, unit-scale pixels
+for name, x_in in [("raw pixels", pixels), ("pixels / 255", pixels / 255), ("normalized", normalized)]:
+    dW_layer = x_in.T @ ds                            # mul gate: dL/dW = x^T dL/ds
+    print(f"{name:>12}: largest |dW| = {np.abs(dW_layer).max():7.3f}; signs of dW, one row per input:")
+    print(np.sign(dW_layer).astype(int))
 
 # %% [markdown]
 # ## 5. Backprop implementation
@@ -243,16 +288,16 @@ class MultiplyGate:
         self.x, self.y = x, y           # remember the inputs for backward
         return x * y
 
-    def backward(self, dz):
-        return self.y * dz, self.x * dz  # [dz/dx * dL/dz, dz/dy * dL/dz]
+    def backward(self, dout):
+        return self.y * dout, self.x * dout  # [dout/dx * dL/dout, dout/dy * dL/dout]
 
 
 class AddGate:
     def forward(self, x, y):
         return x + y
 
-    def backward(self, dz):
-        return dz, dz
+    def backward(self, dout):
+        return dout, dout
 
 
 class SigmoidGate:
@@ -426,6 +471,107 @@ print(report)
 print(check_gradient(neuron_output, weights, analytic * np.array([1, 1, -1]), name="dw"))
 
 # %% [markdown]
+# ## 9. Gradient checks in practice: the pitfalls
+#
+# A gradient check compares two numbers that both carry errors, so *how* you compare matters.
+# The checker above (`check_gradient`) handles each pitfall below; knowing them tells you what
+# its report means, and lets you check gradients without it.
+#
+# **Use the relative error.** $\frac{|a - n|}{\max(|a|, |n|)}$ (`rel_error` uses $|a| + |n|$):
+# an absolute difference of $10^{-4}$ is fine on a gradient of size 1 and a 100% error on a
+# gradient of size $10^{-4}$. Rules of thumb: above $10^{-2}$ the gradient is probably wrong;
+# $10^{-2}$ to $10^{-4}$ is uncomfortable; below $10^{-4}$ is fine for functions with kinks but
+# too high without; below $10^{-7}$ is good. Errors grow with depth: $10^{-2}$ may be fine for a
+# 10-layer net.
+
+# %%
+for size in [1.0, 1e-4]:
+    analytic_g, numeric_g = size, size + 1e-4            # the same absolute difference
+    print(f"gradient {size:g}: |a - n| = 1e-4, relative error {rel_error(analytic_g, numeric_g):.1e}")
+
+# %% [markdown]
+# **Choose $h$ with care, and use float64.** The centered difference has a truncation error
+# that shrinks like $h^2$ and a rounding error that grows like $\epsilon / h$ ($\epsilon$ is the
+# float precision): $h = 10^{-5}$ is a good step in float64. In float32 ($\epsilon \approx 10^{-7}$
+# instead of $2 \cdot 10^{-16}$) no step is good: the best relative error is a few $10^{-5}$, and
+# $h = 10^{-5}$ gives about $10^{-3}$. The checker works in float64, and for float32 inputs it takes a
+# larger step, relaxes its tolerance and says so in its report.
+
+# %%
+sigmoid_f = lambda v: 1.0 / (1.0 + np.exp(-v))
+v0 = 0.7
+exact = sigmoid_f(v0) * (1 - sigmoid_f(v0))
+print("     h    float64 rel. error    float32 rel. error")
+for h_step in [1e-1, 1e-3, 1e-5, 1e-7, 1e-9]:
+    errors = []
+    for dtype in (np.float64, np.float32):
+        v, h_t = dtype(v0), dtype(h_step)
+        numeric = (sigmoid_f(v + h_t) - sigmoid_f(v - h_t)) / (2 * h_t)
+        errors.append(rel_error(numeric, exact))
+    print(f"{h_step:6.0e}    {errors[0]:18.1e}    {errors[1]:18.1e}")
+
+# %% [markdown]
+# **Kinks.** ReLU at 0, a hinge margin at 0, a max with a tie are not differentiable. When
+# $x - h$ and $x + h$ fall on two sides of a kink, the centered difference averages the two
+# slopes and disagrees with any analytic value, although nothing is wrong. With many examples
+# some unit will sit within $h$ of its kink: check on **few data points** (fewer kinks) and
+# know which entries straddle one. Below, $f(x) = \sum_i 3\max(0, x_i)$ with two entries at or
+# within $h$ of 0: `rel_error` alone calls them errors; the checker re-examines every failing
+# entry with a smaller step, recognizes the one-sided slopes of a kink, and reports them as
+# kinks instead of judging them.
+
+# %%
+x_kink = np.array([1.5, -0.7, 1e-7, 0.0, 2.0])
+relu_sum = lambda v: np.sum(3.0 * np.maximum(0.0, v))
+analytic_kink = 3.0 * (x_kink > 0)                     # ReLU'(0) = 0 by convention
+numeric_kink = eval_numerical_gradient(relu_sum, x_kink.copy())
+print("analytic:", analytic_kink, " numerical:", np.round(numeric_kink, 3))
+print(f"rel_error alone: {rel_error(analytic_kink, numeric_kink):.2f}")
+print(check_gradient(relu_sum, x_kink.copy(), analytic_kink, name="dx"))
+
+# %% [markdown]
+# **Regularization can hide a wrong data gradient.** The loss is data loss + $\lambda R(W)$; with
+# a large $\lambda$ the gradient is mostly $2\lambda W$, which is easy to get right, and a wrong
+# data gradient disappears in the relative error. So **check with $\lambda = 0$ first**, then
+# with the regularization. Below, a softmax gradient that forgot to divide by $N$.
+
+# %%
+X_gc = rng.standard_normal((5, 4))
+y_gc = np.array([0, 2, 1, 1, 0])
+W_gc = 0.01 * rng.standard_normal((4, 3))
+
+
+def softmax_loss_reg(W_, reg):
+    s_ = X_gc @ W_
+    p_ = np.exp(s_ - s_.max(axis=1, keepdims=True))
+    p_ /= p_.sum(axis=1, keepdims=True)
+    return -np.mean(np.log(p_[np.arange(5), y_gc])) + reg * np.sum(W_**2)
+
+
+def softmax_grad_forgot_N(W_, reg):
+    s_ = X_gc @ W_
+    p_ = np.exp(s_ - s_.max(axis=1, keepdims=True))
+    p_ /= p_.sum(axis=1, keepdims=True)
+    p_[np.arange(5), y_gc] -= 1
+    return X_gc.T @ p_ + 2 * reg * W_                   # bug: X^T dscores without the 1/N
+
+
+for reg_gc in [0.0, 1e4]:
+    def loss_at(W_, reg=reg_gc):
+        return softmax_loss_reg(W_, reg)
+
+    buggy = softmax_grad_forgot_N(W_gc, reg_gc)
+    numeric_gc = eval_numerical_gradient(loss_at, W_gc.copy())
+    print(f"reg = {reg_gc:g}: rel_error {rel_error(buggy, numeric_gc):.1e}")
+    print(check_gradient(loss_at, W_gc.copy(), buggy, name="dW", reg_term=2 * reg_gc * W_gc))
+
+# %% [markdown]
+# With $\lambda = 10^4$ the relative error is below the "probably wrong" line of $10^{-2}$; with $\lambda = 0$ the bug is
+# obvious. The checker uses a much stricter tolerance than the rules of thumb (it works in
+# float64 and knows the rounding noise of each entry), so it flags both, and `reg_term` lets
+# its hint look past the regularization.
+
+# %% [markdown]
 # ## Summary
 #
 # - Neural nets are big: writing the formula of $\nabla_W L$ for all parameters by hand is impractical.
@@ -436,7 +582,8 @@ print(check_gradient(neuron_output, weights, analytic * np.array([1, 1, -1]), na
 #   (apply the chain rule: upstream gradient × local gradient).
 # - With vectors and matrices the local gradients are Jacobians, but we never build them:
 #   $\frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} W^T$, $\frac{\partial L}{\partial W} = x^T \frac{\partial L}{\partial y}$.
-# - Check analytic gradients with numerical ones.
+# - Check analytic gradients with numerical ones: relative errors, $h = 10^{-5}$ in float64, few
+#   data points, kinks in mind, and $\lambda = 0$ first.
 #
 # Now on to the assignments: you will write these forward and backward functions for affine
 # layers, activations and losses, and check them exactly like this.
