@@ -40,11 +40,11 @@ demo: setup
 	$(PYTHON) -m solutions.demo
 	$(PYTHON) -m autograder demo
 
-## lectures: execute every lecture notebook and render it to lectures/html/*.html (readable without Jupyter)
+## lectures: execute every lecture and render it to lectures/html/ (index.html first): figures
+## embedded, math typeset by a local MathJax, readable offline and without Jupyter
 lectures: setup
 	$(PYTHON) lectures/_build.py --check
-	$(PYTHON) -m jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=120 \
-		--output-dir lectures/html lectures/[0-9][0-9]_*.ipynb
+	$(PYTHON) lectures/_render.py
 
 ## lab: JupyterLab on the student's material (release + lectures in student/), as a student has it
 lab: setup

@@ -3,9 +3,10 @@ and TensorFlow Playground: pick a data set, the hidden size, the activation and 
 regularization strength, and watch the decision boundary change.
 
 In JupyterLab / Notebook (a front end that renders ipywidgets) `show_playground()` displays the
-controls; changing any control retrains the net (`coursekit.tinynet`, about a second at most) and
-redraws the figure. Where no widget front end is present (nbconvert, a plain Python script, an
-HTML export), it draws `static_playground_figure()` for the chosen settings instead.
+controls; changing any control retrains the net (`coursekit.tinynet`: plain gradient descent on
+the softmax loss, about a second) and redraws the figure. Where no widget front end is present
+(nbconvert, a plain Python script, an HTML export), it draws `static_playground_figure()` for
+the chosen settings instead.
 """
 
 import os
@@ -61,7 +62,7 @@ def train_and_draw(dataset="spiral", hidden_size=20, activation="relu", reg=1e-3
               f"training accuracy {history['accuracy']:.0%}",
     )
     plots.plot_loss_curve(history["loss"], ax=ax_loss, xlabel="step",
-                          title="training loss: squared error + λ R(W)")
+                          title="training loss: softmax + λ R(W)")
     fig.suptitle("2-layer net playground")
     fig.tight_layout()
     return fig, history

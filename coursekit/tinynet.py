@@ -1,20 +1,21 @@
-"""A tiny 2-layer network for the lectures' demos, trained like the lecture's 20-line example.
+"""A tiny 2-layer net for the lectures' figures and playground, trained by plain gradient descent.
 
-The lecture trains `f = W2 act(W1 x)` with a squared-error loss and plain gradient descent in
-about 20 lines of numpy. This module is that program, made reusable for the figures: rows are
-examples (`X @ W1`), it has biases, a choice of activation and L2 regularization, and it fits
-class labels by regressing one-hot targets (the prediction is the class with the highest score).
-The assignments build the softmax version of this network step by step; this file is only
-the engine behind the lecture's pictures and playground.
+The same recipe as the lectures and assignments: rows are examples, the softmax loss of
+lecture 1 plus L2 regularization of the weights (not the biases), and the vanilla
+gradient-descent loop `W -= learning_rate * dW` on the whole training set. Only the weights'
+starting scale is a choice the lectures have not discussed yet: standard normal divided by
+sqrt(fan-in), so that every hidden unit starts with a pre-activation of about unit size.
 
-    loss = 1/N sum_i sum_c (s_ic - t_ic)^2 + reg * (sum W1^2 + sum W2^2)
     h = act(X @ W1 + b1)      (N, H)
     s = h @ W2 + b2           (N, C)
+    loss = 1/N sum_i -log(softmax(s_i)[y_i]) + reg * (sum W1^2 + sum W2^2)
 """
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-__all__ = ["ACTIVATIONS", "init_params", "scores", "predict", "train"]
+__all__ = ["ACTIVATIONS", "LEARNING_RATES", "init_params", "scores", "predict", "loss_and_grads",
+           "train"]
 
 
 def _elu(x, alpha=1.0):
@@ -35,6 +36,10 @@ ACTIVATIONS = {
     "elu": (_elu, lambda x, out: np.where(x >= 0, 1.0, out + 1.0)),
 }
 
+# Default step sizes of plain gradient descent. The sigmoid's local gradient is at most 0.25
+# (lecture 3), so its gradients are smaller and it gets a larger step.
+LEARNING_RATES = {"relu": 1.0, "leaky_relu": 1.0, "elu": 1.0, "tanh": 1.0, "sigmoid": 4.0}
+
 
 def _check_activation(activation):
     if activation not in ACTIVATIONS:
@@ -42,7 +47,7 @@ def _check_activation(activation):
 
 
 def init_params(D, H, C, seed=0):
-    """Small random weights: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,), scaled by 1/sqrt(fan-in)."""
+    """Weights W1 (D, H), W2 (H, C): standard normal / sqrt(fan-in); biases b1 (H,), b2 (C,): 0."""
     rng = np.random.default_rng(seed)
     return {
         "W1": rng.standard_normal((D, H)) / np.sqrt(D),
@@ -65,48 +70,60 @@ def predict(params, X, activation="relu"):
     return np.argmax(scores(params, X, activation), axis=1)
 
 
-def train(X, y, hidden_size=20, activation="relu", reg=1e-3, n_steps=1000,
-          learning_rate=0.02, seed=0, num_classes=None):
-    """Fit the tiny net to (X (N, D), y (N,)) by full-batch gradient descent with Adam steps.
+def loss_and_grads(params, X, y, activation="relu", reg=0.0):
+    """Softmax loss + reg * (sum W1^2 + sum W2^2) of X (N, D), y (N,), and its gradients.
 
-    Adam (a later lecture) scales each step by a running size of its gradient, so the same
-    learning rate works for every activation and hidden size in the demos.
+    Returns (loss, grads) with grads keyed like params, each of its parameter's shape.
+    """
+    act, dact = ACTIVATIONS[activation]
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    # forward pass
+    a = X @ W1 + b1                                  # hidden pre-activations (N, H)
+    h = act(a)                                       # (N, H)
+    s = h @ W2 + b2                                  # scores (N, C)
+    shifted = s - s.max(axis=1, keepdims=True)       # same probabilities, no overflow
+    exp_s = np.exp(shifted)
+    probs = exp_s / exp_s.sum(axis=1, keepdims=True)
+    rows = np.arange(N)
+    loss = -np.mean(np.log(probs[rows, y])) + reg * (np.vdot(W1, W1) + np.vdot(W2, W2))
+    # backward pass: each line is (upstream gradient) x (local gradient)
+    ds = probs
+    ds[rows, y] -= 1.0
+    ds /= N                                          # dL/ds = (softmax - one-hot) / N
+    grads = {"W2": h.T @ ds + 2 * reg * W2, "b2": ds.sum(axis=0)}
+    da = (ds @ W2.T) * dact(a, h)                    # through the activation
+    grads["W1"] = X.T @ da + 2 * reg * W1
+    grads["b1"] = da.sum(axis=0)
+    return float(loss), grads
+
+
+def train(X, y, hidden_size=20, activation="relu", reg=1e-3, n_steps=1000,
+          learning_rate=None, seed=0, num_classes=None):
+    """Fit the tiny net to (X (N, D), y (N,)) by full-batch plain gradient descent.
+
+    Every step is the lecture's vanilla update `param -= learning_rate * dparam` on the whole
+    training set. learning_rate None uses LEARNING_RATES[activation].
 
     Returns (params, history): params as in `init_params`; history a dict with "loss" (the loss
-    at every step, a list of floats) and "accuracy" (training accuracy after the last step).
+    before every step, a list of floats) and "accuracy" (training accuracy after the last step).
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     _check_activation(activation)
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"expected X (N, D) and y (N,); got X {X.shape} and y {y.shape}")
-    N, D = X.shape
     C = int(num_classes if num_classes is not None else y.max() + 1)
-    act, dact = ACTIVATIONS[activation]
-    T = np.eye(C)[y]  # one-hot targets (N, C)
-    params = init_params(D, hidden_size, C, seed=seed)
-    m = {k: np.zeros_like(v) for k, v in params.items()}
-    v = {k: np.zeros_like(p) for k, p in params.items()}
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    if learning_rate is None:
+        learning_rate = LEARNING_RATES[activation]
+    params = init_params(X.shape[1], hidden_size, C, seed=seed)
     losses = []
-    for t in range(1, n_steps + 1):
-        W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-        # forward pass
-        z = X @ W1 + b1
-        h = act(z)
-        s = h @ W2 + b2
-        loss = np.sum((s - T) ** 2) / N + reg * (np.sum(W1**2) + np.sum(W2**2))
-        losses.append(float(loss))
-        # backward pass: each line is (upstream gradient) x (local gradient)
-        ds = 2.0 * (s - T) / N
-        grads = {"W2": h.T @ ds + 2 * reg * W2, "b2": ds.sum(axis=0)}
-        dz = (ds @ W2.T) * dact(z, h)
-        grads["W1"] = X.T @ dz + 2 * reg * W1
-        grads["b1"] = dz.sum(axis=0)
-        # Adam step (new arrays: the previous params are not modified)
-        m = {k: beta1 * m[k] + (1 - beta1) * grads[k] for k in params}
-        v = {k: beta2 * v[k] + (1 - beta2) * grads[k] ** 2 for k in params}
-        step = learning_rate * np.sqrt(1 - beta2**t) / (1 - beta1**t)
-        params = {k: params[k] - step * m[k] / (np.sqrt(v[k]) + eps) for k in params}
+    # These matrices are small: one BLAS thread is faster than several competing for the cores.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for _ in range(n_steps):
+            loss, grads = loss_and_grads(params, X, y, activation, reg)
+            losses.append(loss)
+            # the vanilla update (new arrays: the previous params are not modified)
+            params = {k: params[k] - learning_rate * grads[k] for k in params}
     accuracy = float(np.mean(predict(params, X, activation) == y))
     return params, {"loss": losses, "accuracy": accuracy}

@@ -1,7 +1,9 @@
 """Build the lecture notebooks from their readable sources in lectures/src/ (the one source of truth).
 
 A source is a Python file in the "percent" format: `# %% [markdown]` starts a markdown cell
-(its lines are written as comments, `# text`), `# %%` starts a code cell. The notebooks are
+(its lines are written as comments, `# text`), `# %%` starts a code cell. In a code cell an
+IPython magic is written commented out, `# %matplotlib inline`, so that the source stays plain
+Python; the notebook gets the magic itself. The notebooks are
 written without outputs and execution counts, with stable cell ids, so rebuilding an unchanged
 source gives an identical file.
 
@@ -10,6 +12,7 @@ source gives an identical file.
 """
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import nbformat
 
 LECTURES = Path(__file__).resolve().parent
 SOURCES = LECTURES / "src"
+MAGIC = re.compile(r"# %[a-z]")  # a commented-out line magic in a code cell
 
 
 def parse_percent(text):
@@ -34,7 +38,7 @@ def parse_percent(text):
         if kind == "markdown":
             body = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in lines]
         else:
-            body = lines
+            body = [line[2:] if MAGIC.match(line) else line for line in lines]
         cells.append((kind, "\n".join(body)))
 
     for line in text.splitlines():

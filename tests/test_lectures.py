@@ -170,6 +170,15 @@ def test_lecture_has_title_goals_and_prose_before_code(path):
     assert "cccc" not in kinds, f"{path.name}: more than three code cells in a row without prose"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lecture_draws_its_figures_inline_whatever_the_backend(path):
+    """MPLBACKEND=Agg in the environment would hide every figure unless the notebook asks for
+    inline figures itself (the slow run below sets MPLBACKEND=Agg to prove it)."""
+    nb = nbformat.read(path, as_version=4)
+    first_code = _code_cells(nb)[0].source.splitlines()
+    assert first_code[0] == "%matplotlib inline", f"{path.name} starts with {first_code[0]!r}"
+
+
 def test_student_helpers_reach_the_lectures_folder_through_relative_symlinks():
     link = LECTURES / "coursekit"
     assert link.is_symlink() and os.readlink(link) == "../coursekit"
@@ -214,10 +223,60 @@ def test_tinynet_fits_the_spiral_and_leaves_its_inputs_alone():
 
     X, y = data.make_spiral(seed=0)
     X_before, y_before = X.copy(), y.copy()
-    params, history = tinynet.train(X, y, hidden_size=50, reg=1e-4, n_steps=600, seed=0)
+    params, history = tinynet.train(X, y, hidden_size=50, reg=1e-4, n_steps=1000, seed=0)
     assert history["accuracy"] > 0.9
     assert history["loss"][-1] < history["loss"][0]
     assert np.array_equal(X, X_before) and np.array_equal(y, y_before)
+
+
+def _softmax_loss(params, X, y, reg):
+    """The lecture's loss written independently: softmax data loss + reg * sum of W squared."""
+    h = np.maximum(0, X @ params["W1"] + params["b1"])
+    s = h @ params["W2"] + params["b2"]
+    shifted = s - s.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return -np.mean(log_probs[np.arange(len(y)), y]) + reg * (
+        np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
+
+
+def test_tinynet_is_plain_gradient_descent_on_the_softmax_loss():
+    """What lectures 3 and 5 say: softmax loss + reg R(W) (not the biases), and every step is
+    params - learning_rate * gradient, the gradient being that loss's (checked numerically)."""
+    from coursekit import tinynet
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((7, 2)), rng.integers(0, 3, size=7)
+    reg, lr = 0.05, 0.3
+    params = tinynet.init_params(2, 5, 3, seed=4)
+    loss, grads = tinynet.loss_and_grads(params, X, y, "relu", reg)
+    assert np.isclose(loss, _softmax_loss(params, X, y, reg), rtol=1e-12)
+    h = 1e-6
+    for name, value in params.items():
+        numeric = np.zeros_like(value)
+        for i in np.ndindex(value.shape):
+            plus = {k: v.copy() for k, v in params.items()}
+            minus = {k: v.copy() for k, v in params.items()}
+            plus[name][i] += h
+            minus[name][i] -= h
+            difference = _softmax_loss(plus, X, y, reg) - _softmax_loss(minus, X, y, reg)
+            numeric[i] = difference / (2 * h)
+        assert np.allclose(grads[name], numeric, rtol=1e-5, atol=1e-8), name
+    trained, history = tinynet.train(X, y, hidden_size=5, reg=reg, n_steps=2, learning_rate=lr,
+                                     seed=4, num_classes=3)
+    one_step = {k: params[k] - lr * grads[k] for k in params}
+    _, grads_1 = tinynet.loss_and_grads(one_step, X, y, "relu", reg)
+    for name in params:
+        assert np.allclose(trained[name], one_step[name] - lr * grads_1[name], rtol=1e-12), name
+    assert np.isclose(history["loss"][0], loss) and len(history["loss"]) == 2
+
+
+def test_tinynet_first_loss_is_about_log_C():
+    """Small random scores at the start: the loss is near log C, the sanity check of lecture 1."""
+    from coursekit import data, tinynet
+
+    X, y = data.make_spiral(seed=0)
+    _, history = tinynet.train(X, y, hidden_size=100, reg=1e-5, n_steps=1, seed=0)
+    assert abs(history["loss"][0] - np.log(3)) < 0.3, history["loss"][0]
 
 
 def test_playground_is_static_without_a_widget_front_end(monkeypatch):
@@ -276,7 +335,7 @@ def _run_as_student(path, tmp_path):
     env = student_env(tmp_path / "blocked-imports", extra_path=())
     env.pop("COURSEKIT_WIDGETS", None)
     env.pop("JPY_SESSION_NAME", None)
-    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["MPLBACKEND"] = "Agg"  # as on a machine that sets it: the notebook must ask for inline
     client = NotebookClient(nb, timeout=TIME_LIMIT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(LECTURES)}})
     start = time.perf_counter()
@@ -322,3 +381,40 @@ def test_lectures_cannot_import_solutions_in_the_student_kernel(tmp_path):
     NotebookClient(nb, timeout=60, kernel_name="python3",
                    resources={"metadata": {"path": str(LECTURES)}}).execute(env=env)
     assert nb.cells[0].outputs[0].text.strip() == "BLOCKED"
+
+
+@pytest.mark.slow
+def test_capacity_lesson_holds_on_held_out_data_for_five_seeds():
+    """Lecture 5's claims, on each of five data sets: the large net with almost no
+    regularization overfits (training accuracy well above held-out), the same net regularized
+    does better on held-out data; on average the small net does worse than the regularized one
+    and its worst data set is worse. (~15 trainings of 3000 steps on 60 points.)"""
+    from coursekit import capacity
+
+    small, large, regularized = capacity.NETS
+    runs = [capacity.run(seed) for seed in range(5)]
+    for seed, r in enumerate(runs):
+        assert r[large]["train"] - r[large]["held_out"] >= 0.1, (seed, r[large])
+        assert r[regularized]["held_out"] > r[large]["held_out"], (seed, r)
+    held_out = {name: [r[name]["held_out"] for r in runs] for name in capacity.NETS}
+    assert np.mean(held_out[regularized]) > np.mean(held_out[small]) + 0.01, held_out
+    assert min(held_out[small]) < min(held_out[regularized]), held_out
+
+
+@pytest.mark.slow
+def test_playground_circles_suggestion_says_what_happens():
+    """Lecture 5's playground suggestion (circles, ReLU, default λ): 1 or 2 units stay far from
+    100%; 3 units can enclose the inner circle but get stuck at seed 3; 8 units always succeed."""
+    from coursekit import playground, tinynet
+
+    def accuracy(hidden_size, seed):
+        X, y = playground.load_dataset("circles", seed=seed)
+        _, history = tinynet.train(X, y, hidden_size=hidden_size, activation="relu", reg=1e-3,
+                                   n_steps=playground.N_STEPS, seed=seed)
+        return history["accuracy"]
+
+    seeds = range(4)
+    assert all(accuracy(h, seed) < 0.8 for h in (1, 2) for seed in seeds)
+    assert all(accuracy(8, seed) > 0.95 for seed in seeds)
+    three = [accuracy(3, seed) for seed in seeds]
+    assert all(a > 0.95 for a in three[:3]) and three[3] < 0.9, three

@@ -12,6 +12,7 @@
 # - Run the vanilla gradient-descent loop and read its loss curve.
 
 # %%
+# %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 

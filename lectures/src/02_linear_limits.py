@@ -17,6 +17,7 @@
 # softmax loss and L2 regularization).
 
 # %%
+# %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_sample_image

@@ -11,6 +11,7 @@
 # - Know six activation functions and their derivatives, and why ReLU is the default.
 
 # %%
+# %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -83,14 +84,16 @@ for name, a in [("X", X), ("h1", h1), ("h2", h2), ("scores", s3)]:
 # The linear classifier of part 2 had one template per class. The first layer of a 2-layer net
 # has $H$ templates (the columns of `W1`), and the second layer scores each class by a weighted
 # combination of how well they match. We train a small net on the digits and look at its
-# 20 first-layer templates (trained with `coursekit.tinynet`, the lecture's 20-line training
-# loop made reusable; the assignments build the softmax version yourself).
+# 20 first-layer templates. `coursekit.tinynet` trains it with what lecture 1 showed: the
+# softmax loss plus $\lambda R(W)$ on the weights, and the vanilla gradient-descent loop
+# `W -= learning_rate * dW` on the whole training set (its weights start as standard normal
+# numbers divided by $\sqrt{\text{fan-in}}$). The assignments build such a net yourself.
 
 # %%
 digits = data.load_digits_split(seed=0)
 params, history = tinynet.train(digits["X_train"], digits["y_train"], hidden_size=20,
                                 activation="relu", reg=1e-4, n_steps=300,
-                                learning_rate=0.005, seed=0)
+                                learning_rate=1.0, seed=0)
 val_acc = np.mean(tinynet.predict(params, digits["X_val"]) == digits["y_val"])
 print("W1:", params["W1"].shape, f" validation accuracy: {val_acc:.1%}")
 plots.plot_templates(params["W1"], (8, 8), labels=[f"unit {k}" for k in range(20)],

@@ -14,6 +14,7 @@
 # - Run the lecture's 20-line numpy training of a 2-layer network and read its loss curve.
 
 # %%
+# %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -7,18 +7,22 @@
 #
 # **Learning goals**
 # - See the decision boundary grow more complex as the hidden layer grows.
-# - Control overfitting with the regularization strength $\lambda$, not by making the network smaller.
+# - See a large net overfit on held-out data, and control it with the regularization strength
+#   $\lambda$, not by making the network smaller.
 # - Explore both with an interactive playground.
 #
 # All nets here are 2-layer nets $s = W_2\,\text{act}(W_1 x + b_1) + b_2$ trained by
-# `coursekit.tinynet` (the lecture's 20-line training loop with a squared-error loss, biases and
-# $\lambda R(W)$; a second or less per net).
+# `coursekit.tinynet`: the softmax loss plus $\lambda R(W)$ on the weights (not the biases), and
+# the vanilla gradient-descent loop `W -= learning_rate * dW` on the whole training set, about a
+# second per net. The weights start as standard normal numbers divided by
+# $\sqrt{\text{fan-in}}$.
 
 # %%
+# %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 
-from coursekit import data, plots, tinynet
+from coursekit import capacity, data, plots, tinynet
 from coursekit.playground import show_playground
 
 SEED = 0
@@ -46,30 +50,55 @@ plt.show()
 # %% [markdown]
 # ## 2. Regularize, don't shrink the network
 #
-# A small network seems a safe way to avoid overfitting, but small networks are harder to train
-# with gradient descent: their loss has fewer, worse local minima, and the result depends on luck.
-# Larger networks reach good solutions reliably. The lecture's advice: **do not use the size of
-# the network as a regularizer. Use stronger regularization instead**, i.e. a larger $\lambda$ in
+# More capacity can also fit the **noise** of the training data: the net *overfits*, right on
+# the training points and wrong on new ones. A small network seems a safe way to avoid that, but
+# small networks are harder to train with gradient descent: their loss has fewer, worse local
+# minima, and the result depends on luck. The lecture's advice: **do not use the size of the
+# network as a regularizer. Use stronger regularization instead**, i.e. a larger $\lambda$ in
 # $L = \frac1N \sum_i L_i + \lambda R(W)$.
 #
-# Below, one network size (50 hidden units) and three regularization strengths.
+# Overfitting needs noise and few examples; the spiral above (300 points, little noise) has
+# neither, and there a larger $\lambda$ could only smooth the boundary and cost accuracy. So we
+# take noisy circles with only 60 training points, and judge every net on 2000 **held-out**
+# points of the same distribution that it never saw (`coursekit.capacity` holds the setup).
 
 # %%
-regs = [1e-4, 1e-2, 3e-2]
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-for ax, reg in zip(axes, regs, strict=True):
-    params, history = tinynet.train(X, y, hidden_size=50, activation="relu", reg=reg, seed=SEED)
-    weight_size = np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2)
-    plots.plot_decision_boundary(lambda P, p=params: tinynet.predict(p, P), X, y, ax=ax,
-                                 title=f"λ = {reg:g}: accuracy {history['accuracy']:.0%}, R(W) = {weight_size:.1f}")
-fig.suptitle("Same 50-unit net, stronger regularization = smoother decision boundary")
+seeds = range(5)                                     # five data sets, each with its own noise
+runs = {seed: capacity.run(seed) for seed in seeds}  # name -> params, training and held-out accuracy
+X_train, y_train, X_held_out, y_held_out = capacity.split(seed=SEED)
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
+for ax, (name, r) in zip(axes, runs[SEED].items(), strict=True):
+    plots.plot_decision_boundary(lambda P, p=r["params"]: tinynet.predict(p, P), X_train, y_train, ax=ax,
+                                 title=f"{name}\ntraining {r['train']:.0%}, held-out {r['held_out']:.0%}")
+fig.suptitle(f"Noisy circles, {capacity.N_TRAIN} training points (shown); accuracy on "
+             f"{capacity.N_HELD_OUT} held-out points in the titles")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# As $\lambda$ grows, the weights shrink ($R(W) = \sum W^2$ falls) and the boundary becomes
-# smoother. Too much, and the net can no longer fit the spiral: $\lambda$ is a hyperparameter to
-# choose on validation data, as in the assignments.
+# One data set could be luck. The same three nets on five data sets (seeds 0 to 4), each with
+# its own training points, held-out points and initialization, as training / held-out accuracy:
+
+# %%
+names = list(capacity.NETS)
+print("seed  " + "".join(f"{name:>34}" for name in names))
+for seed, results in runs.items():
+    print(f"{seed:4d}  " + "".join(f"{results[n]['train']:>27.0%} / {results[n]['held_out']:.0%}"
+                                   for n in names))
+means = [np.mean([runs[seed][n]["held_out"] for seed in seeds]) for n in names]
+print("mean  " + "".join(f"{'held-out ' + format(m, '.1%'):>34}" for m in means))
+
+# %% [markdown]
+# - The large net with almost no regularization gets nearly every training point right and far
+#   fewer held-out points: it fits the noise.
+# - The same large net with $\lambda = 3 \cdot 10^{-3}$ fits the training points less well and the
+#   held-out points better, on every one of the five data sets: its boundary is smoother.
+# - The small net cannot fit much noise, but it pays in another way: whether gradient descent
+#   finds a good fence around the inner circle depends on its random start, and on average it
+#   does worse on held-out data than the regularized large net.
+#
+# $\lambda$ is a hyperparameter: too large and the net cannot fit the data at all. Choose it on
+# validation data, as in the assignments.
 #
 # ## 3. Playground
 #
@@ -79,8 +108,14 @@ plt.show()
 # notebook runs without a widget front end, e.g. as an HTML export, you see the figure for the
 # default settings instead.)
 #
-# Things to try: the circles with 1, 2 and 3 hidden units; the spiral with sigmoid vs ReLU;
-# 100 hidden units with $\lambda = 10^{-5}$ and then $\lambda = 10^{-1}$.
+# Things to try:
+# - The circles with 1, 2, 3 and 8 hidden ReLU units. Each unit bends the boundary along one
+#   straight line, and fencing in the inner circle takes at least three lines: 1 or 2 units stay
+#   far from 100% whatever you do. 3 units can do it, but whether gradient descent finds the
+#   fence depends on the random start: press **Train** a few times (at seed 3 it gets stuck).
+#   With 8 units it works from almost any start. That is the small-net luck of section 2.
+# - The spiral with sigmoid vs ReLU.
+# - 100 hidden units with $\lambda = 10^{-5}$ and then $\lambda = 10^{-1}$.
 
 # %%
 pg = show_playground(dataset="spiral", hidden_size=20, activation="relu", reg=1e-3, seed=SEED)

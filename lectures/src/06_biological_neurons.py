@@ -10,6 +10,7 @@
 # - Know the lecture's cautions about the analogy.
 
 # %%
+# %matplotlib inline
 import math
 
 import matplotlib.pyplot as plt

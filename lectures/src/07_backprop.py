@@ -14,6 +14,7 @@
 # - Check an analytic gradient against a numerical one, and avoid the pitfalls of doing so.
 
 # %%
+# %matplotlib inline
 import math
 
 import matplotlib.pyplot as plt

@@ -15,6 +15,7 @@
 # - Recognise the same machinery in PyTorch's autograd.
 
 # %%
+# %matplotlib inline
 import math
 
 import matplotlib.pyplot as plt

@@ -1,5 +1,10 @@
 """A student runs the lecture with the playground in JupyterLab: its figures render, and the
-playground redraws its figure when a control changes."""
+playground redraws its figure when a control changes. A lecture rendered by `make lectures`
+reads offline: math typeset by the local MathJax, figures embedded."""
+
+import re
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -10,6 +15,7 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PLAYGROUND = ".jupyter-widgets.widget-vbox"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def playground_lecture() -> str:
@@ -95,3 +101,56 @@ def test_lecture_figures_render_and_playground_redraws(page, student_lab, studen
     )
     playground.scroll_into_view_if_needed()
     screenshot("lecture-playground-after")
+
+
+def test_rendered_lecture_reads_offline_with_math_typeset_and_figures(page, tmp_path, screenshot):
+    """`make lectures`' page of lecture 01, opened with every network request refused: MathJax
+    (copied next to the pages) typesets every formula with its own fonts, and every figure of the
+    executed notebook is an embedded image that the browser shows."""
+    sys.path.insert(0, str(REPO / "lectures"))
+    import _render
+
+    name = "01_where_we_are"
+    _render.render(_render.lecture_notebooks([name]), tmp_path)
+    nb = nbformat.read(REPO / "lectures" / f"{name}.ipynb", as_version=4)
+    expected_figures = sum("plt.show()" in c.source for c in nb.cells if c.cell_type == "code")
+    assert expected_figures >= 2
+
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.context.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
+    page.context.set_offline(True)
+    page.goto((tmp_path / f"{name}.html").as_uri())
+
+    page.wait_for_function(
+        """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue
+            && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running
+            && document.querySelectorAll('span.MathJax').length > 0""",
+        timeout=60_000, polling=250)
+    typeset = page.locator("span.MathJax")
+    assert typeset.count() >= 20, typeset.count()
+    expect(typeset.first).to_be_visible()
+    assert page.locator(".merror, .MathJax_Error").count() == 0
+    prose = page.locator(".jp-RenderedMarkdown").all_inner_texts()
+    raw = [t for t in prose if "$" in t or "\\frac" in t or "\\sum" in t]
+    assert not raw, f"formulas left as TeX: {raw[:2]}"
+    fonts = page.evaluate(
+        "() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("STIX" in family for family in fonts), fonts
+
+    images = page.locator(".jp-OutputArea-output img")
+    assert images.count() == expected_figures
+    for img in images.all():
+        img.scroll_into_view_if_needed()
+        expect(img).to_be_visible()
+        assert (img.get_attribute("src") or "").startswith("data:image/png;base64,")
+        assert img.evaluate("img => img.complete && img.naturalWidth > 100")
+    screenshot("lecture-offline-render")
+    offline = [url for url in requested if not url.startswith(("file:", "data:", "about:"))]
+    assert not offline, f"the page asked the network for {offline}"
+    assert any("/mathjax/" in url for url in requested)
+
+    page.goto((tmp_path / "index.html").as_uri())
+    link = page.locator(f'a[href="{name}.html"]')
+    expect(link).to_have_count(1)
+    assert "Where we are" in link.inner_text()
