@@ -93,9 +93,8 @@ def execute(path):
 
 def to_html(nb):
     """The page of an executed notebook: figures embedded, math by the local MathJax."""
-    from nbconvert import HTMLExporter
-
     from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab", mathjax_url=MATHJAX_URL,
                             extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],

@@ -315,11 +315,13 @@ def test_a_playground_retraining_takes_about_a_second_at_most():
 
     from coursekit.playground import train_and_draw
 
-    start = time.perf_counter()
+    # The largest setting (100 ELU units). CPU time, not wall time: on a machine shared with
+    # other jobs the wall time says more about them than about the playground.
+    start = time.process_time()
     fig, _ = train_and_draw("spiral", hidden_size=100, activation="elu", reg=1e-3)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     plt.close(fig)
-    assert elapsed < 3.0, f"one retraining took {elapsed:.1f} s (shared machine: limit 3 s)"
+    assert elapsed < 3.0, f"one retraining took {elapsed:.1f} s of CPU (limit 3 s)"
 
 
 # ----------------------------------------------------------------------------- slow tests
