@@ -4,8 +4,9 @@ A scratch copy of the course gets a1_linear, a due date, a late policy and a loc
 One student (this user) fetches and submits through the exchange; the demo's nine sample
 students (`python -m autograder demo`) are handed in beside them as `nbgrader collect` lays
 submissions out, one of them a day late. Then grading, an extension, a one-student regrade,
-feedback out and back, the LMS export and the similarity report. Prints the wall time of every
-command (the README's table) and the machine's load, which a shared machine's times depend on.
+feedback out and back, the LMS export and the similarity report. Prints every command's wall
+time and CPU time (the README's table) and the machine's load: on a busy shared machine the
+wall time grows with the load, the CPU time much less.
 
     python benchmarks/bench_term.py
 """
@@ -13,6 +14,7 @@ command (the README's table) and the machine's load, which a shared machine's ti
 import csv
 import datetime
 import os
+import resource
 import secrets
 import shutil
 import subprocess
@@ -42,14 +44,20 @@ def run(label, cmd, cwd, rows):
                PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     if label.startswith("(student)"):
         env["HOME"] = cwd  # nbgrader's submission cache lives there
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"{label} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     rows.append((label, seconds))
-    print(f"  {seconds:6.1f} s  {label}", flush=True)
+    print(f"  {seconds:6.1f} s wall {cpu:6.1f} s CPU  {label}", flush=True)
     return done
+
+
+def _children_cpu():
+    """CPU seconds of the finished child processes (and the descendants they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def hand_in_sample_class(course):
