@@ -7,6 +7,8 @@ whatever the students wrote.
 
 import html
 
+from .similarity import tokens
+
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5em; }
 table.pairs { border-collapse: collapse; margin-bottom: 1em; }
@@ -19,31 +21,38 @@ section.pair { border-top: 2px solid #888; margin-top: 1.5em; }
 """
 
 
-def _shared_lines(sub, shared):
-    """{cell index: sorted line numbers} of `sub` covered by the shared fingerprints."""
+def _shared_lines(sub, shared, code_lines):
+    """{cell index: line numbers} of `sub` that hold tokens of the shared fingerprints."""
     lines = {}
     for digest in shared:
         for index, (first, last) in sub.prints.get(digest, ()):
             lines.setdefault(index, set()).update(range(first, last + 1))
-    return {i: sorted(v) for i, v in lines.items()}
+    return {i: v & code_lines[i] for i, v in lines.items()}
+
+
+def _prepare(sub):
+    """Per cell: (escaped lines, the lines holding code) of the cells that have code of the
+    student's own (a cell the release gave and nobody changed is left out), else None."""
+    own = {index for places in sub.prints.values() for index, _ in places}
+    return [(html.escape(source).split("\n"), {line for _, line in tokens(source)})
+            if index in own else None for index, (_label, source) in enumerate(sub.cells)]
 
 
 def _column(sub, shared, cache):
     """One student's cells, escaped once (cached), with the shared lines marked."""
-    marked = _shared_lines(sub, shared)
     if sub.student not in cache:
-        cache[sub.student] = [html.escape(source).split("\n") if source.strip() else None
-                              for _label, source in sub.cells]
+        cache[sub.student] = _prepare(sub)
+    cells = cache[sub.student]
+    marked = _shared_lines(sub, shared, [c[1] if c else set() for c in cells])
     parts = [f"<h3>{html.escape(sub.student)}</h3>"]
     if sub.note:
         parts.append(f"<p><i>{html.escape(sub.note)}</i></p>")
-    for index, ((label, _source), lines) in enumerate(zip(sub.cells, cache[sub.student],
-                                                          strict=True)):
-        if lines is None:
+    for index, ((label, _source), cell) in enumerate(zip(sub.cells, cells, strict=True)):
+        if cell is None:
             continue
-        mark = set(marked.get(index, ()))
+        mark = marked.get(index, set())
         code = "\n".join(f"<span class='hll'>{line}</span>" if n in mark else line
-                         for n, line in enumerate(lines, start=1))
+                         for n, line in enumerate(cell[0], start=1))
         parts.append(f"<h4>{html.escape(label)}</h4><pre class='code'>{code}\n</pre>")
     return "<div>" + "".join(parts) + "</div>"
 
