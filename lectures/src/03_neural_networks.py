@@ -238,7 +238,7 @@ ax.plot(*w_target, "k*", ms=15, label="target w* = (1, -1)")
 ax.set_title("Gradient descent path of a neuron's two weights")
 ax.set_xlabel("w_1")
 ax.set_ylabel("w_2")
-ax.legend(fontsize=8)
+ax.legend(fontsize=8, loc="lower left")
 plt.show()
 
 # %% [markdown]
