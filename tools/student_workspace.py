@@ -28,8 +28,8 @@ COURSE = REPO / "assignments"
 LECTURES = REPO / "lectures"
 # What the instructor's course root holds besides nbgrader_config.py and source/.
 GENERATED = ("release", "submitted", "autograded", "feedback", "gradebook.db", ".nbgrader.log")
-# What of lectures/ is not for students: the build script and the percent-format sources.
-LECTURE_SKIP = ("src", "_build.py", "html", "__pycache__", ".ipynb_checkpoints")
+# What of lectures/ is not for students: the build and render scripts, the percent sources.
+LECTURE_SKIP = ("src", "_build.py", "_render.py", "html", "__pycache__", ".ipynb_checkpoints")
 
 
 def assignment_ids(course_root: Path = COURSE) -> list[str]:
