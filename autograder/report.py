@@ -146,6 +146,8 @@ def summary_table(results):
             cells.append(f"{'m':>4}" if manual else f"{(q['score'] if q else 0):>4g}")
         note = r["error"] or (f"{len(r['flags'])} flag(s): {r['flags'][0].splitlines()[0]}"
                               if r["flags"] else "")
+        if r.get("penalty"):  # see late.py
+            note = f"late {late.duration(r['late_seconds'])}: -{r['penalty']:g}; " + note
         if len(note) > 70:
             note = note[:69] + "…"
         score = f"{r['score']:g} / {r['max_score']:g}"

@@ -108,6 +108,9 @@ def test_grades_csv_and_feedback_show_the_penalty(course):
     assert "<b>4.8 / 6</b>" in bob and "earned 6" in bob and "1 d 1 h late" in bob
     assert "late penalty 1.2" in bob and "10% of the maximum per started day" in bob
     assert "late" not in feedback(course, "ann").split("<!-- score -->")[1].split("<!--")[0]
+    with open(os.path.join(course["course"], "grades", "fx1", "summary.txt")) as f:
+        summary = {line.split()[0]: line for line in f if line[:3] in ("bob", "ann")}
+    assert "late 1 d 1 h: -1.2" in summary["bob"] and "late" not in summary["ann"]
 
 
 def test_gradebook_records_the_same_penalty_and_nbgrader_export_agrees(course):
