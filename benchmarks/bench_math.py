@@ -37,7 +37,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+from torch_work import (  # noqa: E402
+    torch,
+    torch_affine_backward,
+    torch_linear,
+    torch_net,
+    torch_score_loss,
+)
 
 from solutions.layers import affine_backward, affine_forward  # noqa: E402
 from solutions.losses import (  # noqa: E402
@@ -49,11 +59,6 @@ from solutions.losses import (  # noqa: E402
     svm_loss_vectorized,
 )
 from solutions.nets import ThreeLayerNet, TwoLayerNet  # noqa: E402
-
-try:
-    import torch
-except ImportError:  # PyTorch is optional: the comparison columns are left out
-    torch = None
 
 IDLE = 0.2  # seconds each library's threads rest before the other library is timed
 CALL_BUDGET = 0.03  # seconds of calls per function per round (at least 3 calls)
@@ -157,76 +162,6 @@ def net_case(net_class, hidden, N=200, D=3072, C=10, seed=0):
     return Case(name, lambda: net.loss(X, y), forward + backward, torch_net(X, y, net))
 
 
-# ----- PyTorch doing the same work ----------------------------------------------------------
-
-
-def torch_linear(kind, X, y, W, reg):
-    if torch is None:
-        return None
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    Wt = torch.from_numpy(W.copy()).requires_grad_(True)
-
-    def run():
-        Wt.grad = None
-        loss = torch_data_loss(kind, Xt @ Wt, yt) + reg * (Wt * Wt).sum()
-        loss.backward()
-        return loss.item(), Wt.grad
-
-    return run
-
-
-def torch_data_loss(kind, s, yt):
-    if kind == "softmax":
-        return torch.nn.functional.cross_entropy(s, yt)
-    correct = s.gather(1, yt[:, None])
-    margins = torch.clamp(s - correct + 1.0, min=0.0)
-    return (margins.sum() - s.shape[0]) / s.shape[0]  # drop the j = y_i terms (each 1)
-
-
-def torch_score_loss(kind, scores, y):
-    if torch is None:
-        return None
-    yt = torch.from_numpy(y)
-    st = torch.from_numpy(scores.copy()).requires_grad_(True)
-
-    def run():
-        st.grad = None
-        loss = torch_data_loss(kind, st, yt)
-        loss.backward()
-        return loss.item(), st.grad
-
-    return run
-
-
-def torch_affine_backward(dout, x, W):
-    if torch is None:
-        return None
-    doutt, xt, Wt = torch.from_numpy(dout), torch.from_numpy(x), torch.from_numpy(W)
-    return lambda: (doutt @ Wt.T, xt.T @ doutt, doutt.sum(0))
-
-
-def torch_net(X, y, net):
-    if torch is None:
-        return None
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    P = {k: torch.from_numpy(v.copy()).requires_grad_(True) for k, v in net.params.items()}
-    L = net.num_layers
-
-    def run():
-        for t in P.values():
-            t.grad = None
-        h = Xt
-        for k in range(1, L):
-            h = torch.relu(h @ P[f"W{k}"] + P[f"b{k}"])
-        s = h @ P[f"W{L}"] + P[f"b{L}"]
-        reg = sum((P[f"W{k}"] ** 2).sum() for k in range(1, L + 1))
-        loss = torch.nn.functional.cross_entropy(s, yt) + net.reg * reg
-        loss.backward()
-        return loss.item(), [t.grad for t in P.values()]
-
-    return run
-
-
 # ----- timing -----------------------------------------------------------------------------------
 
 
@@ -238,8 +173,6 @@ def choose_orientations(cases, calls=15):
             if id(p) in seen:
                 continue
             seen.add(id(p))
-            for _, fn in p.ways:
-                fn()  # warm-up
             t = time_in_turns(p.ways, calls)
             how = min(t, key=t.get)
             p.fastest = dict(p.ways)[how]
@@ -300,7 +233,7 @@ def median_ratio(a, b):
     return statistics.median(x / y for x, y in zip(a, b, strict=True))
 
 
-# ----- report -----------------------------------------------------------------------------------
+# ----- set-up and report ------------------------------------------------------------------------
 
 
 def set_threads(threads):
