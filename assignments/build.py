@@ -1,10 +1,12 @@
 """Build the instructor notebooks `source/<id>/<id>.ipynb` from `templates/` and `solutions`.
 
 One source of truth: the body of every exercise function in a notebook is the body of the
-function of the same name in `solutions`, copied between `### BEGIN SOLUTION` and
-`### END SOLUTION` (nbgrader's ClearSolutions turns it into the student's stub). The points of
-every auto-graded cell come from `hiddentests.QUESTIONS`, and every test cell ends with the
-hidden block that calls `hiddentests.check`.
+function of the same name in `solutions`, copied verbatim between `### BEGIN SOLUTION` and
+`### END SOLUTION` (nbgrader's ClearSolutions turns it into the student's stub); the
+reference's input validation lives in its `@validated(...)` decorator, which is left out. The
+points of every auto-graded cell come from its entry in `hiddentests.QUESTIONS`, and every test
+cell starts with the hidden block that calls `hiddentests.check`; a test cell without an entry,
+or an entry without a test cell, is refused with its grade id.
 
 Template format (`templates/<id>.nbt`): cells start with a header line
     %% markdown                     prose
@@ -18,6 +20,8 @@ Template format (`templates/<id>.nbt`): cells start with a header line
     %% tests <grade_id>             visible tests of an auto-graded question (+ hidden block)
     %% answer <grade_id> points=N   a free-response answer graded by hand; the cell text is the
                                     rubric, which the release replaces by "YOUR ANSWER HERE"
+    %% grading                      how the notebook is graded (GRADING, with the per-cell time
+                                    limit of nbgrader_config.py), then the cell's own text
 Lines up to the first header are a comment. Cells are separated by their headers; leading and
 trailing blank lines of a cell are dropped.
 
@@ -44,14 +48,10 @@ SOURCE = os.path.join(HERE, "source")
 
 ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
 
-# Student-safe modules shipped with every assignment, as file symlinks into the repository.
-# Only what the notebooks import: coursekit's other modules (the lectures' tiny network with
-# its activation derivatives) would hand out answers of the assignments.
-SHIPPED = {
-    "autograder": ["__init__.py", "gradcheck.py", "checks.py"],
-    "coursekit": ["__init__.py", "data.py", "plots.py"],
-    "coursekit/checks": ["__init__.py", "a5_autograd.py"],
-}
+# The package every assignment ships whole: what a student receives (data, plots, the gradient
+# checker, the visible checks, ...), linked file by file into source/<id>/coursekit/ (nbgrader
+# leaves out symlinked folders but copies symlinked files).
+SHIPPED = "coursekit"
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HIDDEN = (
@@ -59,6 +59,14 @@ HIDDEN = (
     "from hiddentests import check\n"
     'check("{grade_id}", globals())\n'
     "### END HIDDEN TESTS"
+)
+GRADING = (
+    "**How this notebook is graded.** Each test cell runs the visible tests you see and hidden "
+    "tests on fresh inputs: the same functions on other shapes and values, and every rule the "
+    "text states (the gradient at a kink, parameters such as `alpha`, shapes, inputs left "
+    "unmodified). Only what your functions return is graded, not the names of your intermediate "
+    "variables; a visible test that passes shows the largest relative error it saw. When graded, "
+    "each cell may run for at most {timeout:g} s."
 )
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 SCHEMA_VERSION = 3
@@ -73,71 +81,14 @@ class TemplateError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_validation(stmt):
-    """Input validation of the reference (`check_*(...)`, `x = _check_*(...)`, `if ...: raise`).
-
-    Notebooks leave validation to the student; the reference's checks live in modules the
-    notebook does not have. `with np.errstate(...):` wrappers (which only serve the
-    reference's own NaN/inf reports) are unwrapped too.
-    """
-
-    def is_check_call(node):
-        return (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id.lstrip("_").startswith("check")
-        )
-
-    if isinstance(stmt, ast.Expr) and is_check_call(stmt.value):
-        return True
-    if isinstance(stmt, ast.Assign) and is_check_call(stmt.value):
-        return True
-    if isinstance(stmt, ast.For) and all(_is_validation(s) for s in stmt.body):
-        return True
-    if (
-        isinstance(stmt, ast.If)
-        and not stmt.orelse
-        and all(isinstance(s, ast.Raise) or _is_validation(s) for s in stmt.body)
-    ):
-        return True
-    return False
-
-
-def _is_errstate_wrapper(stmt):
-    """`with np.errstate(...):` around a computation whose result the reference validates."""
-    return isinstance(stmt, ast.With) and all(
-        isinstance(item.context_expr, ast.Call)
-        and isinstance(item.context_expr.func, ast.Attribute)
-        and item.context_expr.func.attr == "errstate"
-        for item in stmt.items
-    )
-
-
-def _unwrapped_lines(stmts):
-    """{line number: dedent} of the bodies of `np.errstate` wrappers, and their `with` lines."""
-    dedent, header = {}, set()
-    for stmt in stmts:
-        for node in ast.walk(stmt):
-            if _is_errstate_wrapper(node):
-                header.update(range(node.lineno, node.body[0].lineno))
-                shift = node.body[0].col_offset - node.col_offset
-                for line in range(node.body[0].lineno, node.end_lineno + 1):
-                    dedent[line] = dedent.get(line, 0) + shift
-    return dedent, header
-
-
-def _validation_lines(stmts):
-    """Line numbers (1-based) of the validation statements among stmts, at any depth."""
-    lines = set()
-    for stmt in stmts:
-        if _is_validation(stmt):
-            lines.update(range(stmt.lineno, stmt.end_lineno + 1))
-            continue
-        for field in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                lines.update(_validation_lines(inner))
-    return lines
+def _validation_calls(fn):
+    """Calls in a function's body whose names say they validate (`check_*`, `_check_*`)."""
+    calls = []
+    for node in ast.walk(ast.Module(body=fn.body[1:], type_ignores=[])):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id.lstrip("_").startswith("check"):
+                calls.append(f"{node.func.id} (line {node.lineno})")
+    return calls
 
 
 def _reference_source(ref):
@@ -146,15 +97,16 @@ def _reference_source(ref):
     obj = importlib.import_module(module_name)
     for part in qualname.split("."):
         obj = getattr(obj, part)
-    return textwrap.dedent(inspect.getsource(obj))
+    return textwrap.dedent(inspect.getsource(inspect.unwrap(obj)))
 
 
 def solution_function(ref, source=None):
     """Source of the exercise function `module:name` with its body between solution markers.
 
-    The signature and docstring are copied verbatim; the body follows between the markers,
-    without the reference's input validation (see `_is_validation`). `source`: the function's
-    dedented source when it is not `ref`'s own (a method of a class).
+    The signature, docstring and body are copied verbatim (decorators left out: the reference's
+    input validation lives in `@validated(...)`, which the notebook does not have). A body that
+    validates its inputs itself is refused: the student's stub would inherit the calls.
+    `source`: the function's dedented source when it is not `ref`'s own (a method of a class).
     """
     source = _reference_source(ref) if source is None else source
     fn = ast.parse(source).body[0]
@@ -162,28 +114,19 @@ def solution_function(ref, source=None):
         raise TemplateError(f"{ref} is not a function")
     if ast.get_docstring(fn, clean=False) is None:
         raise TemplateError(f"{ref} has no docstring: the notebook shows it to the student")
-    lines = source.splitlines()
-    head_end = fn.body[0].end_lineno  # signature and docstring
-    dropped = _validation_lines(fn.body[1:])
-    dedent, headers = _unwrapped_lines(fn.body[1:])
-    dropped |= headers
-    indent = " " * fn.body[0].col_offset
-    body = []
-    for number in range(head_end + 1, fn.end_lineno + 1):
-        if number in dropped:
-            continue
-        line = lines[number - 1]
-        shift = dedent.get(number, 0)
-        if shift and line[:shift].strip() == "":
-            line = line[shift:]
-        if not line.strip() and (not body or not body[-1].strip()):
-            continue  # no leading or doubled blank lines
-        body.append(line)
-    while body and not body[-1].strip():
-        body.pop()
-    if not body:
+    if len(fn.body) < 2:
         raise TemplateError(f"{ref} has no body after its docstring")
-    return "\n".join(lines[:head_end] + [indent + BEGIN] + body + [indent + END])
+    calls = _validation_calls(fn)
+    if calls:
+        raise TemplateError(
+            f"{ref} validates its inputs in its body ({', '.join(calls)}): move the checks "
+            "into its @validated(...) decorator, so the notebook copies the body verbatim"
+        )
+    lines = source.splitlines()
+    head = lines[fn.lineno - 1 : fn.body[0].end_lineno]  # signature and docstring
+    body = lines[fn.body[0].end_lineno : fn.end_lineno]
+    indent = " " * fn.body[0].col_offset
+    return "\n".join(head + [indent + BEGIN] + body + [indent + END])
 
 
 def solution_class(ref, given=()):
@@ -342,6 +285,10 @@ def build_notebook(assignment, questions=None):
                 points=questions[grade_id].points,
             )
             cell.id = new_id(grade_id.replace("_", "-"))
+        elif kind == "grading":
+            text = GRADING.format(timeout=cell_time_limit())
+            cell = nbformat.v4.new_markdown_cell(text + ("\n\n" + body if body else ""))
+            cell.id = new_id("grading")
         elif kind == "answer":
             (grade_id,) = [a for a in args if "=" not in a]
             points = float(_options(args)["points"])
@@ -364,6 +311,13 @@ def build_notebook(assignment, questions=None):
         raise TemplateError(f"{assignment}: hidden tests without a grade cell: {missing}")
     nbformat.validate(nb)
     return nb
+
+
+def cell_time_limit():
+    """The per-cell time limit of grading (seconds), from the course's nbgrader_config.py."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return float(PyFileConfigLoader("nbgrader_config.py", path=HERE).load_config().Execute.timeout)
 
 
 def _grade_ids(nb):
@@ -411,16 +365,20 @@ def write_json(nb):
 
 
 def shipped_files():
-    """[(path inside source/<id>/, path in the repository)] of the student-safe helpers."""
+    """[(path inside source/<id>/, path in the repository)] of every module of `SHIPPED`."""
     files = []
-    for package, names in SHIPPED.items():
-        for name in names:
-            files.append((os.path.join(package, name), os.path.join(REPO, package, name)))
+    root = os.path.join(REPO, SHIPPED)
+    for base, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+        for name in sorted(names):
+            if name.endswith(".py"):
+                path = os.path.join(base, name)
+                files.append((os.path.relpath(path, REPO), path))
     return files
 
 
 def link_helpers(assignment):
-    """Create/refresh the relative file symlinks of the shipped helpers in source/<id>/."""
+    """Create/refresh the relative file symlinks of the shipped package in source/<id>/."""
     folder = os.path.join(SOURCE, assignment)
     wanted = set()
     for rel, target in shipped_files():
@@ -433,10 +391,9 @@ def link_helpers(assignment):
         if os.path.lexists(link):
             os.remove(link)
         os.symlink(relative, link)
-    for package in SHIPPED:
-        pdir = os.path.join(folder, package)
-        for name in os.listdir(pdir):
-            path = os.path.join(pdir, name)
+    for base, _, names in os.walk(os.path.join(folder, SHIPPED)):
+        for name in names:
+            path = os.path.join(base, name)
             if os.path.islink(path) and path not in wanted:
                 os.remove(path)
 

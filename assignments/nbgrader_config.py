@@ -18,14 +18,14 @@ c.CourseDirectory.course_id = "nn-backprop"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 c.CourseDirectory.assignment_id = ""
-# Student-safe helpers (autograder/{gradcheck,checks}.py, coursekit/*.py) are file symlinks in
-# every source/<assignment>/ folder; nbgrader copies them into the release as plain files.
+# The student's package (coursekit/, whole) is linked file by file into every
+# source/<assignment>/ folder; nbgrader copies the files into the release as plain files.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
 # The stub a student sees in place of every `### BEGIN SOLUTION ... ### END SOLUTION` block.
 c.ClearSolutions.code_stub = {
     "python": (
-        "# YOUR CODE HERE (see the docstring and the text above), then run the test cell below.\n"
+        "# YOUR CODE HERE (see the text above), then run the test cell below.\n"
         "raise NotImplementedError(\n"
         '    "Replace this line with your code, then run the test cell below.")'
     )

@@ -1,23 +1,25 @@
 """Build the student release of assignments with nbgrader, and check that nothing leaks.
 
-A release holds the notebooks without solutions or hidden tests plus the files students need for
-the visible tests (the student-safe `autograder` and `coursekit` modules). `release` refuses a
-release that mentions the solutions or hidden tests, or still carries solution markers.
+A release holds the notebooks without solutions or hidden tests plus the student's package,
+`coursekit`, whole (data, plots, the gradient checker, the visible checks). `release` refuses a
+release that holds or imports an instructor-only package (`autograder`, `solutions`,
+`hiddentests`), or still carries solution markers.
 """
 
 import os
 
 from .course import Course, CourseError
 
-LEAKS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "import solutions",
-         "from solutions", "import hiddentests", "from hiddentests")
+INSTRUCTOR_ONLY = ("autograder", "solutions", "hiddentests")
+LEAKS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS") + tuple(
+    f"{verb} {package}" for package in INSTRUCTOR_ONLY for verb in ("import", "from"))
 
 
 def check_release(folder):
     """Raise CourseError if a released file leaks solutions or hidden tests."""
     for base, dirs, files in os.walk(folder):
         for d in dirs:
-            if d in ("solutions", "hiddentests"):
+            if d in INSTRUCTOR_ONLY:
                 raise CourseError(f"the release contains the folder {os.path.join(base, d)}")
         for name in files:
             path = os.path.join(base, name)

@@ -123,8 +123,12 @@ def install_probes(questions, folder):
 
 
 def probe_locator(question):
-    """How the kernel finds `question.probe` in its module: a top-level name, or an entry of
-    a module-level dict (probes built by a factory, e.g. PROBES[grade_id])."""
+    """How the kernel finds `question.probe` in its module: the factory call that made it
+    (`probe.locator`, e.g. "probe_forward('relu')"), a top-level name, or an entry of a
+    module-level dict (e.g. PROBES[grade_id])."""
+    locator = getattr(question.probe, "locator", None)
+    if locator is not None:
+        return f"_m.{locator}"
     module = importlib.import_module(question.probe.__module__)
     name = question.probe.__qualname__
     if getattr(module, name, None) is question.probe:

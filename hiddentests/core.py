@@ -1,20 +1,56 @@
 """The Question record and the failure a hidden test raises (no `solutions`, no numpy needed)."""
 
+import numbers
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 SHOWN = 3  # failure messages shown in full; the rest are counted
+GRADE_ID = re.compile(r"a\d+_\w+", re.ASCII)
+
+
+class RegistryError(ValueError):
+    """A graded question is declared inconsistently (the message names it)."""
 
 
 @dataclass(frozen=True)
 class Question:
-    """One auto-graded cell: its grade id, points, the student names it uses, probe and judge."""
+    """One auto-graded cell, declared once: grade id, points, in-kernel probe, outside judge.
+
+    probe(ns) -> dict[str, numpy.ndarray] runs in the student's kernel and records what the
+    student's names return (a function of `hiddentests.probes.<assignment>`, which never
+    imports `solutions`); judge(outputs) -> list[str] runs in a trusted process and returns
+    the failure messages (empty: full points).
+    """
 
     grade_id: str
     points: float
-    names: tuple
-    probe: Callable  # probe(ns) -> dict[str, numpy.ndarray]
-    judge: Callable  # judge(outputs) -> list[str] (empty: pass)
+    probe: Callable
+    judge: Callable
+
+    def __post_init__(self):
+        if not isinstance(self.grade_id, str) or not GRADE_ID.fullmatch(self.grade_id):
+            raise RegistryError(
+                f"grade id {self.grade_id!r}: expected '<assignment prefix>_<name>' such as "
+                "'a2_relu_forward' (letters, digits and underscores)"
+            )
+        if (
+            not isinstance(self.points, numbers.Real)
+            or isinstance(self.points, bool)
+            or not self.points > 0
+        ):
+            raise RegistryError(f"{self.grade_id}: points should be a positive number, "
+                                f"got {self.points!r}")
+        object.__setattr__(self, "points", float(self.points))
+        for half in ("probe", "judge"):
+            if not callable(getattr(self, half)):
+                raise RegistryError(f"{self.grade_id}: the {half} is not callable "
+                                    f"(got {type(getattr(self, half)).__name__})")
+        if not self.probe.__module__.startswith("hiddentests.probes."):
+            raise RegistryError(
+                f"{self.grade_id}: the probe {self.probe.__module__}.{self.probe.__name__} "
+                "should come from hiddentests.probes (the only part copied into the kernel)"
+            )
 
 
 class HiddenTestFailure(AssertionError):

@@ -1,22 +1,33 @@
-"""QUESTIONS: every auto-graded cell of every assignment, probe and judge joined by grade id."""
+"""QUESTIONS: every auto-graded cell of every assignment, from `hiddentests.questions`.
 
-from hiddentests.core import Question
-from hiddentests.judges import JUDGES
-from hiddentests.probes import META, PROBES
+Each assignment's module `hiddentests/questions/<assignment>.py` holds one `Question` per graded
+cell (grade id, points, probe, judge). The registry refuses a grade id declared twice or
+declared by another assignment's module, with a message naming it.
+"""
 
-if set(PROBES) != set(JUDGES) or set(PROBES) != set(META):
-    raise RuntimeError(
-        "hidden tests are inconsistent: grade ids with a probe but no judge or metadata: "
-        f"{sorted(set(PROBES) ^ set(JUDGES) | set(PROBES) ^ set(META))}"
-    )
+import importlib
 
-QUESTIONS = {
-    grade_id: Question(
-        grade_id=grade_id,
-        points=float(META[grade_id][0]),
-        names=tuple(META[grade_id][1]),
-        probe=PROBES[grade_id],
-        judge=JUDGES[grade_id],
-    )
-    for grade_id in PROBES
-}
+from hiddentests.core import RegistryError
+
+ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
+
+
+def collect(assignments=ASSIGNMENTS):
+    """{grade_id: Question} of the assignments' question modules, checked for consistency."""
+    questions = {}
+    for assignment in assignments:
+        module = importlib.import_module(f"hiddentests.questions.{assignment}")
+        prefix = assignment.split("_")[0] + "_"
+        for question in module.QUESTIONS:
+            if not question.grade_id.startswith(prefix):
+                raise RegistryError(
+                    f"{question.grade_id} is declared in hiddentests/questions/{assignment}.py "
+                    f"but its grade id does not start with {prefix!r}"
+                )
+            if question.grade_id in questions:
+                raise RegistryError(f"{question.grade_id} is declared twice")
+            questions[question.grade_id] = question
+    return questions
+
+
+QUESTIONS = collect()

@@ -3,6 +3,7 @@
 Every message says what was expected, what came, and what to try.
 """
 
+import functools
 import numbers
 
 import numpy as np
@@ -146,3 +147,37 @@ def check_reg(reg):
     if not is_number or not np.isfinite(reg) or reg < 0:
         raise ValueError(f"reg should be a finite number >= 0, got {reg!r}.")
     return float(reg)
+
+
+def validated(check_inputs, check_result=None):
+    """Decorate a reference function with its validation, so that its body holds the math only.
+
+    check_inputs(*args, **kwargs) receives the function's own arguments and raises on bad
+    input. check_result(result, *args, **kwargs), when given, raises on a non-finite result;
+    the function then runs with overflow and invalid-value warnings silenced, since the check
+    reports NaN/inf with the input to blame. The notebooks copy the body verbatim.
+    """
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def checked(*args, **kwargs):
+            check_inputs(*args, **kwargs)
+            if check_result is None:
+                return fn(*args, **kwargs)
+            with np.errstate(invalid="ignore", over="ignore"):
+                result = fn(*args, **kwargs)
+            check_result(result, *args, **kwargs)
+            return result
+
+        return checked
+
+    return decorate
+
+
+def upstream(shape_of_output):
+    """The input check of a backward pass: dout has the forward output's shape (from the cache)."""
+
+    def check(dout, cache):
+        check_same_shape("dout", dout, shape_of_output(cache))
+
+    return check

@@ -1,10 +1,29 @@
 """Linear score function s = X W + b: the first layer of every classifier in the module."""
 
-import numpy as np
+from solutions._checks import (
+    check_bias,
+    check_finite_result,
+    check_float_array,
+    check_inner_dims,
+    validated,
+)
 
-from solutions._checks import check_bias, check_finite_result, check_float_array, check_inner_dims
+
+def _linear_inputs(X, W, b=None):
+    """The input check of linear_scores (NaN and inf are found in the scores instead)."""
+    check_float_array("X", X, ndim=2, finite=False)
+    check_float_array("W", W, ndim=2, finite=False)
+    check_inner_dims("X", X, "W", W)
+    if b is not None:
+        check_bias("b", b, W.shape[1])
 
 
+def _finite_scores(scores, X, W, b=None):
+    """Finite scores, or the input to blame for NaN/inf."""
+    check_finite_result("scores", scores, X=X, W=W)
+
+
+@validated(_linear_inputs, _finite_scores)
 def linear_scores(X, W, b=None):
     """Class scores of a linear classifier, s = X @ W (+ b).
 
@@ -16,12 +35,5 @@ def linear_scores(X, W, b=None):
     Returns:
     - scores: (N, C) array, scores[i, j] = s_j of example i.
     """
-    check_float_array("X", X, ndim=2, finite=False)
-    check_float_array("W", W, ndim=2, finite=False)
-    check_inner_dims("X", X, "W", W)
-    if b is not None:
-        check_bias("b", b, W.shape[1])
-    with np.errstate(invalid="ignore", over="ignore"):  # NaN/inf are reported just below
-        scores = X @ W if b is None else X @ W + b
-    check_finite_result("scores", scores, X=X, W=W)
+    scores = X @ W if b is None else X @ W + b
     return scores

@@ -12,12 +12,13 @@ from solutions._checks import (
     check_inner_dims,
     check_labels,
     check_reg,
+    validated,
 )
 from solutions.linear import linear_scores
 
 
-def _check_linear_inputs(W, X, y, reg, finite=True):
-    """Validate the (W, X, y, reg) arguments of the linear-classifier losses.
+def _linear_inputs(W, X, y, reg, finite=True):
+    """The input check of the linear-classifier losses: W (D, C), X (N, D), y, reg.
 
     With `finite=False` NaN and inf are left to `linear_scores`, which finds them in the scores.
     """
@@ -25,11 +26,16 @@ def _check_linear_inputs(W, X, y, reg, finite=True):
     check_float_array("X", X, ndim=2, finite=finite)
     check_inner_dims("X", X, "W", W)
     check_labels(y, X.shape[0], W.shape[1])
-    return check_reg(reg)
+    check_reg(reg)
 
 
-def _check_scores(scores, y):
-    """Validate (scores, y) for the data losses on precomputed scores."""
+def _linear_inputs_scanned_later(W, X, y, reg):
+    """_linear_inputs for the vectorized losses: linear_scores scans for NaN and inf."""
+    _linear_inputs(W, X, y, reg, finite=False)
+
+
+def _score_inputs(scores, y):
+    """The input check of the data losses on precomputed scores: scores (N, C), y."""
     check_float_array("scores", scores, ndim=2)
     check_labels(y, scores.shape[0], scores.shape[1])
 
@@ -39,13 +45,13 @@ def _check_scores(scores, y):
 # ---------------------------------------------------------------------------------------------
 
 
+@validated(_linear_inputs)
 def svm_loss_naive(W, X, y, reg):
     """Multiclass SVM loss with explicit loops over examples and classes.
 
     Inputs: W (D, C) weights, X (N, D) examples, y (N,) labels in [0, C), reg >= 0.
     Returns (loss, dW): the scalar loss and its gradient with respect to W, shape (D, C).
     """
-    reg = _check_linear_inputs(W, X, y, reg)
     N, C = X.shape[0], W.shape[1]
     loss = 0.0
     dW = np.zeros(W.shape, dtype=np.result_type(W, X))
@@ -68,13 +74,13 @@ def svm_loss_naive(W, X, y, reg):
     return float(loss), dW
 
 
+@validated(_score_inputs)
 def svm_loss(scores, y):
     """Multiclass SVM data loss on precomputed scores (no regularization).
 
     Inputs: scores (N, C), y (N,) labels in [0, C).
     Returns (loss, dscores): the loss averaged over N and its gradient, shape (N, C).
     """
-    _check_scores(scores, y)
     N = scores.shape[0]
     rows = np.arange(N)
     correct_class_scores = scores[rows, y][:, None]  # s_{y_i}, (N, 1)
@@ -88,9 +94,9 @@ def svm_loss(scores, y):
     return float(loss), dscores
 
 
+@validated(_linear_inputs_scanned_later)
 def svm_loss_vectorized(W, X, y, reg):
     """Multiclass SVM loss without loops over examples; same inputs and outputs as the naive one."""
-    reg = _check_linear_inputs(W, X, y, reg, finite=False)
     scores = linear_scores(X, W)  # s = X W, (N, C)
     data_loss, dscores = svm_loss(scores, y)
     loss = data_loss + reg * np.sum(W * W)
@@ -104,13 +110,13 @@ def svm_loss_vectorized(W, X, y, reg):
 # ---------------------------------------------------------------------------------------------
 
 
+@validated(_linear_inputs)
 def softmax_loss_naive(W, X, y, reg):
     """Softmax (cross-entropy) loss with explicit loops over examples and classes.
 
     Inputs: W (D, C) weights, X (N, D) examples, y (N,) labels in [0, C), reg >= 0.
     Returns (loss, dW): the scalar loss and its gradient with respect to W, shape (D, C).
     """
-    reg = _check_linear_inputs(W, X, y, reg)
     N, C = X.shape[0], W.shape[1]
     loss = 0.0
     dW = np.zeros(W.shape, dtype=np.result_type(W, X))
@@ -132,13 +138,13 @@ def softmax_loss_naive(W, X, y, reg):
     return float(loss), dW
 
 
+@validated(_score_inputs)
 def softmax_loss(scores, y):
     """Softmax (cross-entropy) data loss on precomputed scores (no regularization).
 
     Inputs: scores (N, C), y (N,) labels in [0, C).
     Returns (loss, dscores): the loss averaged over N and its gradient, shape (N, C).
     """
-    _check_scores(scores, y)
     N = scores.shape[0]
     rows = np.arange(N)
     shifted = scores - scores.max(axis=1, keepdims=True)  # stable: max shifted score is 0
@@ -152,9 +158,9 @@ def softmax_loss(scores, y):
     return float(loss), dscores
 
 
+@validated(_linear_inputs_scanned_later)
 def softmax_loss_vectorized(W, X, y, reg):
     """Softmax loss without loops over examples; same inputs and outputs as the naive one."""
-    reg = _check_linear_inputs(W, X, y, reg, finite=False)
     scores = linear_scores(X, W)  # s = X W, (N, C)
     data_loss, dscores = softmax_loss(scores, y)
     loss = data_loss + reg * np.sum(W * W)

@@ -126,13 +126,18 @@ def test_shipped_helpers_are_file_symlinks_into_the_repository(assignment):
 
 
 def test_probes_import_and_run_without_solutions():
-    """The sandboxed kernel has no `solutions`: probe modules must not need it."""
+    """The sandboxed kernel has no `solutions`: every probe is made from its module alone."""
+    from autograder.runner import probe_locator
+    from hiddentests import QUESTIONS
+
+    located = sorted({(q.probe.__module__, probe_locator(q)) for q in QUESTIONS.values()})
     code = (
-        "import sys; sys.modules['solutions'] = None\n"
-        "import hiddentests\n"
-        "from hiddentests.probes import PROBES, META\n"
+        "import importlib, sys; sys.modules['solutions'] = None\n"
+        f"for module, locator in {located!r}:\n"
+        "    _m = importlib.import_module(module)\n"
+        "    assert callable(eval(locator)), locator\n"
         "assert 'solutions' not in [m.split('.')[0] for m in sys.modules if sys.modules[m]]\n"
-        "print(len(PROBES))\n"
+        f"print({len(located)})\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
@@ -204,40 +209,43 @@ def test_reference_passes_every_hidden_test_and_an_empty_namespace_fails_them(as
 
 
 def test_visible_constants_agree_with_the_reference():
-    from autograder import checks
+    from coursekit.checks import a1_linear as c1
+    from coursekit.checks import a2_activations as c2
+    from coursekit.checks import a3_forward as c3
+    from coursekit.checks import a4_backprop as c4
     from hiddentests.judges.a4_backprop import graph_expected
     from solutions import activations, losses, nets
 
-    s, y = checks.LECTURE_SCORES, checks.LECTURE_Y
-    assert np.isclose(losses.svm_loss(s, y)[0], checks.LECTURE_SVM_LOSS)
-    assert np.allclose(losses.svm_loss(s, y)[1], checks.LECTURE_SVM_DSCORES)
-    assert np.isclose(losses.softmax_loss(s, y)[0], checks.LECTURE_SOFTMAX_LOSS)
-    assert np.allclose(losses.softmax_loss(s, y)[1], checks.LECTURE_SOFTMAX_DSCORES)
-    large = losses.softmax_loss(checks.LARGE_SCORES, checks.LARGE_Y)
-    assert np.isclose(large[0], checks.LARGE_SOFTMAX_LOSS)
-    assert np.allclose(large[1], checks.LARGE_SOFTMAX_DSCORES, atol=1e-15)
-    for act in checks.A2_FORWARD_OUT:
+    s, y = c1.LECTURE_SCORES, c1.LECTURE_Y
+    assert np.isclose(losses.svm_loss(s, y)[0], c1.LECTURE_SVM_LOSS)
+    assert np.allclose(losses.svm_loss(s, y)[1], c1.LECTURE_SVM_DSCORES)
+    assert np.isclose(losses.softmax_loss(s, y)[0], c1.LECTURE_SOFTMAX_LOSS)
+    assert np.allclose(losses.softmax_loss(s, y)[1], c1.LECTURE_SOFTMAX_DSCORES)
+    large = losses.softmax_loss(c1.LARGE_SCORES, c1.LARGE_Y)
+    assert np.isclose(large[0], c1.LARGE_SOFTMAX_LOSS)
+    assert np.allclose(large[1], c1.LARGE_SOFTMAX_DSCORES, atol=1e-15)
+    for act in c2.A2_FORWARD_OUT:
         fwd, bwd = getattr(activations, f"{act}_forward"), getattr(activations, f"{act}_backward")
-        assert np.allclose(fwd(checks.A2_FORWARD_X)[0], checks.A2_FORWARD_OUT[act])
-        assert np.allclose(fwd(checks.A2_LARGE_X)[0], checks.A2_LARGE_OUT[act])
-        x = checks.A2_BACKWARD_X
-        assert np.allclose(bwd(np.ones_like(x), fwd(x)[1]), checks.A2_BACKWARD_LOCAL[act])
+        assert np.allclose(fwd(c2.A2_FORWARD_X)[0], c2.A2_FORWARD_OUT[act])
+        assert np.allclose(fwd(c2.A2_LARGE_X)[0], c2.A2_LARGE_OUT[act])
+        x = c2.A2_BACKWARD_X
+        assert np.allclose(bwd(np.ones_like(x), fwd(x)[1]), c2.A2_BACKWARD_LOCAL[act])
     for cls_name in ("TwoLayerNet", "ThreeLayerNet"):
-        ((params, X),) = checks.visible_net_cases(cls_name).values()
+        ((params, X),) = c3.visible_net_cases(cls_name).values()
         hidden = 3 if cls_name == "TwoLayerNet" else (3, 2)
-        net = getattr(nets, cls_name)(2, hidden, 2, reg=checks.NET_REG)
+        net = getattr(nets, cls_name)(2, hidden, 2, reg=c4.NET_REG)
         net.params.update({k: v.copy() for k, v in params.items()})
-        assert np.allclose(net.loss(X), checks.NET_SCORES[cls_name])
-        loss, grads = net.loss(X, checks.NET_Y)
-        assert np.isclose(loss, checks.NET_LOSS[cls_name])
-        for name, value in checks.NET_GRADS[cls_name].items():
+        assert np.allclose(net.loss(X), c3.NET_SCORES[cls_name])
+        loss, grads = net.loss(X, c4.NET_Y)
+        assert np.isclose(loss, c4.NET_LOSS[cls_name])
+        for name, value in c4.NET_GRADS[cls_name].items():
             assert np.allclose(grads[name], value), name
-    staged = graph_expected()["a4_graph_staged"]
-    assert np.isclose(staged["dx"], checks.STAGED_DX) and np.isclose(staged["dy"], checks.STAGED_DY)
+    staged = graph_expected()["staged"]
+    assert np.isclose(staged["dx"], c4.STAGED_DX) and np.isclose(staged["dy"], c4.STAGED_DY)
 
 
 def test_visible_and_hidden_inputs_stay_away_from_relu_kinks():
-    from autograder import checks
+    from coursekit.checks import a4_backprop as checks
     from hiddentests.probes import a4_backprop as P
 
     for cls_name in ("TwoLayerNet", "ThreeLayerNet"):

@@ -1,4 +1,4 @@
-"""autograder.gradcheck: numerical gradients, readable failures, hints, kinks and refusals.
+"""coursekit.gradcheck: numerical gradients, readable failures, hints, kinks and refusals.
 
 The functions differentiated here are small numpy ones written in this file (the module under
 test stands alone, so its tests do too). Cost: well under 5 s.
@@ -7,7 +7,7 @@ test stands alone, so its tests do too). Cost: well under 5 s.
 import numpy as np
 import pytest
 
-from autograder.gradcheck import (
+from coursekit.gradcheck import (
     GradEntry,
     GradientReport,
     assert_close,

@@ -6,7 +6,7 @@ Cost: under a second.
 import numpy as np
 import pytest
 
-from autograder.gradcheck import check_gradient
+from coursekit.gradcheck import check_gradient
 from solutions import activations as act
 
 PAIRS = {

@@ -6,7 +6,7 @@ Cost: under a second.
 import numpy as np
 import pytest
 
-from autograder.gradcheck import check_gradient
+from coursekit.gradcheck import check_gradient
 from solutions.activations import sigmoid_backward, sigmoid_forward
 from solutions.layers import affine_backward, affine_forward
 from solutions.linear import linear_scores

@@ -6,7 +6,7 @@ Cost: about a second (small shapes, full numerical gradients).
 import numpy as np
 import pytest
 
-from autograder.gradcheck import check_gradient
+from coursekit.gradcheck import check_gradient
 from solutions.losses import (
     softmax_loss,
     softmax_loss_naive,

@@ -6,7 +6,7 @@ Cost: about a second (full numerical gradients of small nets, every activation).
 import numpy as np
 import pytest
 
-from autograder.gradcheck import check_gradient
+from coursekit.gradcheck import check_gradient
 from solutions.nets import LinearClassifier, ThreeLayerNet, TwoLayerNet
 
 ACTIVATIONS = ["relu", "sigmoid", "tanh", "leaky_relu", "elu"]

@@ -1,9 +1,9 @@
 """Run Python code or a Jupyter kernel "as a student": instructor-only modules do not import.
 
-A student's machine has the release notebooks and the student-safe modules only
-(``autograder.gradcheck``, ``autograder.checks``, ``coursekit``). This module reproduces that
-inside the repository by installing an import blocker at the front of ``sys.meta_path``: any
-import of ``solutions``, ``hiddentests`` or a non-student ``autograder.*`` module raises
+A student's machine has the release notebooks, the lectures and the packages of
+``STUDENT_PACKAGES`` only (``coursekit``, shipped whole). This module reproduces that inside the
+repository by installing an import blocker at the front of ``sys.meta_path``: any import of a
+package of ``INSTRUCTOR_PACKAGES`` (``autograder``, ``solutions``, ``hiddentests``) raises
 ``ModuleNotFoundError`` (an ``ImportError``), as it would where those files do not exist.
 
 Two ways to install it:
@@ -22,16 +22,13 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-# top-level packages a student never has
-BLOCKED_PACKAGES = ("solutions", "hiddentests")
-# the only modules of the autograder package that ship to students
-STUDENT_AUTOGRADER_MODULES = ("autograder", "autograder.gradcheck", "autograder.checks")
+# The boundary between the two audiences: the packages a student receives, and the ones a
+# student never has (the grading pipeline, the reference implementation, the hidden tests).
+STUDENT_PACKAGES = ("coursekit",)
+INSTRUCTOR_PACKAGES = ("autograder", "solutions", "hiddentests")
 
 
-def blocker_source(
-    blocked: tuple[str, ...] = BLOCKED_PACKAGES,
-    allowed_autograder: tuple[str, ...] = STUDENT_AUTOGRADER_MODULES,
-) -> str:
+def blocker_source(blocked: tuple[str, ...] = INSTRUCTOR_PACKAGES) -> str:
     """Python source that installs the import blocker when executed (for -c or sitecustomize)."""
     return f"""
 import sys as _sys
@@ -41,11 +38,9 @@ class _StudentImportBlocker:
     \"\"\"Refuses instructor-only modules, as on a student's machine.\"\"\"
 
     blocked = {tuple(blocked)!r}
-    allowed_autograder = {tuple(allowed_autograder)!r}
 
     def find_spec(self, name, path=None, target=None):
-        top = name.partition(".")[0]
-        if top in self.blocked or (top == "autograder" and name not in self.allowed_autograder):
+        if name.partition(".")[0] in self.blocked:
             raise ModuleNotFoundError(
                 f"No module named {{name!r}} (instructor-only: not available to students)",
                 name=name,

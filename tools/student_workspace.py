@@ -1,14 +1,14 @@
 """The student's folder: the released assignments and the lectures, as a student receives them.
 
     student/
-        a1_linear/a1_linear.ipynb (+ the student-safe helpers nbgrader copies next to it)
+        a1_linear/a1_linear.ipynb (+ coursekit/, the student's package, next to it)
         ...
         lectures/NN_*.ipynb (+ coursekit)
 
 ``make lab`` builds it with ``python tools/student_workspace.py student`` and serves it in
-JupyterLab with instructor-only imports (``solutions``, ``hiddentests``) blocked. The browser
-tests build the same folder in a temporary dir from a temporary copy of the course, so that
-nbgrader never writes its gradebook into the committed tree.
+JupyterLab with instructor-only imports (``autograder``, ``solutions``, ``hiddentests``)
+blocked. The browser tests build the same folder in a temporary dir from a temporary copy of
+the course, so that nbgrader never writes its gradebook into the committed tree.
 
 Files already in the student folder are never overwritten: a student's work survives a second
 ``make lab``. Delete a file (or the whole folder) to get a fresh copy.

@@ -1,13 +1,6 @@
 """Judge halves of the hidden tests: compare recorded outputs with `solutions` (trusted side).
 
-`JUDGES[grade_id](outputs) -> list[str]` (an empty list is a pass).
+A judge `judge(outputs) -> list[str]` rebuilds the probe's inputs, compares the recorded
+arrays with the reference and with numerical gradients of the student's own function, and
+returns the failure messages (an empty list is a pass).
 """
-
-import importlib
-
-from hiddentests.probes import ASSIGNMENT_MODULES
-
-JUDGES = {}
-for _name in ASSIGNMENT_MODULES:
-    _module = importlib.import_module(f"hiddentests.judges.{_name}")
-    JUDGES.update(_module.JUDGES)

@@ -7,12 +7,12 @@ Tolerances come from float64 error analysis, not from what the reference happens
 - the student's analytic gradient is compared with the centered difference (step h) of the
   student's own objective: truncation ~h^2 |f'''| and round-off ~eps |f| / h, so
   `rtol=1e-5`, `atol=1e-6 * (1 + |f|)`.
-All messages come from `autograder.gradcheck.assert_close`.
+All messages come from `coursekit.gradcheck.assert_close`.
 """
 
 import numpy as np
 
-from autograder.gradcheck import assert_close
+from coursekit.gradcheck import assert_close
 from hiddentests.probes._record import H
 
 RTOL = 1e-6

@@ -95,20 +95,3 @@ def judge_score_loss(name, with_gradient):
 
     judge.__name__ = f"judge_{name}_{'dscores' if with_gradient else 'value'}"
     return judge
-
-
-JUDGES = {
-    "a1_linear_scores": judge_linear_scores,
-    "a1_svm_loss_naive_value": judge_weight_loss("svm_loss_naive", False),
-    "a1_svm_loss_naive_dW": judge_weight_loss("svm_loss_naive", True),
-    "a1_svm_loss_value": judge_score_loss("svm_loss", False),
-    "a1_svm_loss_dscores": judge_score_loss("svm_loss", True),
-    "a1_svm_loss_vectorized_value": judge_weight_loss("svm_loss_vectorized", False),
-    "a1_svm_loss_vectorized_dW": judge_weight_loss("svm_loss_vectorized", True),
-    "a1_softmax_loss_naive_value": judge_weight_loss("softmax_loss_naive", False),
-    "a1_softmax_loss_naive_dW": judge_weight_loss("softmax_loss_naive", True),
-    "a1_softmax_loss_value": judge_score_loss("softmax_loss", False),
-    "a1_softmax_loss_dscores": judge_score_loss("softmax_loss", True),
-    "a1_softmax_loss_vectorized_value": judge_weight_loss("softmax_loss_vectorized", False),
-    "a1_softmax_loss_vectorized_dW": judge_weight_loss("softmax_loss_vectorized", True),
-}

@@ -80,11 +80,3 @@ def judge_maxout_backward(outputs):
     return judge_layer_backward(
         outputs, P.maxout_cases(), names, A.maxout_forward, A.maxout_backward
     )
-
-
-JUDGES = {}
-for _act in P.ELEMENTWISE:
-    JUDGES[f"a2_{_act}_forward"] = judge_forward(_act)
-    JUDGES[f"a2_{_act}_backward"] = judge_backward(_act)
-JUDGES["a2_maxout_forward"] = judge_maxout_forward
-JUDGES["a2_maxout_backward"] = judge_maxout_backward

@@ -120,11 +120,3 @@ def judge_scores(cls_name):
 
     judge.__name__ = f"judge_{cls_name}_scores"
     return judge
-
-
-JUDGES = {
-    "a3_two_layer_init": judge_init("TwoLayerNet"),
-    "a3_two_layer_scores": judge_scores("TwoLayerNet"),
-    "a3_three_layer_init": judge_init("ThreeLayerNet"),
-    "a3_three_layer_scores": judge_scores("ThreeLayerNet"),
-}

@@ -21,7 +21,7 @@ def _sigmoid(v):
 
 
 def graph_expected():
-    """{grade_id: {variable: value}} of the lecture's staged examples."""
+    """{graph: {variable: value}} of the lecture's staged examples."""
     # f = (x + y) z at x = -2, y = 5, z = -4
     x, y, z = -2.0, 5.0, -4.0
     add_mul = {"dfdx": z, "dfdy": z, "dfdz": x + y}
@@ -49,17 +49,19 @@ def graph_expected():
         "dy": (dnum_dy * den - num * dden_dy) / den**2,
     }
     return {
-        "a4_graph_add_mul": add_mul,
-        "a4_graph_sigmoid_neuron": neuron,
-        "a4_graph_gates": gates,
-        "a4_graph_staged": staged,
+        "add_mul": add_mul,
+        "sigmoid_neuron": neuron,
+        "gates": gates,
+        "staged": staged,
     }
 
 
-def judge_variables(grade_id):
+def judge_variables(graph):
+    """Judge of a graph worked by hand: its variables against graph_expected()[graph]."""
+
     def judge(outputs):
         failures = []
-        for name, expected in graph_expected()[grade_id].items():
+        for name, expected in graph_expected()[graph].items():
             err = error_of(outputs, name)
             if err is not None:
                 failures.append(f"{err}.")
@@ -74,7 +76,7 @@ def judge_variables(grade_id):
             )
         return failures
 
-    judge.__name__ = f"judge_{grade_id}"
+    judge.__name__ = f"judge_{graph}"
     return judge
 
 
@@ -157,8 +159,9 @@ def judge_net(cls_name, with_gradients):
     return judge
 
 
-def judge_trained(grade_id):
-    name, where, threshold = P.TRAINED[grade_id]
+def judge_trained(data):
+    """Judge of a trained net: its accuracy on the data of P.TRAINED[data]."""
+    name, where, threshold = P.TRAINED[data]
 
     def judge(outputs):
         err = error_of(outputs, "net")
@@ -168,7 +171,7 @@ def judge_trained(grade_id):
                 if err.startswith("NotImplementedError: no trained")
                 else f"{name}.loss(X) raised {err}."
             ]
-        X, y = P.trained_data(grade_id)
+        X, y = P.trained_data(data)
         scores = outputs.get("net/scores")
         if scores is None or scores.shape != (len(y), int(y.max()) + 1):
             return [
@@ -184,20 +187,5 @@ def judge_trained(grade_id):
             ]
         return []
 
-    judge.__name__ = f"judge_{grade_id}"
+    judge.__name__ = f"judge_trained_{data}"
     return judge
-
-
-JUDGES = {grade_id: judge_variables(grade_id) for grade_id in P.GRAPH_VARIABLES}
-JUDGES.update(
-    {
-        "a4_affine_forward": judge_affine_forward,
-        "a4_affine_backward": judge_affine_backward,
-        "a4_two_layer_loss": judge_net("TwoLayerNet", False),
-        "a4_two_layer_grads": judge_net("TwoLayerNet", True),
-        "a4_three_layer_loss": judge_net("ThreeLayerNet", False),
-        "a4_three_layer_grads": judge_net("ThreeLayerNet", True),
-        "a4_train_spiral": judge_trained("a4_train_spiral"),
-        "a4_train_digits": judge_trained("a4_train_digits"),
-    }
-)

@@ -123,14 +123,3 @@ def judge_trained(outputs):
         return [f"circles_net classifies {accuracy:.1%} of its 40 training points right; at "
                 f"least 95% expected."]
     return []
-
-
-JUDGES = {
-    "a5_value_forward": judge_value_forward,
-    "a5_value_gradients": judge_value_gradients,
-    "a5_value_graphs": judge_value_graphs,
-    "a5_backward_deep": judge_deep,
-    "a5_neuron": judge_neuron,
-    "a5_mlp_matches_vectorized": judge_mlp,
-    "a5_train_circles": judge_trained,
-}

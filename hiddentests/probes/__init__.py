@@ -1,17 +1,8 @@
 """Probe halves of the hidden tests: run in the student's kernel, never import `solutions`.
 
-`PROBES[grade_id](ns) -> dict[str, ndarray]` and `META[grade_id] = (points, student names)`.
-This package (with `hiddentests/__init__.py` and `hiddentests/core.py`) is all a sandboxed
-kernel needs; it imports numpy, the standard library and the student-safe `autograder`.
+A probe `probe(ns) -> dict[str, ndarray]` calls the student's names in the namespace `ns` on
+inputs built from fixed seeds and records what comes back (`_record.Recorder`). The grader
+copies these modules (and the student's `coursekit`, which they use for the visible cases and
+the harness helpers) into the kernel; a probe made by a factory remembers the call that made
+it (`probe.locator`), so the kernel makes the same probe from its module alone.
 """
-
-import importlib
-
-ASSIGNMENT_MODULES = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
-
-PROBES = {}
-META = {}
-for _name in ASSIGNMENT_MODULES:
-    _module = importlib.import_module(f"hiddentests.probes.{_name}")
-    PROBES.update(_module.PROBES)
-    META.update(_module.META)

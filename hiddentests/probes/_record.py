@@ -10,10 +10,11 @@ array `"ExcType: message"` when a call raised. Keys are `<call>/<what>`:
                       (numerical gradient = (num+ - num-) / 2h)
 """
 
-import copy
-import warnings
+import functools
 
 import numpy as np
+
+from coursekit.checks.harness import fresh_copy, layer_objective, mutated, quiet
 
 H = 1e-5  # step of the centered differences
 
@@ -21,12 +22,6 @@ H = 1e-5  # step of the centered differences
 def _describe(exc):
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]
-
-
-def _copy(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    return copy.deepcopy(value)
 
 
 class Recorder:
@@ -46,29 +41,22 @@ class Recorder:
         if fn is None:
             self.error(key, "NameError: the function is not defined (run its cell first)")
             return None
-        passed = [_copy(a) for a in args]
+        passed = [fresh_copy(a) for a in args]
         try:
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quiet():
                 result = fn(*passed, **kwargs)
         except Exception as exc:  # a failing student call must not hide the other calls
             self.error(key, _describe(exc))
             return None
-        mutated = [
-            i
-            for i, (a, p) in enumerate(zip(args, passed, strict=True))
-            if isinstance(a, np.ndarray)
-            and (a.shape != p.shape or not np.array_equal(a, p, equal_nan=True))
-        ]
-        if mutated:
-            self.out[f"{key}/mutated"] = np.array(mutated, dtype=np.int64)
+        changed = mutated(args, passed)
+        if changed:
+            self.out[f"{key}/mutated"] = np.array(changed, dtype=np.int64)
         return result
 
     def value(self, key, name, value):
         """Record `value` as a float64 array under key/name; False (and an error) if impossible."""
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quiet():
                 arr = np.array(value, dtype=np.float64)
         except Exception:
             self.error(
@@ -105,8 +93,7 @@ class Recorder:
                 for sign, store in ((1.0, plus), (-1.0, minus)):
                     xs = np.array(x, dtype=np.float64, copy=True)
                     xs.flat[i] += sign * h
-                    with np.errstate(all="ignore"), warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
+                    with quiet():
                         store.append(float(objective(xs)))
         except Exception as exc:
             self.error(key + "_num", _describe(exc))
@@ -137,10 +124,10 @@ class Recorder:
             return
         for a, name in enumerate(arg_names):
 
-            def objective(v, a=a):
-                full = [arr.copy() for arr in args]
-                full[a] = v
-                return np.sum(forward(*full)[0] * dout)
+            out_of = layer_objective(forward, args, a)
+
+            def objective(v, out_of=out_of):
+                return np.sum(out_of(v) * dout)
 
             idx = sample_indices(args[a].size, num_entries, seed=seed + a)
             self.numerical(f"{key}/{name}", objective, args[a], idx)
@@ -156,3 +143,20 @@ def sample_indices(size, k, seed):
 def student(ns, name):
     """The student's object called `name` in the namespace, or None."""
     return ns.get(name)
+
+
+def probe_factory(factory):
+    """Decorate a function that makes probes: each probe remembers the call that made it.
+
+    `probe.locator` is that call as text (e.g. "probe_forward('relu')"), so the grader's
+    kernel can make the same probe from this module alone. Arguments must be plain literals.
+    """
+
+    @functools.wraps(factory)
+    def make(*args):
+        probe = factory(*args)
+        probe.locator = f"{factory.__name__}({', '.join(repr(a) for a in args)})"
+        return probe
+
+    return make
+

@@ -4,25 +4,22 @@ Inputs cover N = 1, C = 2, odd sizes, regularization on and off, large-magnitude
 (|s| ~ 1000 with a moderate spread: the softmax must shift the scores, and any shifted form,
 probabilities or log-sum-exp, is accepted), and keep every hinge margin at least KINK_GAP away
 from 0 so that centered differences never straddle a kink (cases that put a margin on its kink
-are left out for the hinge losses). The visible cases of `autograder.checks` are included, so a
-judge's verdict is a complete grade.
+are left out for the hinge losses). The visible cases of `coursekit.checks.a1_linear` are
+included, so a judge's verdict is a complete grade.
 """
 
 import numpy as np
 
-from autograder import checks
-from hiddentests.probes._record import Recorder, sample_indices, student
+from coursekit.checks import a1_linear as checks
+from coursekit.checks.harness import margins_clear
+from hiddentests.probes._record import Recorder, probe_factory, sample_indices, student
 
-KINK_GAP = 1e-3
 NUM_ENTRIES = 8  # sampled gradient entries per case
 
 
 def _away_from_kinks(W, X, y):
     """Every margin s_j - s_{y_i} + 1 (j != y_i) is at least KINK_GAP away from 0."""
-    s = X @ W
-    margins = s - s[np.arange(len(y)), y][:, None] + 1
-    margins[np.arange(len(y)), y] = 1.0
-    return np.all(np.abs(margins) > KINK_GAP)
+    return margins_clear(X @ W, y)
 
 
 def weight_cases():
@@ -134,6 +131,7 @@ def probe_linear_scores(ns):
     return rec.out
 
 
+@probe_factory
 def probe_weight_loss(name, with_gradient):
     """Probe of one loss of W: loss for every case, and dW plus numerical samples if asked."""
 
@@ -160,6 +158,7 @@ def probe_weight_loss(name, with_gradient):
     return probe
 
 
+@probe_factory
 def probe_score_loss(name, with_gradient):
     """Probe of a data loss on precomputed scores: (loss, dscores)."""
 
@@ -182,37 +181,3 @@ def probe_score_loss(name, with_gradient):
 
     probe.__name__ = f"probe_{name}_{'dscores' if with_gradient else 'value'}"
     return probe
-
-
-PROBES = {
-    "a1_linear_scores": probe_linear_scores,
-    "a1_svm_loss_naive_value": probe_weight_loss("svm_loss_naive", False),
-    "a1_svm_loss_naive_dW": probe_weight_loss("svm_loss_naive", True),
-    "a1_svm_loss_value": probe_score_loss("svm_loss", False),
-    "a1_svm_loss_dscores": probe_score_loss("svm_loss", True),
-    "a1_svm_loss_vectorized_value": probe_weight_loss("svm_loss_vectorized", False),
-    "a1_svm_loss_vectorized_dW": probe_weight_loss("svm_loss_vectorized", True),
-    "a1_softmax_loss_naive_value": probe_weight_loss("softmax_loss_naive", False),
-    "a1_softmax_loss_naive_dW": probe_weight_loss("softmax_loss_naive", True),
-    "a1_softmax_loss_value": probe_score_loss("softmax_loss", False),
-    "a1_softmax_loss_dscores": probe_score_loss("softmax_loss", True),
-    "a1_softmax_loss_vectorized_value": probe_weight_loss("softmax_loss_vectorized", False),
-    "a1_softmax_loss_vectorized_dW": probe_weight_loss("softmax_loss_vectorized", True),
-}
-
-# (points, student names) of every question
-META = {
-    "a1_linear_scores": (1, ("linear_scores",)),
-    "a1_svm_loss_naive_value": (2, ("svm_loss_naive",)),
-    "a1_svm_loss_naive_dW": (3, ("svm_loss_naive",)),
-    "a1_svm_loss_value": (2, ("svm_loss",)),
-    "a1_svm_loss_dscores": (2, ("svm_loss",)),
-    "a1_svm_loss_vectorized_value": (1, ("svm_loss_vectorized",)),
-    "a1_svm_loss_vectorized_dW": (2, ("svm_loss_vectorized",)),
-    "a1_softmax_loss_naive_value": (2, ("softmax_loss_naive",)),
-    "a1_softmax_loss_naive_dW": (3, ("softmax_loss_naive",)),
-    "a1_softmax_loss_value": (2, ("softmax_loss",)),
-    "a1_softmax_loss_dscores": (2, ("softmax_loss",)),
-    "a1_softmax_loss_vectorized_value": (1, ("softmax_loss_vectorized",)),
-    "a1_softmax_loss_vectorized_dW": (2, ("softmax_loss_vectorized",)),
-}

@@ -5,16 +5,19 @@ sizes, 3-D), on large magnitudes (|x| up to 1000: no overflow to NaN allowed) an
 backward pass, on inputs at least KINK_GAP away from 0 (the kink of ReLU, leaky ReLU and ELU).
 The backward pass is called on the student's own cache; the numerical gradient is the
 vector-Jacobian product sum(f(x ± h e_i) * dout) of the student's own forward.
-Maxout is probed away from ties between its two pieces.
+Maxout is probed away from ties between its two pieces. One case of each backward sits on the
+kink (x = 0, a maxout tie) and checks the stated gradient there, without numerical gradients.
 """
 
 import numpy as np
 
-from autograder import checks
-from hiddentests.probes._record import Recorder, sample_indices, student
+from coursekit.checks import a2_activations as checks
+from coursekit.checks.harness import KINK_GAP, away_from_zero
+from hiddentests.probes._record import Recorder, probe_factory, sample_indices, student
 
-KINK_GAP = 1e-3
 NUM_ENTRIES = 8
+KINK_CASE = "x with exact zeros (the stated gradient at the kink)"
+TIE_CASE = "a tie s1 = s2 (ties send the gradient to the first piece)"
 
 # name -> keyword arguments of the calls probed (the lecture's defaults, then other alphas)
 ELEMENTWISE = {
@@ -24,14 +27,6 @@ ELEMENTWISE = {
     "leaky_relu": [{}, {"alpha": 0.01}, {"alpha": 0.3}],
     "elu": [{}, {"alpha": 0.3}, {"alpha": 2.0}],
 }
-
-
-def _away_from_zero(x):
-    """x with every entry at least KINK_GAP away from 0 (entries too close are pushed out)."""
-    x = x.copy()
-    close = np.abs(x) < KINK_GAP
-    x[close] = np.where(x[close] >= 0, 1, -1) * (KINK_GAP + np.abs(x[close]) + 0.05)
-    return x
 
 
 def forward_cases():
@@ -54,7 +49,7 @@ def backward_cases():
     rng = np.random.default_rng(4100)
     cases = []
     for shape in [(1,), (7,), (3, 5), (2, 3, 4)]:
-        x = _away_from_zero(2.0 * rng.standard_normal(shape))
+        x = away_from_zero(2.0 * rng.standard_normal(shape))
         cases.append((f"x of shape {shape}", x, rng.standard_normal(shape)))
     x = np.array([[-30.0, -8.0, -2.0, 2.0, 8.0, 30.0]])
     cases.append(("saturating |x| (2 to 30)", x, np.ones_like(x)))
@@ -68,10 +63,12 @@ def backward_cases():
     cases.append(
         (
             "visible case: random (3, 4)",
-            checks._random_away_from_zero((3, 4), seed=7),
+            checks.random_backward_x(),
             np.random.default_rng(8).standard_normal((3, 4)),
         )
     )
+    # the stated gradient at the kink x = 0 (no numerical gradient there)
+    cases.append((KINK_CASE, np.array([-2.0, 0.0, 0.0, 1.5]), np.array([1.0, -2.0, 0.5, 3.0])))
     return cases
 
 
@@ -79,6 +76,7 @@ def _kw_label(kwargs):
     return "" if not kwargs else "(" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")"
 
 
+@probe_factory
 def probe_forward(act):
     def probe(ns):
         rec = Recorder()
@@ -103,13 +101,14 @@ def probe_forward(act):
     return probe
 
 
+@probe_factory
 def probe_backward(act):
     def probe(ns):
         rec = Recorder()
         forward = student(ns, f"{act}_forward")
         backward = student(ns, f"{act}_backward")
         for j, kwargs in enumerate(ELEMENTWISE[act]):
-            for k, (_, x, dout) in enumerate(backward_cases()):
+            for k, (label, x, dout) in enumerate(backward_cases()):
                 key = f"kw{j}/case{k}"
                 result = rec.call(f"{key}/fwd", forward, x, **kwargs)
                 if f"{key}/fwd/error" in rec.out:
@@ -125,6 +124,8 @@ def probe_backward(act):
                 dx = rec.call(key, backward, dout, result[1])
                 if f"{key}/error" in rec.out or not rec.value(key, "dx", dx):
                     continue
+                if label == KINK_CASE:
+                    continue  # a centered difference straddles the kink
                 idx = sample_indices(x.size, NUM_ENTRIES, seed=k)
                 rec.numerical(
                     key, lambda xp, kw=kwargs, d=dout: np.sum(forward(xp, **kw)[0] * d), x, idx
@@ -139,7 +140,8 @@ def probe_backward(act):
 
 
 def maxout_cases():
-    """[(label, x, W1, b1, W2, b2, dout)] with the two pieces never within KINK_GAP of a tie."""
+    """[(label, x, W1, b1, W2, b2, dout)]: the pieces never within KINK_GAP of a tie, except in
+    the last case (TIE_CASE), an exact tie."""
     cases = []
     for k, (N, D, M) in enumerate([(1, 3, 2), (4, 5, 3), (7, 2, 5), (3, 1, 1)]):
         rng = np.random.default_rng(4200 + k)
@@ -150,9 +152,10 @@ def maxout_cases():
             if np.all(np.abs((x @ W1 + b1) - (x @ W2 + b2)) > KINK_GAP):
                 break
         cases.append((f"N={N}, D={D}, M={M}", x, W1, b1, W2, b2, rng.standard_normal((N, M))))
-    cases.append(("visible case: known", *checks._maxout_known(), np.ones((2, 1))))
-    args, dout = checks._maxout_random()
+    cases.append(("visible case: known", *checks.maxout_known(), np.ones((2, 1))))
+    args, dout = checks.maxout_random()
     cases.append(("visible case: random N=4, D=3, M=2", *args, dout))
+    cases.append((TIE_CASE, *checks.MAXOUT_TIE, np.array([[2.0]])))
     return cases
 
 
@@ -179,23 +182,9 @@ def probe_maxout_backward(ns):
     rec = Recorder()
     forward = student(ns, "maxout_forward")
     backward = student(ns, "maxout_backward")
-    for k, (_, *args, dout) in enumerate(maxout_cases()):
+    for k, (label, *args, dout) in enumerate(maxout_cases()):
         key = f"case{k}"
         names = ("maxout_forward", MAXOUT_ARGS, MAXOUT_GRADS)
-        rec.layer_backward(key, forward, backward, args, dout, names, NUM_ENTRIES, seed=10 * k)
+        entries = 0 if label == TIE_CASE else NUM_ENTRIES  # no centered difference at a tie
+        rec.layer_backward(key, forward, backward, args, dout, names, entries, seed=10 * k)
     return rec.out
-
-
-# ---------------------------------------------------------------------------------------------
-
-PROBES = {}
-META = {}
-for _act in ELEMENTWISE:
-    PROBES[f"a2_{_act}_forward"] = probe_forward(_act)
-    PROBES[f"a2_{_act}_backward"] = probe_backward(_act)
-    META[f"a2_{_act}_forward"] = (1, (f"{_act}_forward",))
-    META[f"a2_{_act}_backward"] = (2, (f"{_act}_forward", f"{_act}_backward"))
-PROBES["a2_maxout_forward"] = probe_maxout_forward
-PROBES["a2_maxout_backward"] = probe_maxout_backward
-META["a2_maxout_forward"] = (2, ("maxout_forward",))
-META["a2_maxout_backward"] = (3, ("maxout_forward", "maxout_backward"))

@@ -9,8 +9,8 @@ initialization; cases cover N = 1, C = 2, odd sizes and three activations.
 
 import numpy as np
 
-from autograder import checks
-from hiddentests.probes._record import Recorder, student
+from coursekit.checks import a3_forward as checks
+from hiddentests.probes._record import Recorder, probe_factory, student
 
 INIT_CASES = {  # name -> [(positional args, keyword args)]
     "TwoLayerNet": [
@@ -90,6 +90,7 @@ def set_params(net, params):
         net.params[name] = value.copy()
 
 
+@probe_factory
 def probe_init(cls_name):
     def probe(ns):
         rec = Recorder()
@@ -136,6 +137,7 @@ def probe_init(cls_name):
     return probe
 
 
+@probe_factory
 def probe_scores(cls_name):
     def probe(ns):
         rec = Recorder()
@@ -158,18 +160,3 @@ def probe_scores(cls_name):
 
     probe.__name__ = f"probe_{cls_name}_scores"
     return probe
-
-
-PROBES = {
-    "a3_two_layer_init": probe_init("TwoLayerNet"),
-    "a3_two_layer_scores": probe_scores("TwoLayerNet"),
-    "a3_three_layer_init": probe_init("ThreeLayerNet"),
-    "a3_three_layer_scores": probe_scores("ThreeLayerNet"),
-}
-
-META = {
-    "a3_two_layer_init": (2, ("TwoLayerNet",)),
-    "a3_two_layer_scores": (3, ("TwoLayerNet",)),
-    "a3_three_layer_init": (2, ("ThreeLayerNet",)),
-    "a3_three_layer_scores": (3, ("ThreeLayerNet",)),
-}

@@ -11,27 +11,23 @@ loss values at W +- h e_i are recorded for sampled entries of every parameter.
 
 import numpy as np
 
-from autograder import checks
+from coursekit.checks import a4_backprop as checks
+from coursekit.checks.harness import KINK_GAP
 from coursekit.data import load_digits_split, make_spiral
-from hiddentests.probes._record import Recorder, sample_indices, student
+from hiddentests.probes._record import Recorder, probe_factory, sample_indices, student
 
-KINK_GAP = 1e-3
 NUM_ENTRIES = 6
 
 # ----- staged computational graphs -------------------------------------------------------------
 
-GRAPH_VARIABLES = {
-    "a4_graph_add_mul": ("dfdx", "dfdy", "dfdz"),
-    "a4_graph_sigmoid_neuron": ("dw", "dx"),
-    "a4_graph_gates": ("grad_x", "grad_y", "grad_z", "grad_w", "grad_a", "grad_b"),
-    "a4_graph_staged": ("dx", "dy"),
-}
 
+@probe_factory
+def probe_variables(*names):
+    """Probe of a graph worked by hand: the notebook variables `names`, as numbers."""
 
-def probe_variables(grade_id):
     def probe(ns):
         rec = Recorder()
-        for name in GRAPH_VARIABLES[grade_id]:
+        for name in names:
             if name not in ns:
                 rec.error(
                     name,
@@ -42,7 +38,7 @@ def probe_variables(grade_id):
             rec.value(name, "value", ns[name])
         return rec.out
 
-    probe.__name__ = f"probe_{grade_id}"
+    probe.__name__ = f"probe_variables_{'_'.join(names)}"
     return probe
 
 
@@ -167,6 +163,7 @@ def build_net(rec, key, cls, dims, reg):
     return net
 
 
+@probe_factory
 def probe_net(cls_name, with_gradients):
     def probe(ns):
         rec = Recorder()
@@ -230,23 +227,27 @@ def probe_net(cls_name, with_gradients):
 
 # ----- trained nets ------------------------------------------------------------------------------
 
-TRAINED = {
-    "a4_train_spiral": ("spiral_net", "the spiral (training set)", 0.98),
-    "a4_train_digits": ("digits_net", "the digits test set", 0.97),
+TRAINED = {  # data set -> (the trained net's name, what it is judged on, accuracy required)
+    "spiral": ("spiral_net", "the spiral (training set)", 0.98),
+    "digits": ("digits_net", "the digits test set", 0.97),
 }
 
 
-def trained_data(grade_id):
-    if grade_id == "a4_train_spiral":
+def trained_data(data):
+    """(X, y) a trained net of TRAINED[data] is judged on."""
+    if data == "spiral":
         return make_spiral(n_per_class=100, n_classes=3, seed=0)
     split = load_digits_split(seed=0)
     return split["X_test"], split["y_test"]
 
 
-def probe_trained(grade_id):
+@probe_factory
+def probe_trained(data):
+    """Probe of a trained net: its scores on the data it is judged on."""
+
     def probe(ns):
         rec = Recorder()
-        name = TRAINED[grade_id][0]
+        name = TRAINED[data][0]
         net = ns.get(name)
         if net is None or not hasattr(net, "loss"):
             rec.error(
@@ -255,41 +256,11 @@ def probe_trained(grade_id):
                 f"cell still raises NotImplementedError, or was not run)",
             )
             return rec.out
-        X, _ = trained_data(grade_id)
+        X, _ = trained_data(data)
         scores = rec.call("net", net.loss, X)
         if "net/error" not in rec.out:
             rec.value("net", "scores", scores)
         return rec.out
 
-    probe.__name__ = f"probe_{grade_id}"
+    probe.__name__ = f"probe_trained_{data}"
     return probe
-
-
-PROBES = {grade_id: probe_variables(grade_id) for grade_id in GRAPH_VARIABLES}
-PROBES.update(
-    {
-        "a4_affine_forward": probe_affine_forward,
-        "a4_affine_backward": probe_affine_backward,
-        "a4_two_layer_loss": probe_net("TwoLayerNet", False),
-        "a4_two_layer_grads": probe_net("TwoLayerNet", True),
-        "a4_three_layer_loss": probe_net("ThreeLayerNet", False),
-        "a4_three_layer_grads": probe_net("ThreeLayerNet", True),
-        "a4_train_spiral": probe_trained("a4_train_spiral"),
-        "a4_train_digits": probe_trained("a4_train_digits"),
-    }
-)
-
-META = {
-    "a4_graph_add_mul": (1, ("dfdx", "dfdy", "dfdz")),
-    "a4_graph_sigmoid_neuron": (2, ("dw", "dx")),
-    "a4_graph_gates": (2, GRAPH_VARIABLES["a4_graph_gates"]),
-    "a4_graph_staged": (3, ("dx", "dy")),
-    "a4_affine_forward": (2, ("affine_forward",)),
-    "a4_affine_backward": (3, ("affine_forward", "affine_backward")),
-    "a4_two_layer_loss": (2, ("TwoLayerNet",)),
-    "a4_two_layer_grads": (4, ("TwoLayerNet",)),
-    "a4_three_layer_loss": (2, ("ThreeLayerNet",)),
-    "a4_three_layer_grads": (4, ("ThreeLayerNet",)),
-    "a4_train_spiral": (2, ("spiral_net",)),
-    "a4_train_digits": (2, ("digits_net",)),
-}

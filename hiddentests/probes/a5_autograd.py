@@ -170,24 +170,3 @@ def probe_trained(ns):
     if scores is not None:
         rec.value("net", "scores", scores)
     return rec.out
-
-
-PROBES = {
-    "a5_value_forward": probe_value_forward,
-    "a5_value_gradients": probe_value_gradients,
-    "a5_value_graphs": probe_value_graphs,
-    "a5_backward_deep": probe_deep,
-    "a5_neuron": probe_neuron,
-    "a5_mlp_matches_vectorized": probe_mlp,
-    "a5_train_circles": probe_trained,
-}
-
-META = {
-    "a5_value_forward": (2, ("Value",)),
-    "a5_value_gradients": (3, ("Value",)),
-    "a5_value_graphs": (3, ("Value",)),
-    "a5_backward_deep": (2, ("Value",)),
-    "a5_neuron": (1, ("f", *NEURON)),
-    "a5_mlp_matches_vectorized": (3, ("MLP", "mlp_loss")),
-    "a5_train_circles": (2, ("circles_net",)),
-}

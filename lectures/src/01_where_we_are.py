@@ -16,8 +16,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograder.gradcheck import eval_numerical_gradient
 from coursekit import plots
+from coursekit.gradcheck import eval_numerical_gradient
 
 rng = np.random.default_rng(0)  # every random number in this notebook comes from this seed
 

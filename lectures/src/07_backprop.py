@@ -20,13 +20,13 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograder.gradcheck import (
+from coursekit import plots
+from coursekit.gradcheck import (
     check_gradient,
     eval_numerical_gradient,
     eval_numerical_gradient_array,
     rel_error,
 )
-from coursekit import plots
 
 rng = np.random.default_rng(0)
 
@@ -437,7 +437,7 @@ print("dL/dW =\n", dL_dW, "\n  equals the loops:", np.array_equal(dL_dW, dL_dW_l
 # An analytic gradient is exact and fast, but easy to get wrong. The numerical gradient
 # $\frac{f(x + h) - f(x - h)}{2h}$ is slow and approximate, but hard to get wrong. In practice:
 # **always use the analytic gradient, and check it with the numerical one** (a *gradient check*).
-# `autograder.gradcheck` has the checkers the assignments use.
+# `coursekit.gradcheck` has the checkers the assignments use.
 #
 # First the matrix multiply: the numerical vector-Jacobian product of $y = xW$ with our
 # $\partial L/\partial y$ should equal the formulas.

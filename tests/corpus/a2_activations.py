@@ -97,6 +97,31 @@ def relu_forward(x):
         ("    ds1 = dout * first\n    ds2 = dout * ~first", "    ds1 = dout\n    ds2 = dout"),
         why="sends the gradient to both pieces instead of the winner",
     ),
+    "a2_relu_backward_passes_at_zero": mutant(
+        "relu_backward",
+        {"a2_relu_backward"},
+        source=
+        '''
+def relu_backward(dout, cache):
+    """ReLU gate with np.where and x >= 0 (differs only at the kink x = 0)."""
+    return np.where(cache >= 0, dout, 0.0)
+''',
+        why="ReLU'(0) = 1 instead of the stated ReLU'(0) = 0",
+    ),
+    "a2_maxout_ties_to_second_piece": mutant(
+        "maxout_forward",
+        {"a2_maxout_backward"},
+        source=
+        '''
+def maxout_forward(x, W1, b1, W2, b2):
+    """Maxout with ties sent to the second piece (only differs on exact ties)."""
+    s1 = x.dot(W1) + b1
+    s2 = x.dot(W2) + b2
+    first = s1 > s2
+    return np.maximum(s1, s2), (x, W1, W2, first)
+''',
+        why="ties send the gradient to the second piece, not the stated first",
+    ),
 }
 
 VARIANTS = {
@@ -128,14 +153,6 @@ def relu_forward(x):
     return out, out
 ''',
     ),
-    "a2_relu_backward_where": variant(
-        "relu_backward",
-        '''
-def relu_backward(dout, cache):
-    """ReLU gate with np.where and x >= 0 (differs only at the kink x = 0)."""
-    return np.where(cache >= 0, dout, 0.0)
-''',
-    ),
     "a2_leaky_relu_maximum": variant(
         "leaky_relu_forward",
         '''
@@ -152,17 +169,6 @@ def elu_backward(dout, cache):
     x, alpha = cache
     out = alpha * np.expm1(np.minimum(x, 0.0))
     return dout * np.where(x >= 0, 1.0, out + alpha)
-''',
-    ),
-    "a2_maxout_ties_to_second_piece": variant(
-        "maxout_forward",
-        '''
-def maxout_forward(x, W1, b1, W2, b2):
-    """Maxout with ties sent to the second piece (only differs on exact ties)."""
-    s1 = x.dot(W1) + b1
-    s2 = x.dot(W2) + b2
-    first = s1 > s2
-    return np.maximum(s1, s2), (x, W1, W2, first)
 ''',
     ),
 }

@@ -1,0 +1,1 @@
+../../../../../coursekit/checks/a1_linear.py

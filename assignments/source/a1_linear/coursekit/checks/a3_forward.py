@@ -1,0 +1,1 @@
+../../../../../coursekit/checks/a3_forward.py

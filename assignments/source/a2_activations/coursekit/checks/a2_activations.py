@@ -1,0 +1,1 @@
+../../../../../coursekit/checks/a2_activations.py

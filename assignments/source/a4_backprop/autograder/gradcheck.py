@@ -1,1 +1,0 @@
-../../../../autograder/gradcheck.py

@@ -1,1 +1,0 @@
-../../../../autograder/__init__.py

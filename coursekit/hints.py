@@ -1,0 +1,209 @@
+"""Diagnosis of a wrong array: a one-line hint naming the typical mistake behind it.
+
+`diagnose(got, expected, ...)` looks for a flipped sign, a transposition, a missing, halved or
+doubled regularization term, a constant factor that is a size of the problem (a forgotten
+division by N), and wrong entries confined to one row or column. It only explains: whether
+the values are wrong is decided by the caller (`coursekit.compare`, `coursekit.gradcheck`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__ = ["diagnose"]
+
+_HINT_RTOL = 1e-3  # how exactly a pattern (factor, sign, transpose) must explain the error
+
+
+def _fits(got: np.ndarray, model: np.ndarray, scale: float) -> bool:
+    """True when got equals model up to _HINT_RTOL of the overall scale."""
+    return bool(np.all(np.abs(got - model) <= _HINT_RTOL * scale + 1e-300))
+
+
+def _size_candidates(
+    sizes: Mapping[str, int] | None, shape: tuple
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(named, from_shape): the sizes a factor may be, each with how to say it."""
+    named = [
+        (int(n), f"did you forget to divide by {name} (= {int(n)})?")
+        for name, n in (sizes or {}).items()
+        if int(n) > 1
+    ]
+    from_shape = []
+    for axis, n in enumerate(shape):
+        if n > 2:
+            if axis == 0:
+                what = f"did you forget to divide by N (= {n}, the number of rows)?"
+            else:
+                what = f"{n} is the size of axis {axis}: a sum that should be a mean?"
+            from_shape.append((int(n), what))
+    return named, from_shape
+
+
+def _factor_hint(
+    k: float, candidates: tuple[list, list], scalar: bool, prefix: str = "got"
+) -> str | None:
+    """Name a constant factor k = got / expected, or None when it is not worth a hint."""
+    if abs(k - 1.0) <= _HINT_RTOL or k == 0.0:
+        return None
+    named, from_shape = candidates
+
+    def match(cands):
+        for n, what in cands:
+            if abs(k - n) <= _HINT_RTOL * n:
+                return f"{prefix} ≈ {n} × expected: {what}"
+            if abs(k * n - 1.0) <= _HINT_RTOL:
+                return f"{prefix} ≈ expected / {n}: divided by {n} once too often?"
+        return None
+
+    hint = match(named)
+    if hint:
+        return hint
+    if abs(k - 2.0) <= 2 * _HINT_RTOL:
+        return f"{prefix} ≈ 2 × expected: off by a factor 2 (a term counted twice?)"
+    if abs(k - 0.5) <= _HINT_RTOL:
+        return (
+            f"{prefix} ≈ expected / 2: off by a factor 2 (the derivative of x**2 is 2*x, "
+            "of reg*W**2 it is 2*reg*W)"
+        )
+    hint = match(from_shape)
+    if hint or scalar:
+        return hint
+    return f"{prefix} ≈ {k:.4g} × expected: off by a factor {k:.4g}"
+
+
+def _reg_hint(c: float, loss: bool = False) -> str | None:
+    """Name got - expected ≈ c * reg_term, reg_term being the expected regularization part."""
+    term = "reg*sum(W**2)" if loss else "2*reg*W"
+    what = "regularization loss" if loss else "regularization gradient"
+    if abs(c + 1.0) <= 10 * _HINT_RTOL:
+        return f"{what} missing: expected {term} to be added"
+    if abs(c + 0.5) <= 10 * _HINT_RTOL:
+        half = "0.5*reg*sum(W**2)" if loss else "reg*W"
+        return f"{what} off by a factor 2: expected {term}, got {half}"
+    if abs(c - 1.0) <= 10 * _HINT_RTOL:
+        return f"{what} counted twice: expected {term}, got 2 × {term}"
+    if abs(c) > 10 * _HINT_RTOL:
+        return f"{what} off: expected {term}, got {1 + c:.4g} × {term}"
+    return None
+
+
+def diagnose(
+    got: np.ndarray,
+    expected: np.ndarray,
+    *,
+    wrong: np.ndarray | None = None,
+    reg_term: np.ndarray | None = None,
+    x: np.ndarray | None = None,
+    sizes: Mapping[str, int] | None = None,
+    size_shape: tuple = (),
+    full: bool = True,
+) -> str | None:
+    """A one-line hint for a typical mistake behind got != expected, or None.
+
+    got, expected: float arrays of one shape: the whole arrays when ``full`` (then a
+        transposition and the rows/columns of the wrong entries can be named), else the
+        1-d vectors of the entries compared.
+    wrong: boolean mask (got's shape) of the entries that failed.
+    reg_term: the regularization part of expected (``2*reg*W``; ``reg*sum(W**2)`` for a loss),
+        got's shape or a scalar: names a regularization term off by a factor 2, missing, doubled.
+    x: the variable differentiated, got's shape: an error proportional to x points at the
+        regularization gradient even without reg_term.
+    sizes: named sizes (e.g. {"N": 50}) a constant factor may equal; size_shape: a shape whose
+        sizes a factor may also equal (axis 0 = the examples, N).
+    """
+    with np.errstate(all="ignore"):  # our arithmetic must never warn on stderr
+        return _diagnose_quietly(
+            np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64),
+            wrong, reg_term, x, sizes, size_shape, full,
+        )
+
+
+def _diagnose_quietly(got, expected, wrong, reg_term, x, sizes, size_shape, full):
+    if got.shape != expected.shape or got.size == 0:
+        return None
+    if not (np.all(np.isfinite(got)) and np.all(np.isfinite(expected))):
+        return None
+    scalar = got.size == 1
+    g, e = got.ravel(), expected.ravel()
+    scale = float(np.max(np.abs(e)))
+    if scale == 0.0:
+        if np.any(g != 0):
+            return "expected all zeros here (no gradient flows to these entries), got nonzeros"
+        return None
+    if not scalar and float(np.max(np.abs(g))) <= 1e-12 * scale:
+        return (
+            "got is all zeros: the gradient never reached this array (a missing += or an "
+            "untouched np.zeros_like?)"
+        )
+    if _fits(g, -e, scale):
+        return "got ≈ -expected: the sign is flipped"
+    if full and got.ndim == 2 and got.shape[0] == got.shape[1] > 1:
+        e_t = expected.T.ravel()
+        if not _fits(e, e_t, scale) and _fits(g, e_t, scale):
+            return (
+                "got ≈ expected.T: the values are transposed (check the order of a matrix "
+                "product, e.g. X.T @ dout vs dout.T @ X)"
+            )
+    d = g - e
+    if reg_term is not None:
+        r = np.asarray(reg_term, dtype=np.float64)
+        if r.size in (1, g.size):
+            r = np.broadcast_to(r, got.shape).ravel()
+            if np.any(r != 0):
+                c = float(np.dot(d, r) / np.dot(r, r))
+                if scalar:
+                    # any scalar error is "proportional"; name only the classic factors
+                    if min(abs(c + 1), abs(c + 0.5), abs(c - 1)) <= 10 * _HINT_RTOL:
+                        return _reg_hint(c, loss=True)
+                elif _fits(d, c * r, max(scale, float(np.max(np.abs(r))))):
+                    hint = _reg_hint(c)
+                    if hint:
+                        return hint
+    if x is not None and not scalar:
+        xv = np.asarray(x, dtype=np.float64).ravel()
+        if xv.shape == g.shape and np.any(xv != 0):
+            c = float(np.dot(d, xv) / np.dot(xv, xv))
+            big = abs(c) * float(np.max(np.abs(xv))) > 10 * _HINT_RTOL * scale
+            if big and _fits(d, c * xv, scale):
+                if c < 0:
+                    return (
+                        f"analytic - numeric ≈ {c:.4g} × x: the regularization gradient is off "
+                        f"(expected 2*reg*x: if reg = {abs(c) / 2:.4g} it is missing, if "
+                        f"reg = {abs(c):.4g} you used reg*x instead of 2*reg*x)"
+                    )
+                return (
+                    f"analytic - numeric ≈ {c:.4g} × x: the regularization gradient is too "
+                    f"large (expected 2*reg*x: if reg = {c / 2:.4g} it is counted twice)"
+                )
+    k = float(np.dot(g, e) / np.dot(e, e))
+    if np.isfinite(k) and k != 0.0 and _fits(g, k * e, scale * max(1.0, abs(k))):
+        hint = _factor_hint(k, _size_candidates(sizes, size_shape), scalar)
+        if hint:
+            return hint
+    # a data part off by a factor plus a regularization part (reg_term, or ∝ x) that is not
+    v = reg_term if reg_term is not None else x
+    if v is not None and g.size >= 3:
+        v = np.broadcast_to(np.asarray(v, dtype=np.float64), got.shape).ravel()
+        A = np.stack([e, v], axis=1)
+        if np.linalg.matrix_rank(A) == 2:
+            (k2, _c), *_ = np.linalg.lstsq(A, g, rcond=None)
+            if _fits(g, A @ np.array([k2, _c]), scale * max(1.0, abs(k2))):
+                hint = _factor_hint(
+                    float(k2), _size_candidates(sizes, size_shape), scalar,
+                    prefix="apart from the regularization term, got",
+                )
+                if hint:
+                    return hint
+    if wrong is not None and full and got.ndim == 2 and not scalar:
+        w = np.asarray(wrong, dtype=bool).reshape(got.shape)
+        if 1 < int(w.sum()) < w.size:
+            rows = np.flatnonzero(w.any(axis=1))
+            cols = np.flatnonzero(w.any(axis=0))
+            if len(rows) == 1 and got.shape[0] > 1:
+                return f"all wrong entries are in row {rows[0]}"
+            if len(cols) == 1 and got.shape[1] > 1:
+                return f"all wrong entries are in column {cols[0]}"
+    return None

@@ -1,0 +1,45 @@
+"""Graded questions of assignment 1 (linear classifiers): grade id, points, probe, judge."""
+
+from hiddentests.core import Question
+from hiddentests.judges import a1_linear as judge
+from hiddentests.probes import a1_linear as probe
+
+QUESTIONS = [
+    Question("a1_linear_scores", 1, probe.probe_linear_scores, judge.judge_linear_scores),
+    Question("a1_svm_loss_naive_value", 2,
+             probe.probe_weight_loss("svm_loss_naive", False),
+             judge.judge_weight_loss("svm_loss_naive", False)),
+    Question("a1_svm_loss_naive_dW", 3,
+             probe.probe_weight_loss("svm_loss_naive", True),
+             judge.judge_weight_loss("svm_loss_naive", True)),
+    Question("a1_svm_loss_value", 2,
+             probe.probe_score_loss("svm_loss", False),
+             judge.judge_score_loss("svm_loss", False)),
+    Question("a1_svm_loss_dscores", 2,
+             probe.probe_score_loss("svm_loss", True),
+             judge.judge_score_loss("svm_loss", True)),
+    Question("a1_svm_loss_vectorized_value", 1,
+             probe.probe_weight_loss("svm_loss_vectorized", False),
+             judge.judge_weight_loss("svm_loss_vectorized", False)),
+    Question("a1_svm_loss_vectorized_dW", 2,
+             probe.probe_weight_loss("svm_loss_vectorized", True),
+             judge.judge_weight_loss("svm_loss_vectorized", True)),
+    Question("a1_softmax_loss_naive_value", 2,
+             probe.probe_weight_loss("softmax_loss_naive", False),
+             judge.judge_weight_loss("softmax_loss_naive", False)),
+    Question("a1_softmax_loss_naive_dW", 3,
+             probe.probe_weight_loss("softmax_loss_naive", True),
+             judge.judge_weight_loss("softmax_loss_naive", True)),
+    Question("a1_softmax_loss_value", 2,
+             probe.probe_score_loss("softmax_loss", False),
+             judge.judge_score_loss("softmax_loss", False)),
+    Question("a1_softmax_loss_dscores", 2,
+             probe.probe_score_loss("softmax_loss", True),
+             judge.judge_score_loss("softmax_loss", True)),
+    Question("a1_softmax_loss_vectorized_value", 1,
+             probe.probe_weight_loss("softmax_loss_vectorized", False),
+             judge.judge_weight_loss("softmax_loss_vectorized", False)),
+    Question("a1_softmax_loss_vectorized_dW", 2,
+             probe.probe_weight_loss("softmax_loss_vectorized", True),
+             judge.judge_weight_loss("softmax_loss_vectorized", True)),
+]
