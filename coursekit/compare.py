@@ -62,9 +62,31 @@ def _compare_one(
     sizes: Mapping[str, int] | None,
 ) -> str | None:
     """The failure message for one array or number, or None when close."""
+    exp = np.asarray(expected)
+    problem = _form_problem(name, got, expected, exp)
+    if problem:
+        return problem
+    g = np.asarray(got).astype(np.float64)
+    e = exp.astype(np.float64)
+    problem = _non_finite(name, g, e)
+    if problem:
+        return problem
+    close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    if np.all(close):
+        return None
+    lines = _worst_entries(name, g, e, ~close, rtol, atol)
+    hint = diagnose(g, e, wrong=~close, reg_term=reg_term, sizes=sizes, size_shape=g.shape)
+    if hint is None and np.asarray(got).dtype.kind in "biu":
+        hint = f"got has integer dtype {np.asarray(got).dtype}: a float result was truncated"
+    if hint:
+        lines.append(f"  hint: {hint}")
+    return "\n".join(lines)
+
+
+def _form_problem(name: str, got: Any, expected: Any, exp: np.ndarray) -> str | None:
+    """None, a tuple where an array belongs, no numbers, or the wrong shape."""
     if got is None:
         return f"{name}: returned None — did you forget to return?"
-    exp = np.asarray(expected)
     if isinstance(got, (tuple, list)) and not isinstance(expected, (tuple, list)):
         first = got[0] if len(got) else None
         extra = ""
@@ -88,52 +110,47 @@ def _compare_one(
             f"{name}: wrong shape: expected {what}, got {got_what}"
             + shape_hint(g.shape, exp.shape)
         )
-    g = g.astype(np.float64)
-    e = exp.astype(np.float64)
+    return None
+
+
+def _non_finite(name: str, g: np.ndarray, e: np.ndarray) -> str | None:
+    """NaN or inf where a finite value is expected, and where."""
     bad = ~np.isfinite(g) & np.isfinite(e)
-    if np.any(bad):
-        where = np.argwhere(bad)[:SHOW]
-        locs = ", ".join(
-            f"{'nan' if np.isnan(g[tuple(i)]) else g[tuple(i)]} at {fmt_index(tuple(i))}"
-            for i in where
-        )
-        if g.ndim == 0:
-            locs = str(g.item())
-        return (
-            f"{name}: {int(bad.sum())} of {g.size} entries are not finite ({locs}): look for "
-            "log(0), exp overflow (shift scores by the row max), 0/0, or an uninitialized "
-            "np.empty"
-        )
-    close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
-    if np.all(close):
+    if not np.any(bad):
         return None
-    wrong = ~close
-    # relative to what is allowed: every entry shown as wrong has rel err > rtol
+    locs = ", ".join(
+        f"{'nan' if np.isnan(g[tuple(i)]) else g[tuple(i)]} at {fmt_index(tuple(i))}"
+        for i in np.argwhere(bad)[:SHOW]
+    )
+    if g.ndim == 0:
+        locs = str(g.item())
+    return (
+        f"{name}: {int(bad.sum())} of {g.size} entries are not finite ({locs}): look for "
+        "exp of a large number (it overflows: use a form whose exp never sees large "
+        "positive numbers), log(0), 0/0, or an uninitialized np.empty"
+    )
+
+
+def _worst_entries(name, g, e, wrong, rtol, atol) -> list[str]:
+    """How many entries differ and the worst ones; each shown has rel err above rtol."""
     err = np.abs(g - e) / np.maximum(np.abs(e), atol / rtol if rtol > 0 else 1e-300)
     err = np.where(wrong, np.nan_to_num(err, nan=np.inf), -1.0)
-    order = np.argsort(-err.ravel(), kind="stable")[: min(SHOW, int(wrong.sum()))]
     if g.ndim == 0:
-        lines = [
+        return [
             f"{name}: expected {fmt(float(e))}, got {fmt(float(g))} "
             f"(rel err {float(err):.1e}; rtol={rtol:g}, atol={atol:g})"
         ]
-    else:
-        lines = [
-            f"{name}: {int(wrong.sum())} of {g.size} entries differ (rtol={rtol:g}, "
-            f"atol={atol:g}); worst:"
-        ]
-        for k in order:
-            ix = tuple(int(i) for i in np.unravel_index(int(k), g.shape))
-            lines.append(
-                f"  index {fmt_index(ix)}: expected {fmt(e[ix])}, got {fmt(g[ix])}, "
-                f"rel err {err[ix]:.1e}"
-            )
-    hint = diagnose(g, e, wrong=wrong, reg_term=reg_term, sizes=sizes, size_shape=g.shape)
-    if hint is None and np.asarray(got).dtype.kind in "biu":
-        hint = f"got has integer dtype {np.asarray(got).dtype}: a float result was truncated"
-    if hint:
-        lines.append(f"  hint: {hint}")
-    return "\n".join(lines)
+    lines = [
+        f"{name}: {int(wrong.sum())} of {g.size} entries differ (rtol={rtol:g}, "
+        f"atol={atol:g}); worst:"
+    ]
+    for k in np.argsort(-err.ravel(), kind="stable")[: min(SHOW, int(wrong.sum()))]:
+        ix = tuple(int(i) for i in np.unravel_index(int(k), g.shape))
+        lines.append(
+            f"  index {fmt_index(ix)}: expected {fmt(e[ix])}, got {fmt(g[ix])}, "
+            f"rel err {err[ix]:.1e}"
+        )
+    return lines
 
 
 def _compare(name, got, expected, rtol, atol, reg_term, sizes) -> list[str]:

@@ -9,6 +9,7 @@ the values are wrong is decided by the caller (`coursekit.compare`, `coursekit.g
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 
@@ -122,88 +123,149 @@ def diagnose(
 
 
 def _diagnose_quietly(got, expected, wrong, reg_term, x, sizes, size_shape, full):
+    """diagnose's steps in order; the first that recognises a mistake names it."""
     if got.shape != expected.shape or got.size == 0:
         return None
     if not (np.all(np.isfinite(got)) and np.all(np.isfinite(expected))):
         return None
-    scalar = got.size == 1
-    g, e = got.ravel(), expected.ravel()
-    scale = float(np.max(np.abs(e)))
-    if scale == 0.0:
-        if np.any(g != 0):
+    case = _Case(got, expected, got.size == 1, float(np.max(np.abs(expected))))
+    if case.scale == 0.0:
+        if np.any(got != 0):
             return "expected all zeros here (no gradient flows to these entries), got nonzeros"
         return None
-    if not scalar and float(np.max(np.abs(g))) <= 1e-12 * scale:
+    candidates = _size_candidates(sizes, size_shape)
+    return (
+        _zero_sign_or_transpose(case, full)
+        or _regularization(case, reg_term)
+        or _proportional_to_x(case, x)
+        or _factor(case, candidates)
+        or _factor_apart_from_regularization(case, reg_term if reg_term is not None else x,
+                                             candidates)
+        or _one_row_or_column(case, wrong, full)
+    )
+
+
+class _Case(NamedTuple):
+    """What every step looks at: the arrays, flat views of them, and the expected scale."""
+
+    got: np.ndarray
+    expected: np.ndarray
+    scalar: bool
+    scale: float
+
+    @property
+    def g(self):
+        return self.got.ravel()
+
+    @property
+    def e(self):
+        return self.expected.ravel()
+
+
+def _zero_sign_or_transpose(case, full):
+    """All zeros, a flipped sign, or a transposition."""
+    g, e, scale = case.g, case.e, case.scale
+    if not case.scalar and float(np.max(np.abs(g))) <= 1e-12 * scale:
         return (
-            "got is all zeros: the gradient never reached this array (a missing += or an "
-            "untouched np.zeros_like?)"
+            "got is all zeros: a local gradient on the way is 0 everywhere (is each one computed "
+            "from the right value?), or the gradient never reached this array (a missing +=?)"
         )
     if _fits(g, -e, scale):
         return "got ≈ -expected: the sign is flipped"
+    got = case.got
     if full and got.ndim == 2 and got.shape[0] == got.shape[1] > 1:
-        e_t = expected.T.ravel()
+        e_t = case.expected.T.ravel()
         if not _fits(e, e_t, scale) and _fits(g, e_t, scale):
             return (
                 "got ≈ expected.T: the values are transposed (check the order of a matrix "
                 "product, e.g. X.T @ dout vs dout.T @ X)"
             )
-    d = g - e
-    if reg_term is not None:
-        r = np.asarray(reg_term, dtype=np.float64)
-        if r.size in (1, g.size):
-            r = np.broadcast_to(r, got.shape).ravel()
-            if np.any(r != 0):
-                c = float(np.dot(d, r) / np.dot(r, r))
-                if scalar:
-                    # any scalar error is "proportional"; name only the classic factors
-                    if min(abs(c + 1), abs(c + 0.5), abs(c - 1)) <= 10 * _HINT_RTOL:
-                        return _reg_hint(c, loss=True)
-                elif _fits(d, c * r, max(scale, float(np.max(np.abs(r))))):
-                    hint = _reg_hint(c)
-                    if hint:
-                        return hint
-    if x is not None and not scalar:
-        xv = np.asarray(x, dtype=np.float64).ravel()
-        if xv.shape == g.shape and np.any(xv != 0):
-            c = float(np.dot(d, xv) / np.dot(xv, xv))
-            big = abs(c) * float(np.max(np.abs(xv))) > 10 * _HINT_RTOL * scale
-            if big and _fits(d, c * xv, scale):
-                if c < 0:
-                    return (
-                        f"analytic - numeric ≈ {c:.4g} × x: the regularization gradient is off "
-                        f"(expected 2*reg*x: if reg = {abs(c) / 2:.4g} it is missing, if "
-                        f"reg = {abs(c):.4g} you used reg*x instead of 2*reg*x)"
-                    )
-                return (
-                    f"analytic - numeric ≈ {c:.4g} × x: the regularization gradient is too "
-                    f"large (expected 2*reg*x: if reg = {c / 2:.4g} it is counted twice)"
-                )
+    return None
+
+
+def _regularization(case, reg_term):
+    """got - expected proportional to the regularization part of expected."""
+    if reg_term is None:
+        return None
+    g, d = case.g, case.g - case.e
+    r = np.asarray(reg_term, dtype=np.float64)
+    if r.size not in (1, g.size):
+        return None
+    r = np.broadcast_to(r, case.got.shape).ravel()
+    if not np.any(r != 0):
+        return None
+    c = float(np.dot(d, r) / np.dot(r, r))
+    if case.scalar:
+        # any scalar error is "proportional"; name only the classic factors
+        if min(abs(c + 1), abs(c + 0.5), abs(c - 1)) <= 10 * _HINT_RTOL:
+            return _reg_hint(c, loss=True)
+        return None
+    if _fits(d, c * r, max(case.scale, float(np.max(np.abs(r))))):
+        return _reg_hint(c)
+    return None
+
+
+def _proportional_to_x(case, x):
+    """analytic - numeric proportional to x: a regularization gradient off, without reg_term."""
+    if x is None or case.scalar:
+        return None
+    g, d = case.g, case.g - case.e
+    xv = np.asarray(x, dtype=np.float64).ravel()
+    if xv.shape != g.shape or not np.any(xv != 0):
+        return None
+    c = float(np.dot(d, xv) / np.dot(xv, xv))
+    big = abs(c) * float(np.max(np.abs(xv))) > 10 * _HINT_RTOL * case.scale
+    if not (big and _fits(d, c * xv, case.scale)):
+        return None
+    if c < 0:
+        return (
+            f"analytic - numeric ≈ {c:.4g} × x: the regularization gradient is off "
+            f"(expected 2*reg*x: if reg = {abs(c) / 2:.4g} it is missing, if "
+            f"reg = {abs(c):.4g} you used reg*x instead of 2*reg*x)"
+        )
+    return (
+        f"analytic - numeric ≈ {c:.4g} × x: the regularization gradient is too "
+        f"large (expected 2*reg*x: if reg = {c / 2:.4g} it is counted twice)"
+    )
+
+
+def _factor(case, candidates):
+    """got a constant multiple of expected."""
+    g, e = case.g, case.e
     k = float(np.dot(g, e) / np.dot(e, e))
-    if np.isfinite(k) and k != 0.0 and _fits(g, k * e, scale * max(1.0, abs(k))):
-        hint = _factor_hint(k, _size_candidates(sizes, size_shape), scalar)
-        if hint:
-            return hint
-    # a data part off by a factor plus a regularization part (reg_term, or ∝ x) that is not
-    v = reg_term if reg_term is not None else x
-    if v is not None and g.size >= 3:
-        v = np.broadcast_to(np.asarray(v, dtype=np.float64), got.shape).ravel()
-        A = np.stack([e, v], axis=1)
-        if np.linalg.matrix_rank(A) == 2:
-            (k2, _c), *_ = np.linalg.lstsq(A, g, rcond=None)
-            if _fits(g, A @ np.array([k2, _c]), scale * max(1.0, abs(k2))):
-                hint = _factor_hint(
-                    float(k2), _size_candidates(sizes, size_shape), scalar,
-                    prefix="apart from the regularization term, got",
-                )
-                if hint:
-                    return hint
-    if wrong is not None and full and got.ndim == 2 and not scalar:
-        w = np.asarray(wrong, dtype=bool).reshape(got.shape)
-        if 1 < int(w.sum()) < w.size:
-            rows = np.flatnonzero(w.any(axis=1))
-            cols = np.flatnonzero(w.any(axis=0))
-            if len(rows) == 1 and got.shape[0] > 1:
-                return f"all wrong entries are in row {rows[0]}"
-            if len(cols) == 1 and got.shape[1] > 1:
-                return f"all wrong entries are in column {cols[0]}"
+    if np.isfinite(k) and k != 0.0 and _fits(g, k * e, case.scale * max(1.0, abs(k))):
+        return _factor_hint(k, candidates, case.scalar)
+    return None
+
+
+def _factor_apart_from_regularization(case, v, candidates):
+    """A data part off by a factor plus a regularization part (reg_term, or ∝ x) that is not."""
+    g, e = case.g, case.e
+    if v is None or g.size < 3:
+        return None
+    v = np.broadcast_to(np.asarray(v, dtype=np.float64), case.got.shape).ravel()
+    A = np.stack([e, v], axis=1)
+    if np.linalg.matrix_rank(A) != 2:
+        return None
+    (k2, _c), *_ = np.linalg.lstsq(A, g, rcond=None)
+    if _fits(g, A @ np.array([k2, _c]), case.scale * max(1.0, abs(k2))):
+        return _factor_hint(float(k2), candidates, case.scalar,
+                            prefix="apart from the regularization term, got")
+    return None
+
+
+def _one_row_or_column(case, wrong, full):
+    """All the wrong entries in one row, or in one column."""
+    got = case.got
+    if wrong is None or not full or got.ndim != 2 or case.scalar:
+        return None
+    w = np.asarray(wrong, dtype=bool).reshape(got.shape)
+    if not 1 < int(w.sum()) < w.size:
+        return None
+    rows = np.flatnonzero(w.any(axis=1))
+    cols = np.flatnonzero(w.any(axis=0))
+    if len(rows) == 1 and got.shape[0] > 1:
+        return f"all wrong entries are in row {rows[0]}"
+    if len(cols) == 1 and got.shape[1] > 1:
+        return f"all wrong entries are in column {cols[0]}"
     return None

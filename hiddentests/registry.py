@@ -1,15 +1,18 @@
 """QUESTIONS: every auto-graded cell of every assignment, from `hiddentests.questions`.
 
 Each assignment's module `hiddentests/questions/<assignment>.py` holds one `Question` per graded
-cell (grade id, points, probe, judge). The registry refuses a grade id declared twice or
-declared by another assignment's module, with a message naming it.
+cell (grade id, points, probe, judge); a new assignment is a new module there. The registry
+refuses a grade id declared twice or declared by another assignment's module, with a message
+naming it (and assignments/build.py a test cell without an entry, or an entry without one).
 """
 
 import importlib
+import pkgutil
 
+from hiddentests import questions
 from hiddentests.core import RegistryError
 
-ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
+ASSIGNMENTS = sorted(m.name for m in pkgutil.iter_modules(questions.__path__))
 
 
 def collect(assignments=ASSIGNMENTS):
