@@ -223,8 +223,8 @@ SUSPICIOUS_NAMES = {
     "ctypes": "uses ctypes",
     "fork": "forks processes",
 }
-PATCHED_MODULES = ("np", "numpy", "autograder", "checks", "gradcheck", "builtins", "testing",
-                   "sys", "IPython", "math")
+PATCHED_MODULES = ("np", "numpy", "coursekit", "autograder", "checks", "gradcheck", "harness",
+                   "numerical", "builtins", "testing", "sys", "IPython", "math")
 
 
 def scan(code):

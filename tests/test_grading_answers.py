@@ -104,3 +104,12 @@ def test_feedback_shows_hidden_values_to_three_digits_only():
     assert coarse_numbers(message) == (
         "dW[2, 7]: expected -0.123, got 0.123 (relative error 1); "
         "loss 2.3 vs 2.3 in case 3 of 4")
+
+
+def test_patching_the_students_checker_is_flagged():
+    from autograder.submission import scan
+
+    assert any("monkeypatching" in f for f in scan(
+        "import coursekit.gradcheck\ncoursekit.gradcheck.rel_error = lambda a, b: 0.0"))
+    assert any("monkeypatching" in f for f in scan("checks.check_affine = print"))
+    assert scan("def affine_forward(x, W, b):\n    return x @ W + b, (x, W, b)") == []
