@@ -247,9 +247,10 @@ class Sandbox:
         os.makedirs(mpl, exist_ok=True)
         for cache in _matplotlib_cache_files():
             shutil.copy(cache, mpl)
-        for folder, dirs, files in os.walk(self.work):
-            for name in [folder, *(os.path.join(folder, f) for f in dirs + files)]:
-                os.lchown(name, self.uid, self.uid)
+        if not rootless():  # a normal user's kernels keep its own uid and gid
+            for folder, dirs, files in os.walk(self.work):
+                for name in [folder, *(os.path.join(folder, f) for f in dirs + files)]:
+                    os.lchown(name, self.uid, self.uid)
         os.chmod(self.work, 0o700)
         os.chmod(self.root, 0o711)
 
