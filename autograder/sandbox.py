@@ -233,12 +233,14 @@ class Sandbox:
         self.work = os.path.join(root, "work")  # the kernel's cwd and HOME, owned by `uid`
         self.probes = os.path.join(root, "probes")  # probe modules, read-only for the kernel
         self.newroot = os.path.join(root, "jail")  # where each kernel's root is built
-        self.results = os.path.join(self.work, ".results")
-        for folder in (self.probes, self.newroot, self.work):
+        # the probes' answers: a tmpfs of their own, so a student's full work dir costs no
+        # answer (only its own cells fail)
+        self.results = os.path.join(root, "results")
+        for folder in (self.probes, self.newroot, self.work, self.results):
             os.makedirs(folder, exist_ok=True)
-        jail.mount("tmpfs", self.work, "tmpfs", jail.MS_NOSUID | jail.MS_NODEV,
-                   f"size={int(limits.disk_mb)}m,mode=700")
-        os.makedirs(self.results, exist_ok=True)
+        for folder in (self.work, self.results):
+            jail.mount("tmpfs", folder, "tmpfs", jail.MS_NOSUID | jail.MS_NODEV,
+                       f"size={int(limits.disk_mb)}m,mode=700")
         self.figure_room = limits.figure_kb * 1024  # bytes of figures the notebook may still keep
 
     def prepare(self):
@@ -248,6 +250,7 @@ class Sandbox:
         for cache in _matplotlib_cache_files():
             shutil.copy(cache, mpl)
         if not rootless():  # a normal user's kernels keep its own uid and gid
+            os.chown(self.results, self.uid, self.uid)
             for folder, dirs, files in os.walk(self.work):
                 for name in [folder, *(os.path.join(folder, f) for f in dirs + files)]:
                     os.lchown(name, self.uid, self.uid)
@@ -255,8 +258,9 @@ class Sandbox:
         os.chmod(self.root, 0o711)
 
     def close(self):
-        """Unmount the work dir: whatever the kernels wrote there is gone."""
-        jail.libc.umount2(self.work.encode(), jail.MNT_DETACH)
+        """Unmount the work and answer dirs: whatever the kernels wrote there is gone."""
+        for folder in (self.work, self.results):
+            jail.libc.umount2(folder.encode(), jail.MNT_DETACH)
 
     def jail_config(self):
         env = {
@@ -276,7 +280,7 @@ class Sandbox:
         return {
             "newroot": self.newroot,
             "bind": [[p, "ro"] for p in SYSTEM + python] + empty
-            + [[self.probes, "ro"], [self.work, "rw"]],
+            + [[self.probes, "ro"], [self.work, "rw"], [self.results, "rw"]],
             "files": {"/etc/passwd": f"student:x:{self.uid}:{self.uid}::{self.work}:/bin/sh\n",
                       "/etc/group": f"student:x:{self.uid}:\n"},
             "tmpfs": {"/tmp": 64, "/dev/shm": 64},

@@ -270,24 +270,41 @@ def _normal_user():
         return pwd.getpwuid(GRADER_UID)
 
 
-def _python_for(user, tmp):
-    """An interpreter the user can run with this environment's packages: this one, or (when
-    it lives in a folder only root may enter, e.g. /root/.pyenv) a venv of the system Python
-    that adds this environment's site-packages."""
-    probe = subprocess.run(["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}",
-                            "--clear-groups", sys.executable, "-c", "import numpy, nbgrader"],
-                           capture_output=True)
-    if probe.returncode == 0:
-        return sys.executable
-    import site
-    import sysconfig
+def _as_user(user, argv, env, cwd):
+    """`argv` as `user` (no capabilities) in a private mount namespace where this Python and the
+    project are reachable even when they live under a folder only root may enter (/root/.pyenv,
+    a clone in a private temporary folder); nothing else changes for the user."""
+    import shlex
+    import stat
+    import tempfile
 
-    venv = os.path.join(tmp, "venv")
-    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
-    purelib = sysconfig.get_paths(vars={"base": venv, "platbase": venv})["purelib"]
-    with open(os.path.join(purelib, "grader-env.pth"), "w") as f:
-        f.write(f"import site; site.addsitedir({site.getsitepackages()[0]!r})\n")
-    return os.path.join(venv, "bin", "python")
+    exposed = sorted({os.path.realpath(p) for p in (
+        sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)), ROOT)})
+    closed = set()
+    for path in exposed:
+        parts = path.strip("/").split("/")
+        for i in range(1, len(parts)):
+            folder = "/" + "/".join(parts[:i])
+            if not os.stat(folder).st_mode & stat.S_IXOTH:
+                closed.add(folder)
+                break
+    stash = tempfile.mkdtemp(prefix="stash-")
+    q = shlex.quote
+    lines = ["set -e"]
+    for i, path in enumerate(exposed):
+        os.makedirs(os.path.join(stash, str(i)))
+        lines.append(f"mount --bind {q(path)} {q(os.path.join(stash, str(i)))}")
+    lines += [f"mount -t tmpfs -o mode=0755,size=1m none {q(f)}" for f in sorted(closed)]
+    for i, path in enumerate(exposed):
+        lines += [f"mkdir -p {q(path)}", f"mount --bind {q(os.path.join(stash, str(i)))} {q(path)}"]
+    lines += [f"cd {q(cwd)}", f"exec setpriv --reuid={user.pw_uid} --regid={user.pw_gid} "
+              "--clear-groups --inh-caps=-all " + " ".join(q(a) for a in argv)]
+    try:
+        return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                               "\n".join(lines)], env=env, capture_output=True, text=True,
+                              timeout=600)
+    finally:
+        shutil.rmtree(stash, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -316,14 +333,12 @@ def graded_rootless(graded):
         target = target.replace(paths["course"], course).replace(paths["submitted"], submitted)
         os.symlink(target, os.path.join(submitted, link))
         os.lchown(os.path.join(submitted, link), user.pw_uid, user.pw_gid)
-    python = _python_for(user, tmp)
     report_path = os.path.join(tmp, "report.json")
     env = dict(os.environ, PYTHONPATH=py, JUPYTER_PREFER_ENV_PATH="1",
                HOME=user.pw_dir, USER=user.pw_name)
-    cmd = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
-           "--inh-caps=-all", python, "-m", "autograder", "--course", course, "grade", "fx1",
-           "--submissions", submitted, "--report", report_path, "--force", *GRADE_ARGS]
-    run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    run = _as_user(user, [sys.executable, "-m", "autograder", "--course", course, "grade",
+                          "fx1", "--submissions", submitted, "--report", report_path, "--force",
+                          *GRADE_ARGS], env, ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
     with open(report_path) as f:
         yield json.load(f)
