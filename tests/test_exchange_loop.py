@@ -19,7 +19,6 @@ import os
 import pwd
 import shlex
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ import time
 import nbformat
 import pytest
 from fixture_course import ANSWERS, make_course, student
-from test_grading_adversarial import cli
+from test_grading_adversarial import cli, closed_ancestors
 
 pytestmark = pytest.mark.slow
 STUDENTS = ("ann", "bob", "cat")
@@ -45,19 +44,6 @@ def python_paths():
     """What a student's Python must reach: the interpreter, its stdlib and the packages."""
     paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
     return sorted({os.path.realpath(p) for p in paths})
-
-
-def closed_ancestors(paths):
-    """The topmost folders on the way to `paths` that others cannot enter (e.g. /root)."""
-    closed = set()
-    for path in paths:
-        parts = path.strip("/").split("/")
-        for i in range(1, len(parts)):
-            folder = "/" + "/".join(parts[:i])
-            if not os.stat(folder).st_mode & stat.S_IXOTH:
-                closed.add(folder)
-                break
-    return sorted(closed)
 
 
 class Students:

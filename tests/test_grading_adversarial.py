@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -270,24 +271,29 @@ def _normal_user():
         return pwd.getpwuid(GRADER_UID)
 
 
-def _as_user(user, argv, env, cwd):
-    """`argv` as `user` (no capabilities) in a private mount namespace where this Python and the
-    project are reachable even when they live under a folder only root may enter (/root/.pyenv,
-    a clone in a private temporary folder); nothing else changes for the user."""
-    import shlex
-    import stat
-    import tempfile
-
-    exposed = sorted({os.path.realpath(p) for p in (
-        sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)), ROOT)})
+def closed_ancestors(paths):
+    """The topmost folders on the way to `paths` that others cannot enter (e.g. /root)."""
     closed = set()
-    for path in exposed:
+    for path in paths:
         parts = path.strip("/").split("/")
         for i in range(1, len(parts)):
             folder = "/" + "/".join(parts[:i])
             if not os.stat(folder).st_mode & stat.S_IXOTH:
                 closed.add(folder)
                 break
+    return sorted(closed)
+
+
+def _as_user(user, argv, env, cwd):
+    """`argv` as `user` (no capabilities) in a private mount namespace where this Python and the
+    project are reachable even when they live under a folder only root may enter (/root/.pyenv,
+    a clone in a private temporary folder); nothing else changes for the user."""
+    import shlex
+    import tempfile
+
+    exposed = sorted({os.path.realpath(p) for p in (
+        sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)), ROOT)})
+    closed = closed_ancestors(exposed)
     stash = tempfile.mkdtemp(prefix="stash-")
     q = shlex.quote
     lines = ["set -e"]
