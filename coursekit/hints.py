@@ -177,8 +177,8 @@ def _zero_sign_or_transpose(case, full):
         e_t = case.expected.T.ravel()
         if not _fits(e, e_t, scale) and _fits(g, e_t, scale):
             return (
-                "got ≈ expected.T: the values are transposed (check the order of a matrix "
-                "product, e.g. X.T @ dout vs dout.T @ X)"
+                "got ≈ expected.T: the values are transposed (check the order and the transposes "
+                "of a matrix product: its result must have the shape of the variable)"
             )
     return None
 

@@ -197,7 +197,7 @@ def _loss_of_W_gradient(fn, fn_name, kind):
     dscores = LECTURE_SVM_DSCORES if kind == "svm" else LECTURE_SOFTMAX_DSCORES
     W, X, y, reg = cases["lecture example, reg=0.1"]
     _, dW = unpack(call(fn, fn_name, "lecture", W, X, y, reg), fn_name, ("loss", "dW"))
-    # X = I, so dW = X^T dscores + 2 reg W = dscores + 2 reg W
+    # X = I: each score is one weight (s = W), so dW = dscores + 2 reg W
     close(
         fn_name,
         "lecture example (X = I), reg=0.1",

@@ -163,7 +163,7 @@ def _check_affine_backward(affine_forward, affine_backward):
         "affine_backward",
         ("dx", "dW", "db"),
     )
-    # dx = dout W^T, dW = x^T dout, db = dout summed over the examples
+    # worked out entry by entry from out[n, m] = sum_d x[n, d] W[d, m] + b[m]
     expected = (
         np.array([[1.0, 0.0, -1.0], [4.0, 2.0, 1.0]]),
         np.array([[1.0, 4.0], [0.0, 2.0], [-1.0, 1.0]]),
