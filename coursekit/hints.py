@@ -28,7 +28,8 @@ def _size_candidates(
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(named, from_shape): the sizes a factor may be, each with how to say it."""
     named = [
-        (int(n), f"did you forget to divide by {name} (= {int(n)})?")
+        (int(n), f"did you forget to divide by {name} (= {int(n)})?",
+         f"divided by {name} (= {int(n)}) once too often?")
         for name, n in (sizes or {}).items()
         if int(n) > 1
     ]
@@ -37,9 +38,11 @@ def _size_candidates(
         if n > 2:
             if axis == 0:
                 what = f"did you forget to divide by N (= {n}, the number of rows)?"
+                too_often = f"divided by N (= {n}, the number of rows) once too often?"
             else:
                 what = f"{n} is the size of axis {axis}: a sum that should be a mean?"
-            from_shape.append((int(n), what))
+                too_often = f"divided by {n} once too often?"
+            from_shape.append((int(n), what, too_often))
     return named, from_shape
 
 
@@ -52,11 +55,11 @@ def _factor_hint(
     named, from_shape = candidates
 
     def match(cands):
-        for n, what in cands:
+        for n, what, too_often in cands:
             if abs(k - n) <= _HINT_RTOL * n:
                 return f"{prefix} ≈ {n} × expected: {what}"
             if abs(k * n - 1.0) <= _HINT_RTOL:
-                return f"{prefix} ≈ expected / {n}: divided by {n} once too often?"
+                return f"{prefix} ≈ expected / {n}: {too_often}"
         return None
 
     hint = match(named)

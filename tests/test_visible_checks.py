@@ -23,7 +23,8 @@ sys.path.insert(0, COURSE)
 import build  # noqa: E402  (assignments/build.py)
 
 ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
-WITH_ATTEMPTS = ["a2_activations", "a4_backprop"]  # assignments with a corpus of attempts
+# assignments with a corpus of attempts
+WITH_ATTEMPTS = ["a1_linear", "a2_activations", "a4_backprop"]
 
 
 def _template(assignment):

@@ -8,6 +8,7 @@ student's own loss.
 import numpy as np
 
 from coursekit.checks.harness import (
+    blaming,
     call,
     close,
     gradient,
@@ -40,14 +41,22 @@ LECTURE_SOFTMAX_DSCORES = (
     )
     / 3
 )
-# A score of 1000 overflows exp() unless each row is shifted by its maximum first:
-# L = -log(e^1000 / (e^1000 + e^999 + e^990)) = log(1 + e^-1 + e^-10).
-LARGE_SCORES = np.array([[1000.0, 999.0, 990.0]])
-LARGE_Y = np.array([0])
-LARGE_SOFTMAX_LOSS = 0.3132948769755688
+# A score of 1000 overflows exp() unless each row is shifted by its own maximum; the second
+# row (its negation) underflows to 0/0 when every row is shifted by the largest score of all:
+# L_1 = -log(e^1000 / (e^1000 + e^999 + e^990)) = log(1 + e^-1 + e^-10),
+# L_2 = -log(e^-1000 / (e^-1000 + e^-999 + e^-990)) = 10 + log(1 + e^-9 + e^-10).
+LARGE_W, LARGE_X = np.array([[1000.0, 999.0, 990.0]]), np.array([[1.0], [-1.0]])
+LARGE_SCORES = LARGE_X @ LARGE_W
+LARGE_Y = np.array([0, 0])
+LARGE_SOFTMAX_LOSS = 5.156731836231329
 LARGE_SOFTMAX_DSCORES = np.array(
-    [[-2.6896568440486723e-01, 2.6893249549828524e-01, 3.3188906581985218e-05]]
+    [
+        [-0.13448284220243362, 0.13446624774914262, 1.6594453290992606e-05],
+        [-0.499977303866447, 6.169448741333957e-05, 0.4999156093790336],
+    ]
 )
+LARGE = ("scores (1000, 999, 990) and (-1000, -999, -990): exp overflows unless each row is "
+         "shifted by its own maximum")
 
 
 def small_problem(seed=0, N=7, D=5, C=4):
@@ -74,12 +83,7 @@ def visible_weight_cases():
             0.0,
         ),
         "random N=7, D=5, C=4, reg=0.3": (W, X, y, 0.3),
-        "large scores (1000, 999, 990)": (
-            LARGE_SCORES.copy(),
-            np.ones((1, 1)),
-            LARGE_Y.copy(),
-            0.0,
-        ),
+        "large scores (1000, 999, 990)": (LARGE_W.copy(), LARGE_X.copy(), LARGE_Y.copy(), 0.0),
     }
 
 
@@ -164,14 +168,7 @@ def _loss_of_W_value(fn, fn_name, kind):
     if kind == "softmax":
         W, X, y, reg = cases["large scores (1000, 999, 990)"]
         loss, _ = unpack(call(fn, fn_name, "large", W, X, y, reg), fn_name, ("loss", "dW"))
-        close(
-            fn_name,
-            "scores (1000, 999, 990): exp(1000) overflows unless the scores are "
-            "shifted by their maximum",
-            "loss",
-            loss,
-            LARGE_SOFTMAX_LOSS,
-        )
+        close(fn_name, LARGE, "loss", loss, LARGE_SOFTMAX_LOSS, sizes={"N": 2, "C": 3})
         n += 1
     passed(fn_name, "loss matches", n)
 
@@ -252,14 +249,7 @@ def _loss_of_scores_value(fn, fn_name, kind):
     if kind == "softmax":
         s, y = cases["large scores"]
         loss, _ = unpack(call(fn, fn_name, "large", s, y), fn_name, ("loss", "dscores"))
-        close(
-            fn_name,
-            "scores (1000, 999, 990): exp(1000) overflows unless each row is "
-            "shifted by its maximum",
-            "loss",
-            loss,
-            LARGE_SOFTMAX_LOSS,
-        )
+        close(fn_name, LARGE, "loss", loss, LARGE_SOFTMAX_LOSS, sizes={"N": 2, "C": 3})
         n += 1
     passed(fn_name, "loss matches", n)
 
@@ -280,7 +270,7 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
     if kind == "softmax":
         s, y = cases["large scores"]
         _, ds = unpack(call(fn, fn_name, "large", s, y), fn_name, ("loss", "dscores"))
-        close(fn_name, "scores (1000, 999, 990)", "dscores", ds, LARGE_SOFTMAX_DSCORES, atol=1e-12)
+        close(fn_name, LARGE, "dscores", ds, LARGE_SOFTMAX_DSCORES, atol=1e-12)
         n += 1
     W, X, y = small_problem(seed=1)
     s = X @ W
@@ -310,12 +300,14 @@ def check_svm_loss_naive_dW(svm_loss_naive):
 
 @visible_check
 def check_svm_loss_vectorized_value(svm_loss_vectorized):
-    _loss_of_W_value(svm_loss_vectorized, "svm_loss_vectorized", "svm")
+    with blaming("svm_loss_vectorized", *_called(svm_loss_vectorized, "svm", False)):
+        _loss_of_W_value(svm_loss_vectorized, "svm_loss_vectorized", "svm")
 
 
 @visible_check
 def check_svm_loss_vectorized_dW(svm_loss_vectorized):
-    _loss_of_W_gradient(svm_loss_vectorized, "svm_loss_vectorized", "svm")
+    with blaming("svm_loss_vectorized", *_called(svm_loss_vectorized, "svm", True)):
+        _loss_of_W_gradient(svm_loss_vectorized, "svm_loss_vectorized", "svm")
 
 
 @visible_check
@@ -330,12 +322,14 @@ def check_softmax_loss_naive_dW(softmax_loss_naive):
 
 @visible_check
 def check_softmax_loss_vectorized_value(softmax_loss_vectorized):
-    _loss_of_W_value(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
+    with blaming("softmax_loss_vectorized", *_called(softmax_loss_vectorized, "softmax", False)):
+        _loss_of_W_value(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
 
 
 @visible_check
 def check_softmax_loss_vectorized_dW(softmax_loss_vectorized):
-    _loss_of_W_gradient(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
+    with blaming("softmax_loss_vectorized", *_called(softmax_loss_vectorized, "softmax", True)):
+        _loss_of_W_gradient(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
 
 
 @visible_check
@@ -356,3 +350,19 @@ def check_softmax_loss_value(softmax_loss):
 @visible_check
 def check_softmax_loss_dscores(softmax_loss):
     _loss_of_scores_gradient(softmax_loss, "softmax_loss", "softmax")
+
+
+def _called(fn, kind, with_gradient):
+    """The checks of the notebook's functions that fn calls (linear_scores, svm_loss or
+    softmax_loss), for `blaming`: a vectorized loss fails because of them, not by itself."""
+    ns = getattr(fn, "__globals__", {})
+    calls = set(getattr(getattr(fn, "__code__", None), "co_names", ()))
+    value, grad = {
+        "svm": (check_svm_loss_value, check_svm_loss_dscores),
+        "softmax": (check_softmax_loss_value, check_softmax_loss_dscores),
+    }[kind]
+    checks = [("linear_scores", check_linear_scores), (f"{kind}_loss", value)]
+    if with_gradient:
+        checks.append((f"{kind}_loss", grad))
+    return [(name, check, (ns[name],), "its own test above")
+            for name, check in checks if name in calls and callable(ns.get(name))]
