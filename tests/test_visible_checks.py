@@ -24,7 +24,7 @@ import build  # noqa: E402  (assignments/build.py)
 
 ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
 # assignments with a corpus of attempts
-WITH_ATTEMPTS = ["a1_linear", "a2_activations", "a4_backprop"]
+WITH_ATTEMPTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
 
 
 def _template(assignment):
