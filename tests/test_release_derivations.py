@@ -70,16 +70,7 @@ def release_cells(assignment):
     return nb.cells
 
 
-# a5 gives the vectorized 2-layer net's backward pass as code to compare its Values against
-# (section 3.1); replacing it is open work, and this marker fails as soon as it is done.
-STILL_STATED = {"a5_autograd": "a5 section 3.1 gives two_layer_loss with its backward pass"}
-
-
-@pytest.mark.parametrize(
-    "assignment",
-    [pytest.param(a, marks=pytest.mark.xfail(reason=STILL_STATED[a], strict=True))
-     if a in STILL_STATED else a for a in ASSIGNMENTS],
-)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_notebook_states_no_backward_formula_of_svm_softmax_or_affine(assignment):
     found = [
         (k, what, match)
