@@ -127,7 +127,7 @@ def test_shipped_helpers_are_file_symlinks_into_the_repository(assignment):
 
 def test_probes_import_and_run_without_solutions():
     """The sandboxed kernel has no `solutions`: every probe is made from its module alone."""
-    from autograder.runner import probe_locator
+    from autograder.probing import probe_locator
     from hiddentests import QUESTIONS
 
     located = sorted({(q.probe.__module__, probe_locator(q)) for q in QUESTIONS.values()})
