@@ -24,7 +24,7 @@ import build  # noqa: E402  (assignments/build.py)
 
 ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
 # assignments with a corpus of attempts
-WITH_ATTEMPTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
+WITH_ATTEMPTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
 
 
 def _template(assignment):
@@ -73,13 +73,22 @@ def _reference_namespace(assignment):
     for kind, _, body in cells:
         if kind in ("solution", "code"):
             code = "\n".join(
-                build.solution_function(line.split(None, 1)[1]) if line.startswith("#@") else line
+                _expanded(line) if line.startswith("#@") else line
                 for line in body.splitlines() if not line.startswith(("%", "!"))
             )
             for stmt in ast.parse(code).body:  # the definitions only (no training runs)
                 if _definition(stmt):
                     _exec_cell(ast.unparse(stmt), ns, "/tmp/ipykernel_0/reference.py")
     return ns
+
+
+def _expanded(line):
+    """A template's `#@function ref` or `#@class ref given=...` line as the notebook's code."""
+    kind, ref, *options = line.split()
+    if kind == "#@class":
+        given = build._options(options).get("given", "")
+        return build.solution_class(ref, [g for g in given.split(",") if g])
+    return build.solution_function(ref)
 
 
 def _shown(exc):

@@ -34,6 +34,7 @@ __all__ = [
     "layer_objective",
     "margins_clear",
     "mutated",
+    "note_error",
     "passed",
     "quiet",
     "unpack",
@@ -119,13 +120,26 @@ def student_code(fn_name, case, hint=None):
             yield
     except CheckFailed:
         raise
-    except NotImplementedError:
+    except NotImplementedError as exc:
+        stub = _stub_name(exc, fn_name)
         raise CheckFailed(
-            f"{fn_name} is not written yet: replace `raise NotImplementedError(...)` with your "
+            f"{stub} is not written yet: replace `raise NotImplementedError(...)` with your "
             "code, run its cell, then run this cell again."
         ) from None
     except Exception as exc:  # noqa: BLE001 - whatever the student's code raises
         raise CheckFailed(_raised(fn_name, case, exc, hint)) from None
+
+
+def _stub_name(exc, fn_name):
+    """The student's function that raised NotImplementedError (a method by its class), or
+    fn_name when it is fn_name itself or cannot be told."""
+    tb, name = exc.__traceback__, fn_name
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not os.path.abspath(code.co_filename).startswith(LIBRARIES):
+            name = getattr(code, "co_qualname", code.co_name)
+        tb = tb.tb_next
+    return fn_name if name in ("<module>", fn_name) or name.endswith("." + fn_name) else name
 
 
 def _raised(fn_name, case, exc, hint):
@@ -141,6 +155,8 @@ def _raised(fn_name, case, exc, hint):
         where = frames[-1]
         code = f": {where.line.strip()}" if where.line else ""
         lines.append(f"  your code, in {where.name} (line {where.lineno} of its cell){code}")
+    if isinstance(exc, RecursionError):
+        lines[1] = "  maximum recursion depth exceeded"
     if hint is None and ("matmul" in str(exc) or "not aligned" in str(exc)):
         hint = "a matrix product of mismatched shapes: print the shapes of both operands"
     if hint:
@@ -209,12 +225,13 @@ def close(fn_name, case, what, got, expected, *, rtol=RTOL, atol=ATOL, **hints):
     except AssertionError as exc:
         raise CheckFailed(f"{fn_name}, case {case}:\n{exc}") from None
     with quiet():
-        _note_error(rel_error(np.asarray(got, dtype=np.float64), expected))
+        note_error(rel_error(np.asarray(got, dtype=np.float64), expected))
     if np.asarray(got).dtype.kind == "f" and np.asarray(got).dtype.itemsize < 8:
         _largest["float32"] = f"{what} comes back as {np.asarray(got).dtype}"
 
 
-def _note_error(error):
+def note_error(error):
+    """Count a relative error towards the largest one the ✓ line of this check shows."""
     if np.isfinite(error):
         _largest["error"] = max(_largest["error"], float(error))
 
@@ -284,7 +301,7 @@ def gradient(fn_name, case, f, x, analytic, name, *, made_by=None, **kwargs):
             f"{fn_name}, case {case}: {name} does not match the numerical gradient of your "
             f"own function.\n{report}"
         )
-    _note_error(report.max_rel_error)
+    note_error(report.max_rel_error)
 
 
 def passed(fn_name, what, n):

@@ -1,6 +1,6 @@
 """Attempts at assignment 1 (linear classifiers): the scores, the SVM and softmax losses."""
 
-from attempts import bug, correct
+from attempts import bug, changed, correct
 
 NOT_YET = []  # exercises without attempts
 
@@ -80,12 +80,6 @@ def {kind}_loss_vectorized(W, X, y, reg):
 '''
 SVM_VECTORIZED = VECTORIZED.format(kind="svm")
 SOFTMAX_VECTORIZED = VECTORIZED.format(kind="softmax")
-
-
-def changed(source, old, new):
-    """source with `old` replaced by `new` (old must occur, else the attempt is no bug)."""
-    assert old in source, old
-    return source.replace(old, new)
 
 
 ATTEMPTS = [
