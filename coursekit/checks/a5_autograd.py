@@ -238,7 +238,20 @@ def check_value_forward(Value):
             raise CheckFailed(
                 f"Value: {label} at {point}: .data is {data!r}, expected {expected!r}.")
         note_error(_relative(data, expected))
-    passed("Value", "the value of every operation is right", len(EXPRESSIONS))
+    _check_sigmoid_far_out(Value)
+    passed("Value", "the value of every operation is right", len(EXPRESSIONS) + 2)
+
+
+def _check_sigmoid_far_out(Value):
+    """sigmoid at a = -1000 and 1000 is 0 and 1: the docstring's "without overflow"."""
+    for a, expected in ((-1000.0, 0.0), (1000.0, 1.0)):
+        with student_code("Value", f"a.sigmoid() at a = {a:g} (the docstring: without overflow)",
+                          "math.exp overflows above about 709: write sigma so that exp only "
+                          "sees -|a| (two forms, one for a >= 0 and one for a < 0)"):
+            data = float(Value(a).sigmoid().data)
+        if not _close(data, expected, rtol=0, atol=1e-12):
+            raise CheckFailed(f"Value: a.sigmoid() at a = {a:g}: .data is {data!r}, expected "
+                              f"{expected!r}.")
 
 
 @visible_check

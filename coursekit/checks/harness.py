@@ -339,9 +339,8 @@ def blaming(user, *dependencies):
                 with redirect_stdout(io.StringIO()):
                     check(*args)
             except CheckFailed:
-                raise CheckFailed(
-                    f"{fn_name} fails {where}: fix it first ({user} is tested through it)."
-                ) from None
+                through = "" if user == fn_name else f" ({user} is tested through it)"
+                raise CheckFailed(f"{fn_name} fails {where}: fix it first{through}.") from None
             finally:
                 _largest.update(saved)
         raise

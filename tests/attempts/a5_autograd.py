@@ -14,6 +14,10 @@ from attempts.a5_student_code import (
 NOT_YET = []  # exercises without attempts
 
 
+SIGMOID_MIXED_UP = changed(VALUE, "else math.exp(x) / (1 + math.exp(x))",
+                           "else 1 / (1 + math.exp(x))")
+
+
 def with_backward(topo):
     return VALUE[:VALUE.index("    def backward(self):")] + topo
 
@@ -23,9 +27,12 @@ ATTEMPTS = [
     bug("a5_value_forward", "1 - a computed as a - 1 (__rsub__ in the wrong order)",
         changed(VALUE, "return other + (-self)", "return self - other"),
         says="1 - a at (0.4,): .data is -0.6", names="Value"),
-    bug("a5_value_forward", "sigmoid with e^x", changed(VALUE, "math.exp(-self.data)",
-                                                        "math.exp(self.data)"),
+    bug("a5_value_forward", "sigmoid for a < 0 as 1 / (1 + e^a)", SIGMOID_MIXED_UP,
         says="a.sigmoid()", names="Value"),
+    bug("a5_value_forward", "the textbook sigmoid overflows at a = -1000", changed(
+        VALUE, "1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))",
+        "1 / (1 + math.exp(-x))"), says="math.exp overflows above about 709", names="Value",
+        lines=4),
     bug("a5_value_forward", "__radd__ missing", changed(
         VALUE, "    def __radd__(self, other):\n        return self + other\n", ""),
         says="raised TypeError", names="Value", lines=4),
@@ -61,9 +68,11 @@ ATTEMPTS = [
         out._backward = _backward
         return out
 ''')),
-    correct("a5_value_forward", "tanh and sigmoid from exp (exp/log identities)", changed(changed(
-        VALUE, "t = math.tanh(self.data)", "t = 1 - 2 / (math.exp(2 * self.data) + 1)"),
-        "s = 1 / (1 + math.exp(-self.data))", "s = math.exp(-math.log1p(math.exp(-self.data)))")),
+    correct("a5_value_forward", "tanh from exp, sigmoid from tanh (identities)",
+            changed(changed(
+                VALUE, "t = math.tanh(self.data)", "t = 1 - 2 / (math.exp(2 * self.data) + 1)"),
+                "1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))",
+                "0.5 * (1 + math.tanh(x / 2))")),
     # ----- Value: the gradients
     bug("a5_value_gradients", "mul gate does not swap", changed(
         VALUE, "self.grad += other.data * out.grad", "self.grad += self.data * out.grad"),
@@ -82,7 +91,7 @@ ATTEMPTS = [
 
 '''), says="No gradient reached this input", names="Value"),
     bug("a5_value_gradients", "a correct backward behind a wrong sigmoid",
-        changed(VALUE, "math.exp(-self.data)", "math.exp(self.data)"),
+        SIGMOID_MIXED_UP,
         says="Value fails its test of values above: fix it first", names="Value", lines=1),
     correct("a5_value_gradients", "relu through the output, pow through exp and log", changed(
         changed(VALUE, "self.grad += (self.data > 0) * out.grad",

@@ -97,7 +97,8 @@ class Value:
         return out
 
     def sigmoid(self):
-        s = 1 / (1 + math.exp(-self.data))
+        x = self.data
+        s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
         out = Value(s, (self,), "sigmoid")
 
         def _backward():
