@@ -13,9 +13,12 @@ Template format (`templates/<id>.nbt`): cells start with a header line
     %% markdown                     prose
     %% code [demo]                  code the student runs (not graded); `demo` tags a cell that
                                     only shows something (training runs, timings, figures):
-                                    nothing later depends on it
+                                    nothing later depends on it; `#@source module:name` lines
+                                    expand to that function as it is (a given forward pass)
     %% solution <cell_id>           code the student writes; `#@function module:name` lines
-                                    expand to that function's signature, docstring and marked body;
+                                    expand to that function's signature, docstring and marked body
+                                    (`given=forward`: the body up to its `# backward ...` comment
+                                    is given, the rest marked);
                                     `#@class module:Name given=m1,m2` to the class with every
                                     method's body marked except those given (copied verbatim)
     %% tests <grade_id>             visible tests of an auto-graded question (+ hidden block)
@@ -38,7 +41,14 @@ import os
 import sys
 
 import nbformat
-from exercise_code import BEGIN, END, TemplateError, solution_class, solution_function
+from exercise_code import (
+    BEGIN,
+    END,
+    TemplateError,
+    given_function,
+    solution_class,
+    solution_function,
+)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -164,22 +174,26 @@ def _markdown_cell(assignment, args, body, questions):
 
 def _code_cell(assignment, args, body, questions):
     """`%% code [demo]`: code the student runs, not graded -> (cell, id stem)."""
-    cell = nbformat.v4.new_code_cell(body)
+    cell = nbformat.v4.new_code_cell(expand(body))
     if "demo" in args:
         cell.metadata = {"tags": ["demo"]}
     return cell, "code"
 
 
-def _solution_source(body):
-    """A solution cell's code: its `#@function` and `#@class` lines expanded."""
+def expand(body):
+    """A cell's code with its `#@function`, `#@class` and `#@source` lines expanded."""
     lines = []
     for line in body.splitlines():
-        if line.strip().startswith("#@function "):
-            lines.append(solution_function(line.split(None, 1)[1].strip()))
-        elif line.strip().startswith("#@class "):
-            ref, *options = line.split()[1:]
-            given = _options(options).get("given", "")
+        directive, *rest = line.split() or [""]
+        if directive in ("#@function", "#@class", "#@source"):
+            ref, options = rest[0], _options(rest[1:])
+        if directive == "#@function":
+            lines.append(solution_function(ref, given=options.get("given")))
+        elif directive == "#@class":
+            given = options.get("given", "")
             lines.append(solution_class(ref, [g for g in given.split(",") if g]))
+        elif directive == "#@source":
+            lines.append(given_function(ref))
         else:
             lines.append(line)
     return "\n".join(lines)
@@ -188,7 +202,7 @@ def _solution_source(body):
 def _solution_cell(assignment, args, body, questions):
     """`%% solution <cell_id>`: code the student writes -> (cell, id stem)."""
     cell_id = _only_name(args)
-    source = _solution_source(body)
+    source = expand(body)
     if BEGIN not in source:
         raise TemplateError(f"{assignment}: solution cell {cell_id} has no solution block")
     cell = nbformat.v4.new_code_cell(source)

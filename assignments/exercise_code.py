@@ -5,7 +5,8 @@ between `### BEGIN SOLUTION` and `### END SOLUTION` (nbgrader's ClearSolutions t
 student's stub); `solution_class("module:Name", given)` is a class whose methods are marked that
 way, except the `given` ones. Decorators are left out: the reference's input validation lives in
 its `@validated(...)` decorator, so the body is copied verbatim; a body that validates its inputs
-itself is refused (the stub would inherit the calls).
+itself is refused (the stub would inherit the calls). `solution_function(..., given="forward")`
+marks only the body after its `# backward ...` comment; `given_function` is a function as it is.
 """
 
 import ast
@@ -39,13 +40,15 @@ def _reference_source(ref):
     return textwrap.dedent(inspect.getsource(inspect.unwrap(obj)))
 
 
-def solution_function(ref, source=None):
+def solution_function(ref, source=None, given=None):
     """Source of the exercise function `module:name` with its body between solution markers.
 
     The signature, docstring and body are copied verbatim (decorators left out: the reference's
     input validation lives in `@validated(...)`, which the notebook does not have). A body that
     validates its inputs itself is refused: the student's stub would inherit the calls.
     `source`: the function's dedented source when it is not `ref`'s own (a method of a class).
+    given="forward": the body up to and including its first comment line `# backward ...` (and
+    the comment lines right after it) is given; only the rest is between the markers.
     """
     source = _reference_source(ref) if source is None else source
     fn = ast.parse(source).body[0]
@@ -65,7 +68,32 @@ def solution_function(ref, source=None):
     head = lines[fn.lineno - 1 : fn.body[0].end_lineno]  # signature and docstring
     body = lines[fn.body[0].end_lineno : fn.end_lineno]
     indent = " " * fn.body[0].col_offset
+    if given == "forward":
+        head, body = _split_forward(ref, head, body)
+    elif given is not None:
+        raise TemplateError(f"{ref}: unknown given={given!r} (expected given=forward)")
     return "\n".join(head + [indent + BEGIN] + body + [indent + END])
+
+
+def _split_forward(ref, head, body):
+    """(head + the given forward lines, the backward lines) of a body split at `# backward`."""
+    starts = [i for i, line in enumerate(body) if line.strip().startswith("# backward")]
+    if not starts:
+        raise TemplateError(f"{ref}: given=forward needs a comment line `# backward ...` "
+                            "where the student's part starts")
+    end = starts[0] + 1
+    while end < len(body) and body[end].strip().startswith("#"):
+        end += 1
+    return head + body[:end], body[end:]
+
+
+def given_function(ref):
+    """Source of the function `module:name` as the student reads it: verbatim, no decorators."""
+    source = _reference_source(ref)
+    fn = ast.parse(source).body[0]
+    if not isinstance(fn, ast.FunctionDef):
+        raise TemplateError(f"{ref} is not a function")
+    return "\n".join(source.splitlines()[fn.lineno - 1 : fn.end_lineno])
 
 
 def solution_class(ref, given=()):

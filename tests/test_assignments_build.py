@@ -213,7 +213,6 @@ def test_visible_constants_agree_with_the_reference():
     from coursekit.checks import a2_activations as c2
     from coursekit.checks import a3_forward as c3
     from coursekit.checks import a4_backprop as c4
-    from hiddentests.judges.a4_backprop import graph_expected
     from solutions import activations, losses, nets
 
     s, y = c1.LECTURE_SCORES, c1.LECTURE_Y
@@ -240,8 +239,6 @@ def test_visible_constants_agree_with_the_reference():
         assert np.isclose(loss, c4.NET_LOSS[cls_name])
         for name, value in c4.NET_GRADS[cls_name].items():
             assert np.allclose(grads[name], value), name
-    staged = graph_expected()["staged"]
-    assert np.isclose(staged["dx"], c4.STAGED_DX) and np.isclose(staged["dy"], c4.STAGED_DY)
 
 
 def test_visible_and_hidden_inputs_stay_away_from_relu_kinks():

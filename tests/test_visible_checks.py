@@ -72,23 +72,13 @@ def _reference_namespace(assignment):
                ns, "/tmp/ipykernel_0/imports.py")
     for kind, _, body in cells:
         if kind in ("solution", "code"):
-            code = "\n".join(
-                _expanded(line) if line.startswith("#@") else line
-                for line in body.splitlines() if not line.startswith(("%", "!"))
-            )
+            code = build.expand("\n".join(
+                line for line in body.splitlines() if not line.startswith(("%", "!"))))
             for stmt in ast.parse(code).body:  # the definitions only (no training runs)
-                if _definition(stmt):
-                    _exec_cell(ast.unparse(stmt), ns, "/tmp/ipykernel_0/reference.py")
+                if _definition(stmt):  # a file name of its own, as IPython gives each cell
+                    name = getattr(stmt, "name", "table")
+                    _exec_cell(ast.unparse(stmt), ns, f"/tmp/ipykernel_0/reference_{name}.py")
     return ns
-
-
-def _expanded(line):
-    """A template's `#@function ref` or `#@class ref given=...` line as the notebook's code."""
-    kind, ref, *options = line.split()
-    if kind == "#@class":
-        given = build._options(options).get("given", "")
-        return build.solution_class(ref, [g for g in given.split(",") if g])
-    return build.solution_function(ref)
 
 
 def _shown(exc):

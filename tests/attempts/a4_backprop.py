@@ -1,6 +1,7 @@
-"""Attempts at assignment 4 (backpropagation): the affine layer and the nets' loss and gradients."""
+"""Attempts at assignment 4 (backpropagation): the staged graphs (a4_graphs), the affine layer and
+the nets' loss and gradients."""
 
-from attempts import bug, correct
+from attempts import a4_graphs, bug, correct
 
 AFFINE_FORWARD_WITHOUT_RESHAPE = '''
 def affine_forward(x, W, b):
@@ -89,11 +90,11 @@ class ThreeLayerNet:
 '''
 
 
-# exercises without attempts: the graphs worked by hand and the trained nets
-NOT_YET = ["a4_graph_add_mul", "a4_graph_sigmoid_neuron", "a4_graph_gates", "a4_graph_staged",
-           "a4_train_spiral", "a4_train_digits"]
+# exercises without attempts: the trained nets
+NOT_YET = ["a4_train_spiral", "a4_train_digits"]
 
 ATTEMPTS = [
+    *a4_graphs.ATTEMPTS,
     # ----- affine_forward
     bug("a4_affine_forward", "no reshape of a 3-D x", AFFINE_FORWARD_WITHOUT_RESHAPE,
         says="flatten each example first", names="affine_forward", lines=5),

@@ -1,36 +1,13 @@
 """Assignment 4 corpus: backpropagation mistakes, and correct implementations written otherwise."""
 
-from corpus import mutant, variant
+from corpus import a4_graphs, a4_jacobians, mutant, variant
 
 NETS_TWO = {"a4_two_layer_loss", "a4_two_layer_grads"}
 NETS_THREE = {"a4_three_layer_loss", "a4_three_layer_grads"}
 
 MUTANTS = {
-    "a4_add_mul_no_chain_rule": mutant(
-        "a4_graph_add_mul_code",
-        {"a4_graph_add_mul"},
-        ("dfdx = 1.0 * dfdq", "dfdx = 1.0"),
-        ("dfdy = 1.0 * dfdq", "dfdy = 1.0"),
-        why="local gradients of the add gate without the upstream gradient",
-    ),
-    "a4_neuron_sigmoid_instead_of_derivative": mutant(
-        "a4_graph_sigmoid_neuron_code",
-        {"a4_graph_sigmoid_neuron"},
-        ("ddot = (1 - f) * f", "ddot = f"),
-        why="uses sigma instead of sigma (1 - sigma)",
-    ),
-    "a4_gates_max_to_both": mutant(
-        "a4_graph_gates_code",
-        {"a4_graph_gates"},
-        ("grad_z, grad_w = (dm, 0.0) if z >= w else (0.0, dm)", "grad_z, grad_w = dm, dm"),
-        why="max gate treated like an add gate",
-    ),
-    "a4_staged_overwrites_instead_of_accumulating": mutant(
-        "a4_graph_staged_code",
-        {"a4_graph_staged"},
-        ("dx += ((1 - sigx) * sigx) * dsigx", "dx = ((1 - sigx) * sigx) * dsigx"),
-        why="= instead of += where x branches",
-    ),
+    **a4_graphs.MUTANTS,
+    **a4_jacobians.MUTANTS,
     "a4_affine_forward_no_flatten": mutant(
         "affine_forward",
         {"a4_affine_forward", "a4_affine_backward"},
@@ -136,6 +113,8 @@ def softmax_loss(scores, y):
 }
 
 VARIANTS = {
+    **a4_graphs.VARIANTS,
+    **a4_jacobians.VARIANTS,
     "a4_affine_einsum": variant(
         "affine_forward",
         '''
