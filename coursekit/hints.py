@@ -52,6 +52,8 @@ def _factor_hint(
     """Name a constant factor k = got / expected, or None when it is not worth a hint."""
     if abs(k - 1.0) <= _HINT_RTOL or k == 0.0:
         return None
+    if abs(k + 1.0) <= _HINT_RTOL:
+        return f"{prefix} ≈ -1 × expected: the sign is flipped"
     named, from_shape = candidates
 
     def match(cands):
