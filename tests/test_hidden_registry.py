@@ -19,7 +19,7 @@ import build  # noqa: E402  (assignments/build.py)
 
 
 def test_every_question_has_positive_points_a_probe_and_a_judge():
-    assert len(QUESTIONS) == 52
+    assert len(QUESTIONS) == 55
     for grade_id, question in QUESTIONS.items():
         assert question.grade_id == grade_id and question.points > 0
         assert question.probe.__module__.startswith("hiddentests.probes.")

@@ -2,7 +2,9 @@
 
 from hiddentests.core import Question
 from hiddentests.judges import a4_backprop as judge
+from hiddentests.judges import a4_training as training_judge
 from hiddentests.probes import a4_backprop as probe
+from hiddentests.probes import a4_training as training_probe
 
 QUESTIONS = [
     Question("a4_graph_fan_out", 2,
@@ -33,6 +35,12 @@ QUESTIONS = [
              probe.probe_net("ThreeLayerNet", False), judge.judge_net("ThreeLayerNet", False)),
     Question("a4_three_layer_grads", 4,
              probe.probe_net("ThreeLayerNet", True), judge.judge_net("ThreeLayerNet", True)),
+    Question("a4_overfit_tiny", 2, training_probe.probe_overfit_tiny,
+             training_judge.judge_overfit_tiny),
+    Question("a4_learning_rates", 2, training_probe.probe_learning_rates,
+             training_judge.judge_learning_rates),
+    Question("a4_train_epochs", 3, training_probe.probe_train_epochs,
+             training_judge.judge_train_epochs),
     Question("a4_train_spiral", 2, probe.probe_trained("spiral"), judge.judge_trained("spiral")),
     Question("a4_train_digits", 2, probe.probe_trained("digits"), judge.judge_trained("digits")),
 ]
