@@ -40,7 +40,8 @@ def learning_rate_verdict(losses):
 
 def _lookup(ns, name, what):
     if name not in ns:
-        raise CheckFailed(f"{name} is not defined: run the cell that {what} first.")
+        raise CheckFailed(f"{name} is not written yet: write the cell that {what}, run it, then "
+                          "run this cell again.")
     return ns[name]
 
 
@@ -65,9 +66,11 @@ def check_overfit_tiny(ns, X_tiny, y_tiny):
 @visible_check
 def check_learning_rates(ns):
     """The loss curves in `curves` (keys 'too high', 'too low', 'good') say what their names say."""
+    for name in LR_NAMES.values():
+        _lookup(ns, name, f"sets {name}")
     curves = _lookup(ns, "curves", "trains one net per learning rate")
     for kind, name in LR_NAMES.items():
-        lr = _lookup(ns, name, f"sets {name}")
+        lr = ns[name]
         losses = curves.get(kind) if isinstance(curves, dict) else None
         if losses is None or len(losses) == 0:
             raise CheckFailed(f"curves[{kind!r}] is missing: run the cell that trains the nets.")
