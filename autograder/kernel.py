@@ -200,18 +200,19 @@ class Kernel:
             except queue.Empty:
                 asked = 0.0  # ask again at once
                 continue
-            self._drain_shell()
-            self._drain_iopub()
+            self._drain(self.client.get_shell_msg, 0)
+            self._drain(self.client.get_iopub_msg, 0.05)
             return
         why = f"did not start within {timeout:.0f} s" if self.alive() else "exited while starting"
         self.shutdown()
         raise RuntimeError(f"kernel {why}: {self.log_tail()}")
 
-    def _drain_iopub(self):
-        """Discard pending iopub messages."""
+    @staticmethod
+    def _drain(get, timeout):
+        """Discard the messages pending on one channel (`get`: the client's get_*_msg)."""
         while True:
             try:
-                self.client.get_iopub_msg(timeout=0.05)
+                get(timeout=timeout)
             except queue.Empty:
                 return
 
@@ -265,7 +266,7 @@ class Kernel:
                           Status.ERROR if collector.error else Status.OK)
             else:
                 collector.add(kind, content)
-        self._drain_shell()
+        self._drain(self.client.get_shell_msg, 0)
         self.sandbox.figure_room = collector.figure_room
         if collector.unreadable:
             collector.outputs.append({"output_type": "stream", "name": "stdout",
@@ -279,14 +280,6 @@ class Kernel:
             os.kill(self.process.pid, sig)
         except ProcessLookupError:
             pass
-
-    def _drain_shell(self):
-        """Discard pending shell replies."""
-        while True:
-            try:
-                self.client.get_shell_msg(timeout=0)
-            except queue.Empty:
-                return
 
     def kill(self):
         """Kill the kernel and every process of its uid."""

@@ -9,6 +9,7 @@ import numpy as np
 
 
 def _check_count(name, value, minimum=1):
+    """`value` as an int; ValueError unless it is an integer >= `minimum`."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} should be an integer >= {minimum}, got {value!r}.")
     return int(value)
