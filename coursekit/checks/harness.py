@@ -58,10 +58,6 @@ class CheckFailed(AssertionError):
         return [f"CheckFailed: {lines[0]}", *lines[1:]]
 
 
-class NotWrittenYet(CheckFailed):
-    """The student's function still raises the stub's NotImplementedError."""
-
-
 # ---------------------------------------------------------------- calling student code
 
 
@@ -125,11 +121,12 @@ def student_code(fn_name, case, hint=None):
     except CheckFailed:
         raise
     except NotImplementedError as exc:
-        stub = _stub_name(exc, fn_name)
-        raise NotWrittenYet(
-            f"{stub} is not written yet: replace `raise NotImplementedError(...)` with your "
-            "code, run its cell, then run this cell again."
-        ) from None
+        failure = CheckFailed(
+            f"{_stub_name(exc, fn_name)} is not written yet: replace `raise "
+            "NotImplementedError(...)` with your code, run its cell, then run this cell again."
+        )
+        failure.stub = True  # blaming lets it through: the stub says what to do
+        raise failure from None
     except Exception as exc:  # noqa: BLE001 - whatever the student's code raises
         raise CheckFailed(_raised(fn_name, case, exc, hint)) from None
 
@@ -336,9 +333,9 @@ def blaming(user, *dependencies):
     test: dependencies are (name, check, args, where); their checks run silently, only then."""
     try:
         yield
-    except NotWrittenYet:
-        raise  # a stub says so itself
-    except CheckFailed:
+    except CheckFailed as failure:
+        if getattr(failure, "stub", False):
+            raise
         for fn_name, check, args, where in dependencies:
             saved = dict(_largest)
             try:
