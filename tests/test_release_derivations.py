@@ -49,6 +49,8 @@ STUDENT_TEXT = [
     os.path.join("coursekit", "hints.py"),
     os.path.join("coursekit", "checks", "a1_linear.py"),
     os.path.join("coursekit", "checks", "a4_backprop.py"),
+    os.path.join("coursekit", "checks", "a4_graphs.py"),
+    os.path.join("coursekit", "checks", "a4_staged.py"),
 ]
 
 
