@@ -166,6 +166,7 @@ def _run_in_order(assignment, on_grade_cell):
     at each auto-graded cell call on_grade_cell(grade_id, namespace, source) instead."""
     import contextlib
     import io
+    import linecache
 
     ns = {}
     cwd = os.getcwd()
@@ -178,8 +179,12 @@ def _run_in_order(assignment, on_grade_cell):
             if meta.get("grade"):
                 on_grade_cell(meta["grade_id"], ns, cell.source)
                 continue
+            # a file name of its own in linecache, as IPython gives each cell (inspect reads it)
+            filename = f"<{assignment} cell {cell.get('id')}>"
+            linecache.cache[filename] = (len(cell.source), None,
+                                         cell.source.splitlines(True), filename)
             with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(cell.source, assignment, "exec"), ns)
+                exec(compile(cell.source, filename, "exec"), ns)
     finally:
         os.chdir(cwd)
 
