@@ -13,6 +13,7 @@ INPUTS = ("X", "y", "W1", "b1", "W2", "b2", "reg")
 
 
 def _staged_inputs(X, y, params, reg):
+    """The input check of two_layer_staged_forward."""
     check_float_array("X", X, ndim=2)
     for name in ("W1", "b1", "W2", "b2"):
         check_float_array(f"params[{name!r}]", params[name], ndim=1 if name[0] == "b" else 2)

@@ -101,12 +101,14 @@ def judge_function(fn_name, outputs_names):
 
 
 def judge_affine_forward(outputs):
+    """affine_forward's out against solutions.layers."""
     return judge_layer_forward(
         outputs, P.affine_cases(), "affine_forward", layers.affine_forward, P.AFFINE_ARGS
     )
 
 
 def judge_affine_backward(outputs):
+    """affine_backward's gradients against solutions.layers and the numerical ones."""
     names = ("affine_forward", "affine_backward", P.AFFINE_ARGS, P.AFFINE_GRADS)
     return judge_layer_backward(
         outputs, P.affine_cases(), names, layers.affine_forward, layers.affine_backward,
@@ -115,6 +117,7 @@ def judge_affine_backward(outputs):
 
 
 def _reference(cls_name, dims, params, reg):
+    """The reference net of solutions.nets with these dims, parameters and reg."""
     cls = getattr(nets, cls_name)
     if len(dims) == 3:
         reference = cls(dims[0], dims[1], dims[2], reg=reg, seed=0)
@@ -126,6 +129,7 @@ def _reference(cls_name, dims, params, reg):
 
 
 def judge_net(cls_name, with_gradients):
+    """Judge of a net's loss (or gradients) against solutions.nets and numerical gradients."""
     def judge(outputs):
         failures = []
         for k, (label, dims, params, X, y, reg, large) in enumerate(P.net_cases(cls_name)):

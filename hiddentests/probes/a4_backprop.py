@@ -168,6 +168,7 @@ AFFINE_GRADS = ("dx", "dW", "db")
 
 
 def probe_affine_forward(ns):
+    """The student's affine_forward on every affine case: out."""
     rec = Recorder()
     fn = student(ns, "affine_forward")
     for k, (_, x, W, b, _dout) in enumerate(affine_cases()):
@@ -183,6 +184,7 @@ def probe_affine_forward(ns):
 
 
 def probe_affine_backward(ns):
+    """The student's affine_backward on every affine case, and numerical gradients."""
     rec = Recorder()
     forward, backward = student(ns, "affine_forward"), student(ns, "affine_backward")
     for k, (_, x, W, b, dout) in enumerate(affine_cases()):
@@ -263,6 +265,7 @@ def build_net(rec, key, cls, dims, reg):
 
 @probe_factory
 def probe_net(cls_name, with_gradients):
+    """Probe of a net's loss (or its gradients, and numerical ones) on every net case."""
     def probe(ns):
         rec = Recorder()
         cls = student(ns, cls_name)
