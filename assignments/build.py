@@ -41,14 +41,7 @@ import os
 import sys
 
 import nbformat
-from exercise_code import (
-    BEGIN,
-    END,
-    TemplateError,
-    given_function,
-    solution_class,
-    solution_function,
-)
+from exercise_code import BEGIN, END, TemplateError, expand, header_options
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -128,11 +121,6 @@ def parse_template(text):
     return parsed
 
 
-def _options(args):
-    """The `key=value` arguments of a cell header -> dict."""
-    return dict(a.split("=", 1) for a in args if "=" in a)
-
-
 def _nbgrader(grade_id, *, grade, solution, locked, points=None):
     """A cell's nbgrader metadata."""
     meta = {
@@ -180,25 +168,6 @@ def _code_cell(assignment, args, body, questions):
     return cell, "code"
 
 
-def expand(body):
-    """A cell's code with its `#@function`, `#@class` and `#@source` lines expanded."""
-    lines = []
-    for line in body.splitlines():
-        directive, *rest = line.split() or [""]
-        if directive in ("#@function", "#@class", "#@source"):
-            ref, options = rest[0], _options(rest[1:])
-        if directive == "#@function":
-            lines.append(solution_function(ref, given=options.get("given")))
-        elif directive == "#@class":
-            given = options.get("given", "")
-            lines.append(solution_class(ref, [g for g in given.split(",") if g]))
-        elif directive == "#@source":
-            lines.append(given_function(ref))
-        else:
-            lines.append(line)
-    return "\n".join(lines)
-
-
 def _solution_cell(assignment, args, body, questions):
     """`%% solution <cell_id>`: code the student writes -> (cell, id stem)."""
     cell_id = _only_name(args)
@@ -238,7 +207,7 @@ def _grading_cell(assignment, args, body, questions):
 def _answer_cell(assignment, args, body, questions):
     """`%% answer <grade_id> points=N`: a free-response answer -> (cell, id stem)."""
     grade_id = _only_name(args)
-    points = float(_options(args)["points"])
+    points = float(header_options(args)["points"])
     cell = nbformat.v4.new_markdown_cell(f"{BEGIN}\n{body}\n{END}")
     cell.metadata = _nbgrader(grade_id, grade=True, solution=True, locked=False, points=points)
     return cell, grade_id.replace("_", "-")

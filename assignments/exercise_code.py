@@ -7,6 +7,8 @@ way, except the `given` ones. Decorators are left out: the reference's input val
 its `@validated(...)` decorator, so the body is copied verbatim; a body that validates its inputs
 itself is refused (the stub would inherit the calls). `solution_function(..., given="forward")`
 marks only the body after its `# backward ...` comment; `given_function` is a function as it is.
+`expand(body)` is a template cell's code with its `#@function`, `#@class` and `#@source` lines
+replaced by that code.
 """
 
 import ast
@@ -121,3 +123,27 @@ def solution_class(ref, given=()):
         out += [indent + line if line else line for line in marked.splitlines()]
         position = node.end_lineno
     return "\n".join(out + lines[position:])
+
+
+def header_options(args):
+    """The `key=value` arguments of a template line (cell header or directive) -> dict."""
+    return dict(a.split("=", 1) for a in args if "=" in a)
+
+
+def expand(body):
+    """A cell's code with its `#@function`, `#@class` and `#@source` lines expanded."""
+    lines = []
+    for line in body.splitlines():
+        directive, *rest = line.split() or [""]
+        if directive in ("#@function", "#@class", "#@source"):
+            ref, options = rest[0], header_options(rest[1:])
+        if directive == "#@function":
+            lines.append(solution_function(ref, given=options.get("given")))
+        elif directive == "#@class":
+            given = options.get("given", "")
+            lines.append(solution_class(ref, [g for g in given.split(",") if g]))
+        elif directive == "#@source":
+            lines.append(given_function(ref))
+        else:
+            lines.append(line)
+    return "\n".join(lines)

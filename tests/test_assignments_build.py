@@ -17,6 +17,7 @@ from assignment_harness import ASSIGNMENTS, COURSE, REPO
 
 sys.path.insert(0, COURSE)
 import build  # noqa: E402  (assignments/build.py)
+import exercise_code  # noqa: E402  (assignments/exercise_code.py)
 
 HIDDEN_BLOCK = (
     "### BEGIN HIDDEN TESTS\nfrom hiddentests import check\n"
@@ -36,7 +37,7 @@ def test_committed_notebooks_equal_a_fresh_build_from_solutions():
 
 
 def test_generated_solutions_are_the_reference_bodies_without_validation():
-    source = build.solution_function("solutions.losses:softmax_loss")
+    source = exercise_code.solution_function("solutions.losses:softmax_loss")
     import inspect
 
     from solutions import losses
