@@ -57,6 +57,7 @@ def _factor_hint(
     named, from_shape = candidates
 
     def match(cands):
+        """The hint for these numbers, or None."""
         for n, what, too_often in cands:
             if abs(k - n) <= _HINT_RTOL * n:
                 return f"{prefix} ≈ {n} × expected: {what}"

@@ -31,6 +31,7 @@ def split(seed=0):
 
 
 def _accuracy(net, X, y):
+    """The fraction of rows of X the net classifies as y."""
     return float(np.mean(np.argmax(net.loss(X), axis=1) == y))
 
 

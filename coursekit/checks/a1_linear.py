@@ -129,6 +129,7 @@ def check_linear_scores(linear_scores):
 
 
 def _loss_of_W_value(fn, fn_name, kind):
+    """The loss of a (W, X, y, reg) loss function on the lecture's example and known cases."""
     cases = visible_weight_cases()
     W, X, y, _ = cases["lecture example, reg=0"]
     lecture = LECTURE_SVM_LOSS if kind == "svm" else LECTURE_SOFTMAX_LOSS
@@ -190,6 +191,7 @@ def _check_margin_rule(fn, fn_name, of_W):
 
 
 def _loss_of_W_gradient(fn, fn_name, kind):
+    """The dW of a (W, X, y, reg) loss function against the lecture's and numerical values."""
     cases = visible_weight_cases()
     dscores = LECTURE_SVM_DSCORES if kind == "svm" else LECTURE_SOFTMAX_DSCORES
     W, X, y, reg = cases["lecture example, reg=0.1"]
@@ -230,6 +232,7 @@ def _loss_of_W_gradient(fn, fn_name, kind):
 
 
 def _loss_of_scores_value(fn, fn_name, kind):
+    """The loss of a (scores, y) data loss on the lecture's example and known cases."""
     cases = visible_score_cases()
     s, y = cases["lecture example"]
     lecture = LECTURE_SVM_LOSS if kind == "svm" else LECTURE_SOFTMAX_LOSS
@@ -255,6 +258,7 @@ def _loss_of_scores_value(fn, fn_name, kind):
 
 
 def _loss_of_scores_gradient(fn, fn_name, kind):
+    """The dscores of a (scores, y) data loss against the lecture's and numerical values."""
     cases = visible_score_cases()
     s, y = cases["lecture example"]
     _, ds = unpack(call(fn, fn_name, "lecture", s, y), fn_name, ("loss", "dscores"))
@@ -290,65 +294,77 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
 
 @visible_check
 def check_svm_loss_naive_value(svm_loss_naive):
+    """Visible test: svm_loss_naive's loss."""
     _loss_of_W_value(svm_loss_naive, "svm_loss_naive", "svm")
 
 
 @visible_check
 def check_svm_loss_naive_dW(svm_loss_naive):
+    """Visible test: svm_loss_naive's dW."""
     _loss_of_W_gradient(svm_loss_naive, "svm_loss_naive", "svm")
 
 
 @visible_check
 def check_svm_loss_vectorized_value(svm_loss_vectorized):
+    """Visible test: svm_loss_vectorized's loss (blaming the functions it calls first)."""
     with blaming("svm_loss_vectorized", *_called(svm_loss_vectorized, "svm", False)):
         _loss_of_W_value(svm_loss_vectorized, "svm_loss_vectorized", "svm")
 
 
 @visible_check
 def check_svm_loss_vectorized_dW(svm_loss_vectorized):
+    """Visible test: svm_loss_vectorized's dW (blaming the functions it calls first)."""
     with blaming("svm_loss_vectorized", *_called(svm_loss_vectorized, "svm", True)):
         _loss_of_W_gradient(svm_loss_vectorized, "svm_loss_vectorized", "svm")
 
 
 @visible_check
 def check_softmax_loss_naive_value(softmax_loss_naive):
+    """Visible test: softmax_loss_naive's loss."""
     _loss_of_W_value(softmax_loss_naive, "softmax_loss_naive", "softmax")
 
 
 @visible_check
 def check_softmax_loss_naive_dW(softmax_loss_naive):
+    """Visible test: softmax_loss_naive's dW."""
     _loss_of_W_gradient(softmax_loss_naive, "softmax_loss_naive", "softmax")
 
 
 @visible_check
 def check_softmax_loss_vectorized_value(softmax_loss_vectorized):
+    """Visible test: softmax_loss_vectorized's loss (blaming the functions it calls first)."""
     with blaming("softmax_loss_vectorized", *_called(softmax_loss_vectorized, "softmax", False)):
         _loss_of_W_value(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
 
 
 @visible_check
 def check_softmax_loss_vectorized_dW(softmax_loss_vectorized):
+    """Visible test: softmax_loss_vectorized's dW (blaming the functions it calls first)."""
     with blaming("softmax_loss_vectorized", *_called(softmax_loss_vectorized, "softmax", True)):
         _loss_of_W_gradient(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
 
 
 @visible_check
 def check_svm_loss_value(svm_loss):
+    """Visible test: svm_loss's loss on scores."""
     _loss_of_scores_value(svm_loss, "svm_loss", "svm")
 
 
 @visible_check
 def check_svm_loss_dscores(svm_loss):
+    """Visible test: svm_loss's dscores."""
     _loss_of_scores_gradient(svm_loss, "svm_loss", "svm")
 
 
 @visible_check
 def check_softmax_loss_value(softmax_loss):
+    """Visible test: softmax_loss's loss on scores."""
     _loss_of_scores_value(softmax_loss, "softmax_loss", "softmax")
 
 
 @visible_check
 def check_softmax_loss_dscores(softmax_loss):
+    """Visible test: softmax_loss's dscores."""
     _loss_of_scores_gradient(softmax_loss, "softmax_loss", "softmax")
 
 

@@ -48,6 +48,7 @@ def construct(cls, cls_name, *args, **kwargs):
 
 
 def _dims_text(cls_name):
+    """How the messages name the layer sizes of cls_name's constructor."""
     return "(D, H, C)" if cls_name == "TwoLayerNet" else "(D, (H1, H2), C)"
 
 

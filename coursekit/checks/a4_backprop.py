@@ -53,6 +53,7 @@ def visible_affine_cases():
 
 @visible_check
 def check_affine_forward(affine_forward):
+    """Visible test: affine_forward on flat and image-shaped inputs."""
     (x, W, b, _), (x3, W3, b3, _) = visible_affine_cases().values()
     out, _ = forward_pair(affine_forward, "affine_forward", "by hand", x, W, b)
     # x W = [[2, 1.5], [1.5, 5.25]], plus b
@@ -86,6 +87,7 @@ def check_affine_backward(affine_forward, affine_backward):
 
 
 def _check_affine_backward(affine_forward, affine_backward):
+    """affine_backward's dx, dW, db against numerical gradients."""
     (x, W, b, dout), (x3, W3, b3, dout3) = visible_affine_cases().values()
     _, cache = forward_pair(affine_forward, "affine_forward", "by hand", x, W, b)
     grads = unpack(
@@ -171,6 +173,7 @@ def visible_net_loss_cases(cls_name):
 
 
 def _net_for(cls, cls_name, params, reg):
+    """A net of the student's class with the case's sizes and parameters."""
     dims = [params["W1"].shape[0]] + [
         params[f"W{k}"].shape[1] for k in range(1, len(params) // 2 + 1)
     ]
@@ -210,6 +213,7 @@ def check_net_loss(cls, cls_name):
 
 
 def _check_net_loss(cls, cls_name):
+    """A net's scores and loss on the visible cases."""
     (params, X, y, reg), _ = visible_net_loss_cases(cls_name).values()
     net = _net_for(cls, cls_name, params, reg)
     result = unpack(
@@ -249,6 +253,7 @@ def check_net_grads(cls, cls_name):
 
 
 def _check_net_grads(cls, cls_name):
+    """A net's gradients against numerical gradients of its own loss."""
     cases = visible_net_loss_cases(cls_name)
     (params, X, y, reg), (rparams, rX, ry, rreg) = cases.values()
     net = _net_for(cls, cls_name, params, reg)

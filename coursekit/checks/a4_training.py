@@ -39,6 +39,7 @@ def learning_rate_verdict(losses):
 
 
 def _lookup(ns, name, what):
+    """The notebook's object of that name, or a clear 'not written yet' failure."""
     if name not in ns:
         raise CheckFailed(f"{name} is not written yet: write the cell that {what}, run it, then "
                           "run this cell again.")
@@ -127,6 +128,7 @@ def train_epochs_case(seed=0):
 
 
 def _accuracy(params, X, y):
+    """The fraction of rows of X that the linear model params (W, b) classifies as y."""
     return float(np.mean(np.argmax(X @ params["W"] + params["b"], axis=1) == y))
 
 

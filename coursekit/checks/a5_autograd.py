@@ -167,6 +167,7 @@ def numerical_grads(Value, f, point):
 
 
 def _close(got, expected, rtol=RTOL, atol=ATOL):
+    """Whether two numbers agree within rtol * |expected| + atol."""
     return abs(got - expected) <= atol + rtol * abs(expected)
 
 
@@ -199,6 +200,7 @@ def _grad_hint(got, expected, shared):
 
 
 def _check_gradients(Value, cases, shared=False):
+    """Every leaf's .grad after backward() against centered differences."""
     for label, (f, point) in cases.items():
         with student_code("Value", f"{label} at {point}", _RECURSION):
             _, grads = forward_and_grads(Value, f, point)
@@ -325,6 +327,7 @@ def check_neuron(ns):
 
 
 def _check_neuron(ns, names):
+    """The lecture's sigmoid neuron in the notebook (ns): f.data and the grad of each w and x."""
     s = 1.0 / (1.0 + math.exp(-1.0))
     ddot = (1 - s) * s
     expected = {"w0": -1.0 * ddot, "x0": 2.0 * ddot, "w1": -2.0 * ddot, "x1": -3.0 * ddot,
@@ -369,6 +372,7 @@ def check_mlp_matches_vectorized(MLP, mlp_loss, two_layer_loss, seed=1):
 
 
 def _check_mlp_case(MLP, mlp_loss, two_layer_loss, label, X, y, params, reg):
+    """One MLP case: the loss and every parameter's gradient."""
     loss = float(two_layer_loss(params, X, y, reg))
     with student_code("mlp_loss", label):
         model = MLP(X.shape[1], [params["W1"].shape[1], params["W2"].shape[1]])

@@ -270,6 +270,7 @@ def rounding_noise(f, x, dout=None):
 
 
 def _scalar(out, dout):
+    """The scalar whose gradient is checked: sum(out * dout), or sum(out) without dout."""
     out = np.asarray(out, dtype=np.float64)
     return float(np.sum(out * dout)) if dout is not None else float(np.sum(out))
 
