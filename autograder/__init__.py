@@ -1,1 +1,0 @@
-"""The instructor's grading pipeline: `python -m autograder release|grade|merge|export|...`."""

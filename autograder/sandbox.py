@@ -51,7 +51,6 @@ class Limits:
 
 
 def rootless():
-    """The grader runs as a normal user (no reserved kernel uids)."""
     return os.getuid() != 0
 
 
@@ -78,7 +77,6 @@ def kill_uid(uid):
 
 
 def _processes_of(uid):
-    """Pids of the live processes of `uid`."""
     return _processes_of_range(uid, uid + 1, pids=True)
 
 
@@ -104,7 +102,6 @@ class UidSlot:
     process lives, and a cgroup where offered); as a normal user the grader's own."""
 
     def __init__(self, limits=None):
-        """Take a free kernel uid (as root) or the grader's own; RuntimeError if none is free."""
         self.cgroups, self._fd = [], None
         if rootless():
             self.uid = os.getuid()
@@ -124,7 +121,6 @@ class UidSlot:
         raise RuntimeError(f"all {UID_COUNT} kernel uids from {UID_BASE} are in use")
 
     def release(self):
-        """Kill the uid's processes and free the slot."""
         if self._fd is not None:
             kill_uid(self.uid)
             os.close(self._fd)
@@ -232,7 +228,6 @@ class Sandbox:
     """One submission's private folder and the jail its kernels start in."""
 
     def __init__(self, root, uid, limits, cgroups=()):
-        """Make the private folders under `root` for kernels of `uid`."""
         enter_private_mounts()
         self.root, self.uid, self.limits, self.cgroups = root, uid, limits, list(cgroups)
         self.work = os.path.join(root, "work")  # the kernel's cwd and HOME, owned by `uid`
@@ -268,7 +263,6 @@ class Sandbox:
             jail.libc.umount2(folder.encode(), jail.MNT_DETACH)
 
     def jail_config(self):
-        """What jail.py sets up for a kernel: mounts, environment, limits, cgroups."""
         env = {
             "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
             "HOME": self.work, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "USER": "student",
@@ -305,7 +299,6 @@ class Sandbox:
         return config, [sys.executable, "-I", jail.__file__, config_path, "--", *argv]
 
     def start_kernel(self):
-        """A new jailed Kernel in this sandbox."""
         from .kernel import Kernel
 
         return Kernel(self)
@@ -334,7 +327,6 @@ def check_jail(limits, scratch=None):
 
 
 def _check_jail_child(limits, scratch):
-    """In a child process: start one jailed kernel and run a cell, as grading would."""
     import subprocess
 
     slot = UidSlot(limits)

@@ -1,1 +1,0 @@
-"""What a student receives: data, plots, the playground, the gradient checker, visible checks."""

@@ -1,1 +1,0 @@
-../../../../../coursekit/checks/a4_training.py

@@ -1,1 +1,0 @@
-../../../../coursekit/regularization.py
