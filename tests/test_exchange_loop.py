@@ -27,7 +27,7 @@ import time
 import nbformat
 import pytest
 from fixture_course import ANSWERS, make_course, student
-from test_grading_adversarial import cli, closed_ancestors
+from test_grading_adversarial import cli, closed_ancestors, python_paths
 
 pytestmark = pytest.mark.slow
 STUDENTS = ("ann", "bob", "cat")
@@ -38,12 +38,6 @@ c.LatePolicy.cap = 0.5
 """
 GRADE_ARGS = ["--hidden", "fxhidden", "--jobs", "2", "--cell-timeout", "2",
               "--notebook-timeout", "30", "--quiet"]
-
-
-def python_paths():
-    """What a student's Python must reach: the interpreter, its stdlib and the packages."""
-    paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
-    return sorted({os.path.realpath(p) for p in paths})
 
 
 class Students:

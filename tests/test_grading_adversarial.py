@@ -271,6 +271,12 @@ def _normal_user():
         return pwd.getpwuid(GRADER_UID)
 
 
+def python_paths():
+    """What a student's Python must reach: the interpreter, its stdlib and the packages."""
+    paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    return sorted({os.path.realpath(p) for p in paths})
+
+
 def closed_ancestors(paths):
     """The topmost folders on the way to `paths` that others cannot enter (e.g. /root)."""
     closed = set()
@@ -291,8 +297,7 @@ def _as_user(user, argv, env, cwd):
     import shlex
     import tempfile
 
-    exposed = sorted({os.path.realpath(p) for p in (
-        sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)), ROOT)})
+    exposed = sorted({*python_paths(), os.path.realpath(ROOT)})
     closed = closed_ancestors(exposed)
     stash = tempfile.mkdtemp(prefix="stash-")
     q = shlex.quote
