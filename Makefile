@@ -29,7 +29,7 @@ system-deps:
 
 ## test: set everything up, lint, and run the whole test suite
 test: setup system-deps lint
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q --durations=20
 
 ## test-fast: the tests that start no kernel, nbgrader or browser (seconds)
 test-fast: setup

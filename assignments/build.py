@@ -3,18 +3,22 @@
 One source of truth: the body of every exercise function in a notebook is the body of the
 function of the same name in `solutions`, copied verbatim between `### BEGIN SOLUTION` and
 `### END SOLUTION` (nbgrader's ClearSolutions turns it into the student's stub); the
-reference's input validation lives in its `@validated(...)` decorator, which is left out. The
-points of every auto-graded cell come from its entry in `hiddentests.QUESTIONS`, and every test
-cell starts with the hidden block that calls `hiddentests.check`; a test cell without an entry,
-or an entry without a test cell, is refused with its grade id.
+reference's input validation lives in its `@validated(...)` decorator, which is left out
+(`exercise_code.py`). The points of every auto-graded cell come from its entry in
+`hiddentests.QUESTIONS`, and every test cell starts with the hidden block that calls
+`hiddentests.check`; a test cell without an entry, or an entry without a test cell, is refused
+with its grade id.
 
 Template format (`templates/<id>.nbt`): cells start with a header line
     %% markdown                     prose
     %% code [demo]                  code the student runs (not graded); `demo` tags a cell that
                                     only shows something (training runs, timings, figures):
-                                    nothing later depends on it
+                                    nothing later depends on it; `#@source module:name` lines
+                                    expand to that function as it is (a given forward pass)
     %% solution <cell_id>           code the student writes; `#@function module:name` lines
-                                    expand to that function's signature, docstring and marked body;
+                                    expand to that function's signature, docstring and marked body
+                                    (`given=forward`: the body up to its `# backward ...` comment
+                                    is given, the rest marked);
                                     `#@class module:Name given=m1,m2` to the class with every
                                     method's body marked except those given (copied verbatim)
     %% tests <grade_id>             visible tests of an auto-graded question (+ hidden block)
@@ -33,13 +37,11 @@ Usage (from the repository root):
 import argparse
 import ast
 import builtins
-import importlib
-import inspect
 import os
 import sys
-import textwrap
 
 import nbformat
+from exercise_code import BEGIN, END, TemplateError, expand, header_options
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -53,7 +55,6 @@ ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_a
 # leaves out symlinked folders but copies symlinked files).
 SHIPPED = "coursekit"
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HIDDEN = (
     "### BEGIN HIDDEN TESTS\n"
     "from hiddentests import check\n"
@@ -70,90 +71,6 @@ GRADING = (
 )
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 SCHEMA_VERSION = 3
-
-
-class TemplateError(Exception):
-    """A template or a referenced solution cannot be turned into a notebook."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Solution functions: signature + docstring + marked body
-# ---------------------------------------------------------------------------------------------
-
-
-def _validation_calls(fn):
-    """Calls in a function's body whose names say they validate (`check_*`, `_check_*`)."""
-    calls = []
-    for node in ast.walk(ast.Module(body=fn.body[1:], type_ignores=[])):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id.lstrip("_").startswith("check"):
-                calls.append(f"{node.func.id} (line {node.lineno})")
-    return calls
-
-
-def _reference_source(ref):
-    """The dedented source of `module:qualname` in `solutions`."""
-    module_name, _, qualname = ref.partition(":")
-    obj = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    return textwrap.dedent(inspect.getsource(inspect.unwrap(obj)))
-
-
-def solution_function(ref, source=None):
-    """Source of the exercise function `module:name` with its body between solution markers.
-
-    The signature, docstring and body are copied verbatim (decorators left out: the reference's
-    input validation lives in `@validated(...)`, which the notebook does not have). A body that
-    validates its inputs itself is refused: the student's stub would inherit the calls.
-    `source`: the function's dedented source when it is not `ref`'s own (a method of a class).
-    """
-    source = _reference_source(ref) if source is None else source
-    fn = ast.parse(source).body[0]
-    if not isinstance(fn, ast.FunctionDef):
-        raise TemplateError(f"{ref} is not a function")
-    if ast.get_docstring(fn, clean=False) is None:
-        raise TemplateError(f"{ref} has no docstring: the notebook shows it to the student")
-    if len(fn.body) < 2:
-        raise TemplateError(f"{ref} has no body after its docstring")
-    calls = _validation_calls(fn)
-    if calls:
-        raise TemplateError(
-            f"{ref} validates its inputs in its body ({', '.join(calls)}): move the checks "
-            "into its @validated(...) decorator, so the notebook copies the body verbatim"
-        )
-    lines = source.splitlines()
-    head = lines[fn.lineno - 1 : fn.body[0].end_lineno]  # signature and docstring
-    body = lines[fn.body[0].end_lineno : fn.end_lineno]
-    indent = " " * fn.body[0].col_offset
-    return "\n".join(head + [indent + BEGIN] + body + [indent + END])
-
-
-def solution_class(ref, given=()):
-    """Source of the exercise class `module:Name`: one class statement whose methods the
-    student writes. The class line, docstring, class-level statements, comments and the
-    methods named in `given` are copied verbatim; every other method is rendered as by
-    `solution_function` (signature and docstring, body between solution markers)."""
-    source = _reference_source(ref)
-    cls = ast.parse(source).body[0]
-    if not isinstance(cls, ast.ClassDef):
-        raise TemplateError(f"{ref} is not a class")
-    unknown = set(given) - {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
-    if unknown:
-        raise TemplateError(f"{ref}: given methods {sorted(unknown)} are not methods of it")
-    lines = source.splitlines()
-    out, position = [], 0  # position: lines[:position] are already in out
-    for node in cls.body:
-        if not isinstance(node, ast.FunctionDef) or node.name in given:
-            continue
-        start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
-        out += lines[position:start]
-        method = textwrap.dedent("\n".join(lines[start:node.end_lineno]))
-        indent = " " * node.col_offset
-        marked = solution_function(f"{ref}.{node.name}", source=method)
-        out += [indent + line if line else line for line in marked.splitlines()]
-        position = node.end_lineno
-    return "\n".join(out + lines[position:])
 
 
 def free_names(source):
@@ -204,11 +121,8 @@ def parse_template(text):
     return parsed
 
 
-def _options(args):
-    return dict(a.split("=", 1) for a in args if "=" in a)
-
-
 def _nbgrader(grade_id, *, grade, solution, locked, points=None):
+    """A cell's nbgrader metadata."""
     meta = {
         "grade": grade,
         "grade_id": grade_id,
@@ -222,6 +136,98 @@ def _nbgrader(grade_id, *, grade, solution, locked, points=None):
     return {"nbgrader": meta}
 
 
+class _CellIds:
+    """Cell ids unique in one notebook: a stem, then stem-2, stem-3, ..."""
+
+    def __init__(self):
+        """No id given yet."""
+        self.counts = {}
+
+    def new(self, stem):
+        """The next unused id made from `stem`."""
+        self.counts[stem] = self.counts.get(stem, 0) + 1
+        return f"{stem}-{self.counts[stem]}" if self.counts[stem] > 1 else stem
+
+
+def _only_name(args):
+    """The one positional argument of a cell header (its cell or grade id)."""
+    (name,) = [a for a in args if "=" not in a]
+    return name
+
+
+def _markdown_cell(assignment, args, body, questions):
+    """`%% markdown`: prose -> (cell, id stem)."""
+    return nbformat.v4.new_markdown_cell(body), "md"
+
+
+def _code_cell(assignment, args, body, questions):
+    """`%% code [demo]`: code the student runs, not graded -> (cell, id stem)."""
+    cell = nbformat.v4.new_code_cell(expand(body))
+    if "demo" in args:
+        cell.metadata = {"tags": ["demo"]}
+    return cell, "code"
+
+
+def _solution_cell(assignment, args, body, questions):
+    """`%% solution <cell_id>`: code the student writes -> (cell, id stem)."""
+    cell_id = _only_name(args)
+    source = expand(body)
+    if BEGIN not in source:
+        raise TemplateError(f"{assignment}: solution cell {cell_id} has no solution block")
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata = _nbgrader(cell_id, grade=False, solution=True, locked=False)
+    return cell, cell_id.replace("_", "-")
+
+
+def _tests_cell(assignment, args, body, questions):
+    """`%% tests <grade_id>`: the hidden block, then the visible tests -> (cell, id stem)."""
+    grade_id = _only_name(args)
+    if grade_id not in questions:
+        raise TemplateError(f"{assignment}: no hidden test registered for {grade_id}")
+    # hidden block first: its failure shows only its messages (no traceback), and a
+    # visible check that fails later would quote the lines around it in the feedback
+    source = HIDDEN.format(grade_id=grade_id) + ("\n" + body if body else "")
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata = _nbgrader(
+        grade_id,
+        grade=True,
+        solution=False,
+        locked=True,
+        points=questions[grade_id].points,
+    )
+    return cell, grade_id.replace("_", "-")
+
+
+def _grading_cell(assignment, args, body, questions):
+    """`%% grading`: how the notebook is graded, then the cell's text -> (cell, id stem)."""
+    text = GRADING.format(timeout=cell_time_limit())
+    return nbformat.v4.new_markdown_cell(text + ("\n\n" + body if body else "")), "grading"
+
+
+def _answer_cell(assignment, args, body, questions):
+    """`%% answer <grade_id> points=N`: a free-response answer -> (cell, id stem)."""
+    grade_id = _only_name(args)
+    points = float(header_options(args)["points"])
+    cell = nbformat.v4.new_markdown_cell(f"{BEGIN}\n{body}\n{END}")
+    cell.metadata = _nbgrader(grade_id, grade=True, solution=True, locked=False, points=points)
+    return cell, grade_id.replace("_", "-")
+
+
+CELL_KINDS = {"markdown": _markdown_cell, "code": _code_cell, "solution": _solution_cell,
+              "tests": _tests_cell, "grading": _grading_cell, "answer": _answer_cell}
+
+
+def _check_registered(assignment, nb, questions):
+    """Every hidden test of `assignment` has its grade cell in `nb`."""
+    missing = sorted(
+        g
+        for g in questions
+        if g.startswith(assignment.split("_")[0] + "_") and g not in _grade_ids(nb)
+    )
+    if missing:
+        raise TemplateError(f"{assignment}: hidden tests without a grade cell: {missing}")
+
+
 def build_notebook(assignment, questions=None):
     """The instructor notebook of `assignment` (an nbformat NotebookNode)."""
     if questions is None:
@@ -233,82 +239,15 @@ def build_notebook(assignment, questions=None):
         "kernelspec": dict(KERNELSPEC),
         "language_info": {"name": "python"},
     }
-    ids = set()
-    counts = {}
-
-    def new_id(stem):
-        counts[stem] = counts.get(stem, 0) + 1
-        cell_id = f"{stem}-{counts[stem]}" if counts[stem] > 1 else stem
-        ids.add(cell_id)
-        return cell_id
-
+    ids = _CellIds()
     for kind, args, body in template:
-        if kind == "markdown":
-            cell = nbformat.v4.new_markdown_cell(body)
-            cell.id = new_id("md")
-        elif kind == "code":
-            cell = nbformat.v4.new_code_cell(body)
-            cell.id = new_id("code")
-            if "demo" in args:
-                cell.metadata = {"tags": ["demo"]}
-        elif kind == "solution":
-            (cell_id,) = [a for a in args if "=" not in a]
-            lines = []
-            for line in body.splitlines():
-                if line.strip().startswith("#@function "):
-                    lines.append(solution_function(line.split(None, 1)[1].strip()))
-                elif line.strip().startswith("#@class "):
-                    ref, *options = line.split()[1:]
-                    given = _options(options).get("given", "")
-                    lines.append(solution_class(ref, [g for g in given.split(",") if g]))
-                else:
-                    lines.append(line)
-            source = "\n".join(lines)
-            if BEGIN not in source:
-                raise TemplateError(f"{assignment}: solution cell {cell_id} has no solution block")
-            cell = nbformat.v4.new_code_cell(source)
-            cell.metadata = _nbgrader(cell_id, grade=False, solution=True, locked=False)
-            cell.id = new_id(cell_id.replace("_", "-"))
-        elif kind == "tests":
-            (grade_id,) = [a for a in args if "=" not in a]
-            if grade_id not in questions:
-                raise TemplateError(f"{assignment}: no hidden test registered for {grade_id}")
-            # hidden block first: its failure shows only its messages (no traceback), and a
-            # visible check that fails later would quote the lines around it in the feedback
-            source = HIDDEN.format(grade_id=grade_id) + ("\n" + body if body else "")
-            cell = nbformat.v4.new_code_cell(source)
-            cell.metadata = _nbgrader(
-                grade_id,
-                grade=True,
-                solution=False,
-                locked=True,
-                points=questions[grade_id].points,
-            )
-            cell.id = new_id(grade_id.replace("_", "-"))
-        elif kind == "grading":
-            text = GRADING.format(timeout=cell_time_limit())
-            cell = nbformat.v4.new_markdown_cell(text + ("\n\n" + body if body else ""))
-            cell.id = new_id("grading")
-        elif kind == "answer":
-            (grade_id,) = [a for a in args if "=" not in a]
-            points = float(_options(args)["points"])
-            cell = nbformat.v4.new_markdown_cell(f"{BEGIN}\n{body}\n{END}")
-            cell.metadata = _nbgrader(
-                grade_id, grade=True, solution=True, locked=False, points=points
-            )
-            cell.id = new_id(grade_id.replace("_", "-"))
-        else:
+        if kind not in CELL_KINDS:
             raise TemplateError(f"{assignment}: unknown cell kind {kind!r}")
+        cell, stem = CELL_KINDS[kind](assignment, args, body, questions)
+        cell.id = ids.new(stem)
         nb.cells.append(cell)
-
     _check_closure(assignment, nb)
-    missing = sorted(
-        g
-        for g, q in questions.items()
-        if g.startswith(assignment.split("_")[0] + "_") and g not in _grade_ids(nb)
-    )
-    if missing:
-        raise TemplateError(f"{assignment}: hidden tests without a grade cell: {missing}")
+    _check_registered(assignment, nb, questions)
     nbformat.validate(nb)
     return nb
 
@@ -321,6 +260,7 @@ def cell_time_limit():
 
 
 def _grade_ids(nb):
+    """The grade ids of `nb`'s cells."""
     return {c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata}
 
 
@@ -417,6 +357,7 @@ def build(assignments=ASSIGNMENTS, check=False):
 
 
 def main(argv=None):
+    """Build (or check) the notebooks named on the command line -> exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignments", nargs="*", default=ASSIGNMENTS)
     parser.add_argument("--check", action="store_true", help="compare, do not write")

@@ -1,0 +1,1 @@
+"""The instructor's grading pipeline: `python -m autograder release|grade|merge|export|...`."""

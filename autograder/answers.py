@@ -31,6 +31,7 @@ class AnswerError(ValueError):
 
 
 def _check_member(zf, info):
+    """AnswerError unless `info` is a stored .npy whose header matches its size."""
     if info.compress_type != zipfile.ZIP_STORED or info.file_size != info.compress_size:
         raise AnswerError(f"{info.filename} is compressed (answers are written uncompressed)")
     if not info.filename.endswith(".npy"):
@@ -132,6 +133,7 @@ def judge_all(jobs, uid):
 
 
 def _limit_child():
+    """Limit the judging child: JUDGE_MEMORY_MB more than it maps now, JUDGE_SECONDS."""
     with open("/proc/self/status") as f:
         mapped = next(int(line.split()[1]) for line in f if line.startswith("VmSize:")) * 1024
     limit = mapped + JUDGE_MEMORY_MB * 1024 * 1024

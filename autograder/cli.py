@@ -39,6 +39,7 @@ def shard_from_env(text, environ):
 
 
 def _shard(text):
+    """`--shard K/N` or `auto[/N]` -> (K, N); an argparse error for anything else."""
     try:
         if text.split("/")[0] == "auto":
             text = shard_from_env(text, os.environ)
@@ -51,19 +52,8 @@ def _shard(text):
     return k, n
 
 
-def parser():
-    from .sandbox import Limits
-
-    d = Limits()
-    p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0])
-    p.add_argument("--course", default=None,
-                   help="the nbgrader course root (default: assignments; for the demo, the "
-                        "project's own)")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    r = sub.add_parser("release", help="build the student release of assignments")
-    r.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
-
+def _add_grade(sub, d):
+    """The `grade` command's options; `d`: the default sandbox.Limits."""
     g = sub.add_parser("grade", help="grade every submission of an assignment")
     g.add_argument("assignment")
     g.add_argument("--course", default=argparse.SUPPRESS,
@@ -96,6 +86,9 @@ def parser():
                         "preloaded server (slower; same jail and limits)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
+
+def _add_merge(sub):
+    """The `merge` command's options."""
     m = sub.add_parser("merge", help="join the JSON reports of shards")
     m.add_argument("reports", nargs="+")
     m.add_argument("--output", default="grades-merged", help="where to write the merged files")
@@ -104,6 +97,9 @@ def parser():
                    help="also record the graded notebooks found in COURSE/autograded "
                         "into COURSE's gradebook")
 
+
+def _add_export(sub):
+    """The `export` command's options."""
     e = sub.add_parser("export", help="an assignment's grades for Canvas, Moodle or as a CSV")
     e.add_argument("assignment")
     e.add_argument("--format", required=True, choices=("canvas", "moodle", "csv"))
@@ -118,6 +114,9 @@ def parser():
                    help="grade of a rostered student without a submission (default: empty, "
                         "which leaves the LMS's grade as it is)")
 
+
+def _add_similarity(sub):
+    """The `similarity` command's options."""
     s = sub.add_parser("similarity", help="pairs of submissions whose code is alike")
     s.add_argument("assignment")
     s.add_argument("--submissions", required=True,
@@ -128,71 +127,111 @@ def parser():
     s.add_argument("--top", type=int, default=10,
                    help="the page shows at least this many pairs (default: 10)")
 
+
+def parser():
+    """The argument parser of `python -m autograder` and its commands."""
+    from .sandbox import Limits
+
+    p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0])
+    p.add_argument("--course", default=None,
+                   help="the nbgrader course root (default: assignments; for the demo, the "
+                        "project's own)")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("release", help="build the student release of assignments")
+    r.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    _add_grade(sub, Limits())
+    _add_merge(sub)
+    _add_export(sub)
+    _add_similarity(sub)
     sub.add_parser("demo", help="the whole instructor workflow on a built-in sample class")
     return p
 
 
+def _release(args):
+    """`release`: build the student release and list what was written."""
+    from .release import release
+
+    for path in release(args.course, args.assignments):
+        print(f"released {path}")
+
+
+def _grade(args):
+    """`grade`: grade the class, print the summary and where grades and feedback are."""
+    from .grade import grade_assignment
+    from .sandbox import Limits
+
+    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory_mb, processes=args.processes,
+                    fork_kernels=not args.fresh_kernels)
+    _report, table, output = grade_assignment(
+        args.assignment, args.submissions, course_root=args.course, jobs=args.jobs,
+        report=args.report, output=args.output, force=args.force, shard=args.shard,
+        limits=limits, hidden_module=args.hidden, progress=not args.quiet,
+        student=args.student)
+    print(table)
+    print(f"\ngrades: {os.path.join(output, 'grades.csv')}")
+    print(f"feedback: {os.path.join(os.path.abspath(args.course), 'feedback')}"
+          f"/<student>/{args.assignment}/")
+
+
+def _merge(args):
+    """`merge`: join shard reports; with --record, record them in the gradebook."""
+    from .grade import find_reports, merge_reports
+
+    _report, table = merge_reports(find_reports(args.reports), args.output, args.report)
+    print(table)
+    if args.record:
+        from .grade import record_merged
+
+        record_merged(args.course, os.path.join(args.output, "report.json"))
+
+
+def _export(args):
+    """`export`: write the grades for an LMS; warn about graded students not in the roster."""
+    from .export import export
+
+    unrostered = export(args.course, args.assignment, args.format, args.roster, args.output,
+                        report=args.report, column=args.column, missing=args.missing)
+    print(f"wrote {args.output}")
+    if unrostered:
+        print(f"warning: graded but not in the roster {args.roster}, so not matched in "
+              f"the LMS: {', '.join(unrostered)}", file=sys.stderr)
+
+
+def _similarity(args):
+    """`similarity`: compare the submissions; print the pairs above the threshold."""
+    from .similarity import similarity
+
+    rows, page = similarity(args.course, args.assignment, args.submissions, args.output,
+                            threshold=args.threshold, top=args.top)
+    above = [r for r in rows if r[0] >= args.threshold]
+    print(f"{len(rows)} pairs compared, {len(above)} at or above {args.threshold:g}")
+    for score, _shared, a, b in above[:10]:
+        print(f"  {score:.2f}  {a}  {b}")
+    print(f"report: {os.path.abspath(page)}")
+    print(f"all pairs: {os.path.join(os.path.abspath(args.output), 'similarity.csv')}")
+
+
+def _demo(args, given_course):
+    """`demo`: the whole workflow on a sample class (in the project's course unless given)."""
+    from .demo import main as demo
+    from .grade import PROJECT_ROOT
+
+    return demo(course=given_course or os.path.join(PROJECT_ROOT, "assignments"))
+
+
+COMMANDS = {"release": _release, "grade": _grade, "merge": _merge, "export": _export,
+            "similarity": _similarity}
+
+
 def main(argv=None):
+    """Run one command -> exit status (0 done, 2 the instructor's side is broken, 130 stopped)."""
     args = parser().parse_args(argv)
     given_course, args.course = args.course, args.course or "assignments"
     try:
-        if args.command == "release":
-            from .release import release
-
-            for path in release(args.course, args.assignments):
-                print(f"released {path}")
-        elif args.command == "grade":
-            from .grade import grade_assignment
-            from .sandbox import Limits
-
-            limits = Limits(cell_timeout=args.cell_timeout,
-                            notebook_timeout=args.notebook_timeout,
-                            memory_mb=args.memory_mb, processes=args.processes,
-                            fork_kernels=not args.fresh_kernels)
-            _report, table, output = grade_assignment(
-                args.assignment, args.submissions, course_root=args.course, jobs=args.jobs,
-                report=args.report, output=args.output, force=args.force, shard=args.shard,
-                limits=limits, hidden_module=args.hidden, progress=not args.quiet,
-                student=args.student)
-            print(table)
-            print(f"\ngrades: {os.path.join(output, 'grades.csv')}")
-            print(f"feedback: {os.path.join(os.path.abspath(args.course), 'feedback')}"
-                  f"/<student>/{args.assignment}/")
-        elif args.command == "merge":
-            from .grade import find_reports, merge_reports
-
-            _report, table = merge_reports(find_reports(args.reports), args.output, args.report)
-            print(table)
-            if args.record:
-                from .grade import record_merged
-
-                record_merged(args.course, os.path.join(args.output, "report.json"))
-        elif args.command == "export":
-            from .export import export
-
-            unrostered = export(args.course, args.assignment, args.format, args.roster,
-                                args.output, report=args.report, column=args.column,
-                                missing=args.missing)
-            print(f"wrote {args.output}")
-            if unrostered:
-                print(f"warning: graded but not in the roster {args.roster}, so not matched in "
-                      f"the LMS: {', '.join(unrostered)}", file=sys.stderr)
-        elif args.command == "similarity":
-            from .similarity import similarity
-
-            rows, page = similarity(args.course, args.assignment, args.submissions, args.output,
-                                    threshold=args.threshold, top=args.top)
-            above = [r for r in rows if r[0] >= args.threshold]
-            print(f"{len(rows)} pairs compared, {len(above)} at or above {args.threshold:g}")
-            for score, _shared, a, b in above[:10]:
-                print(f"  {score:.2f}  {a}  {b}")
-            print(f"report: {os.path.abspath(page)}")
-            print(f"all pairs: {os.path.join(os.path.abspath(args.output), 'similarity.csv')}")
-        elif args.command == "demo":
-            from .demo import main as demo
-            from .grade import PROJECT_ROOT
-
-            return demo(course=given_course or os.path.join(PROJECT_ROOT, "assignments"))
+        if args.command == "demo":
+            return _demo(args, given_course)
+        COMMANDS[args.command](args)
     except CourseError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ class CourseError(Exception):
 
 @dataclass
 class TemplateCell:
+    """One cell of a source notebook, with what grading needs of it."""
     kind: str  # "test" (auto-graded), "answer" (graded by hand), "solution", "locked", "free"
     cell: dict  # the cell as restored into the graded notebook
     visible: str  # the source the student saw (hidden tests removed)
@@ -36,15 +37,18 @@ class TemplateCell:
 
 @dataclass
 class Template:
+    """One source notebook as the student received it, cell by cell."""
     name: str  # notebook name without .ipynb
     cells: list
     metadata: dict
 
     @property
     def questions(self):
+        """The auto-graded test cells."""
         return [c for c in self.cells if c.kind == "test"]
 
     def by_id(self):
+        """{grade_id: TemplateCell} of the cells that have one."""
         return {c.grade_id: c for c in self.cells if c.grade_id}
 
 
@@ -52,6 +56,7 @@ class Course:
     """An nbgrader course root (the folder with nbgrader_config.py)."""
 
     def __init__(self, root="assignments"):
+        """Read `root`'s nbgrader_config.py; CourseError if `root` is not a course."""
         self.root = os.path.abspath(root)
         config_file = os.path.join(self.root, "nbgrader_config.py")
         if not os.path.isdir(os.path.join(self.root, "source")):
@@ -69,13 +74,16 @@ class Course:
         self.course_id = self.coursedir.course_id
 
     def source_dir(self, assignment):
+        """The folder of `assignment`'s source notebooks."""
         return os.path.join(self.root, "source", assignment)
 
     def assignments(self):
+        """The ids of every assignment in source/, sorted."""
         return sorted(d for d in os.listdir(os.path.join(self.root, "source"))
                       if os.path.isdir(self.source_dir(d)) and not d.startswith("."))
 
     def check_assignment(self, assignment):
+        """CourseError unless `assignment` has a source folder with notebooks."""
         if not os.path.isdir(self.source_dir(assignment)):
             raise CourseError(f"no assignment {assignment!r} in {self.root}/source "
                               f"(found: {', '.join(self.assignments()) or 'none'})")
@@ -83,6 +91,7 @@ class Course:
             raise CourseError(f"assignment {assignment!r} has no notebooks in its source folder")
 
     def notebook_paths(self, assignment):
+        """The source notebooks of `assignment`, sorted."""
         return sorted(glob.glob(os.path.join(self.source_dir(assignment), "*.ipynb")))
 
     def release(self, assignment):
@@ -96,6 +105,7 @@ class Course:
         return os.path.join(self.root, self.coursedir.release_directory, assignment)
 
     def in_gradebook(self, assignment):
+        """Whether the gradebook knows `assignment` and every one of its notebooks."""
         from nbgrader.api import Gradebook, MissingEntry
 
         names = {os.path.basename(p)[:-6] for p in self.notebook_paths(assignment)}
@@ -112,6 +122,7 @@ class Course:
         return [self.template(path) for path in self.notebook_paths(assignment)]
 
     def template(self, path):
+        """The source notebook at `path` as a `Template`."""
         nb = nbformat.read(path, as_version=4)
         released = copy.deepcopy(nb)
         resources = {}

@@ -36,6 +36,7 @@ def _solutions(source_nb):
 
 
 def _edit(answers, grade_id, old, new):
+    """`answers` with `old` replaced by `new` in the answer `grade_id` (a demo mistake)."""
     out = dict(answers)
     if old not in out.get(grade_id, ""):
         raise RuntimeError(f"demo: {old!r} not found in the answer {grade_id}")

@@ -65,6 +65,7 @@ def read_roster(path):
 
 
 def load_report(course_root, assignment, report=None):
+    """The JSON report of `assignment`; CourseError if it is missing or of another assignment."""
     path = report or os.path.join(course_root, "grades", assignment, "report.json")
     try:
         with open(path, encoding="utf-8") as f:
@@ -79,6 +80,7 @@ def load_report(course_root, assignment, report=None):
 
 
 def _number(x):
+    """A score as the LMS reads it (at most 4 decimals)."""
     return f"{round(float(x), 4):g}"
 
 
@@ -135,6 +137,7 @@ def csv_rows(report, roster, missing):
 
 
 def _grade(report, sid, missing):
+    """The grade cell of student `sid`: their score, or by `missing` for no submission."""
     entry = report["students"].get(sid)
     if entry is None:
         return "0" if missing == "zero" else ""

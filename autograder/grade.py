@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import warnings
+from dataclasses import dataclass
 
 import nbformat
 
@@ -23,8 +24,9 @@ from . import late
 from . import report as reports
 from .course import Course, CourseError
 from .exchange import copy_receipts
+from .layout import fingerprint
 from .pool import WorkerPool
-from .runner import Context, fingerprint, grade_submission, new_result
+from .runner import Context, failed_result, grade_submission
 from .sandbox import (
     LOCK_DIR,
     UID_BASE,
@@ -46,6 +48,7 @@ _slot = None
 
 
 def _init_worker(context):
+    """Set up a worker process: its own mounts and kernel uid slot, then the context."""
     global _context, _slot
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     enter_private_mounts()
@@ -55,6 +58,7 @@ def _init_worker(context):
 
 
 def _work(item):
+    """Grade one (student id, folder) in a worker -> result dict."""
     student_id, folder = item
     return grade_submission(_context, student_id, folder)
 
@@ -81,6 +85,7 @@ def support_files(course, assignment):
 
 
 def list_students(submissions, assignment):
+    """[(student id, folder of `assignment`)] of every student folder in `submissions`."""
     if not os.path.isdir(submissions):
         raise CourseError(f"submissions folder {submissions} does not exist")
     students = sorted(d for d in os.listdir(submissions)  # links too: refused per student
@@ -89,6 +94,7 @@ def list_students(submissions, assignment):
 
 
 def load_result(path):
+    """A saved result, or None when it is missing or unreadable."""
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
@@ -143,12 +149,9 @@ def sweep_kernel_uids():
             os.close(fd)
 
 
-def grade_assignment(assignment, submissions, course_root="assignments", jobs=None, report=None,
-                     output=None, force=False, shard=None, limits=None,
-                     hidden_module="hiddentests", progress=True, log=print, student=None):
-    """Grade every submission of `assignment` -> (contract report dict, summary table text).
-    `student`: regrade that student only; everyone else keeps their saved result."""
-    course = Course(course_root)
+def _checked_templates(course, assignment, hidden_module, log):
+    """The assignment's templates, released first if the gradebook lacks it; CourseError if a
+    graded question has no hidden test."""
     course.check_assignment(assignment)
     if not course.in_gradebook(assignment):
         log(f"{assignment} is not in the gradebook yet: releasing it first")
@@ -161,19 +164,24 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     missing = [q.grade_id for t in templates for q in t.questions if q.grade_id not in questions]
     if missing:
         raise CourseError(f"{hidden_module}.QUESTIONS has no entry for: {', '.join(missing)}")
-    output = os.path.abspath(output or os.path.join(course.root, "grades", assignment))
-    results_dir = os.path.join(output, "results")
-    os.makedirs(results_dir, exist_ok=True)
-    limits = limits or Limits()
-    context = Context(course.root, assignment, templates, hidden_module, limits, results_dir,
-                      support_files(course, assignment))
+    return templates
 
+
+def _select_students(submissions, assignment, shard, student):
+    """[(student id, folder)] of this run: every n-th of a shard; CourseError if `student`
+    has no submission."""
     students = list_students(submissions, assignment)
     if shard:
         k, n = shard
         students = students[k - 1::n]
     if student is not None and student not in dict(students):
         raise CourseError(f"no submission of {student!r} in {submissions}/<student>/{assignment}")
+    return students
+
+
+def _split_saved(students, results_dir, force, student):
+    """-> (saved results still valid {sid: result}, [(sid, folder)] to grade, {sid: attempts
+    so far of students the grader failed on})."""
     results, todo, attempts = {}, [], {}
     for sid, folder in students:
         saved = load_result(os.path.join(results_dir, f"{sid}.json"))
@@ -189,44 +197,64 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
             results[sid] = saved
         else:
             todo.append((sid, folder))
-    if todo:
-        try:
-            check_jail(limits)
-        except (OSError, RuntimeError, subprocess.SubprocessError) as e:
-            raise CourseError(
-                f"cannot start a jailed kernel: {e}. Kernels run in Linux namespaces (mount, "
-                "PID, IPC, network), which needs root or, for a normal user, unprivileged "
-                "user namespaces (sysctl kernel.unprivileged_userns_clone=1 and "
-                "user.max_user_namespaces > 0; in a container, one started with them allowed), "
-                "and Python with numpy needs about 1 GB of address space "
-                f"(--memory-mb, now {limits.memory_mb}). Nothing was graded.") from e
-    if results:
-        log(f"{len(results)} student(s) already graded (results in {results_dir}); "
-            f"grading {len(todo)}" + (" (use --force to regrade all)" if not force else ""))
+    return results, todo, attempts
 
-    def finished(result):
+
+def _check_jail_or_explain(limits):
+    """CourseError with what the machine must offer when no jailed kernel can start."""
+    try:
+        check_jail(limits)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+        raise CourseError(
+            f"cannot start a jailed kernel: {e}. Kernels run in Linux namespaces (mount, "
+            "PID, IPC, network), which needs root or, for a normal user, unprivileged "
+            "user namespaces (sysctl kernel.unprivileged_userns_clone=1 and "
+            "user.max_user_namespaces > 0; in a container, one started with them allowed), "
+            "and Python with numpy needs about 1 GB of address space "
+            f"(--memory-mb, now {limits.memory_mb}). Nothing was graded.") from e
+
+
+@dataclass
+class _Saver:
+    """Saves each student's result as it arrives and records it in the gradebook."""
+
+    course: Course
+    assignment: str
+    templates: list
+    results_dir: str
+    record: bool  # shards may run at once on one course: `merge --record` records them
+    attempts: dict  # sid -> runs that already failed on the grader's side
+    results: dict  # sid -> result, filled here
+    log: object
+
+    def __call__(self, result):
+        """Save `result` (JSON-ready); give up retrying after MAX_ATTEMPTS grader failures."""
         result["version"] = RESULT_VERSION
         if result.get("retry"):  # the grader failed: try again next run, a few times at most
-            result["attempts"] = attempts.get(result["student"], 0) + 1
+            result["attempts"] = self.attempts.get(result["student"], 0) + 1
             if result["attempts"] >= MAX_ATTEMPTS:
                 result["retry"] = False
                 result["error"] += (f" (given up after {MAX_ATTEMPTS} attempts: please look "
                                     "at this submission by hand)")
-        reports.atomic_write(os.path.join(results_dir, f"{result['student']}.json"),
+        reports.atomic_write(os.path.join(self.results_dir, f"{result['student']}.json"),
                              json.dumps(result, indent=1))
         try:
-            if not shard:  # shards may run at once on one course: `merge --record` records
-                record_in_gradebook(course, assignment, templates, result)
+            if self.record:
+                record_in_gradebook(self.course, self.assignment, self.templates, result)
         except Exception as e:  # the saved result stays; report the gradebook problem
-            log(f"warning: could not record {result['student']} in the gradebook: {e}")
-        results[result["student"]] = result
+            self.log(f"warning: could not record {result['student']} in the gradebook: {e}")
+        self.results[result["student"]] = result
 
+
+def _grade_all(context, todo, jobs, progress, save):
+    """Grade `todo` [(sid, folder)] with `jobs` workers, passing each result to `save` as it
+    comes; a worker that dies or hangs costs only its student (an error, retried next run)."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     bar = None
     if progress and todo:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), unit="student", desc=f"grading {assignment}",
+        bar = tqdm(total=len(todo), unit="student", desc=f"grading {context.assignment}",
                    file=sys.stderr, dynamic_ncols=True)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     pool = None
@@ -234,12 +262,11 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
         if todo:
             reports.preload()  # imported once here, shared by the forked workers
             pool = WorkerPool(jobs, _init_worker, (context,), _work,
-                              deadline=student_deadline(limits, templates))
+                              deadline=student_deadline(context.limits, context.templates))
             for (sid, folder), result, why in pool.run(todo):
                 if why is not None:  # the worker died or hung on this student
-                    result = new_result(context, sid, folder, f"grading failed: {why}")
-                    result["retry"] = True
-                finished(result)
+                    result = failed_result(context, sid, folder, why)
+                save(result)
                 if bar:
                     bar.set_postfix_str(result["student"][:20])
                     bar.update()
@@ -252,6 +279,32 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
         signal.signal(signal.SIGTERM, previous)
         if bar:
             bar.close()
+
+
+def grade_assignment(assignment, submissions, course_root="assignments", jobs=None, report=None,
+                     output=None, force=False, shard=None, limits=None,
+                     hidden_module="hiddentests", progress=True, log=print, student=None):
+    """Grade every submission of `assignment` -> (contract report dict, summary table text,
+    output folder).
+
+    `student`: regrade that student only; everyone else keeps their saved result."""
+    course = Course(course_root)
+    templates = _checked_templates(course, assignment, hidden_module, log)
+    output = os.path.abspath(output or os.path.join(course.root, "grades", assignment))
+    results_dir = os.path.join(output, "results")
+    os.makedirs(results_dir, exist_ok=True)
+    limits = limits or Limits()
+    context = Context(course.root, assignment, templates, hidden_module, limits, results_dir,
+                      support_files(course, assignment))
+    students = _select_students(submissions, assignment, shard, student)
+    results, todo, attempts = _split_saved(students, results_dir, force, student)
+    if todo:
+        _check_jail_or_explain(limits)
+    if results:
+        log(f"{len(results)} student(s) already graded (results in {results_dir}); "
+            f"grading {len(todo)}" + (" (use --force to regrade all)" if not force else ""))
+    save = _Saver(course, assignment, templates, results_dir, not shard, attempts, results, log)
+    _grade_all(context, todo, jobs, progress, save)
     final = {sid: results[sid] for sid, _ in students if sid in results}
     final = late.settle(course, assignment, submissions, final, log)
     copy_receipts(course, assignment, submissions, final)  # for nbgrader release_feedback
@@ -260,6 +313,7 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
 
 
 def _raise_interrupt(signum, frame):
+    """SIGTERM handler: stop like Ctrl-C (results saved so far are kept)."""
     raise KeyboardInterrupt
 
 
@@ -282,6 +336,7 @@ def merge_reports(paths, output, report_path=None):
 
 
 def find_reports(patterns):
+    """The report files the glob `patterns` name (a pattern matching none is kept as is)."""
     found = []
     for p in patterns:
         found.extend(sorted(glob.glob(p)) or [p])

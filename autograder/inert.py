@@ -3,7 +3,7 @@
 Graded notebooks open in the formgrader, in the origin where grades are edited, and feedback
 HTML is read by TAs too. A `<script>`, an `onerror=` attribute or a `javascript:` link in a
 student's markdown would run there. Code outputs are filtered where they are collected (only
-text and raster images are kept: `kernel.INERT_MIMETYPES`); this module cleans the cells the
+text and raster images are kept: `outputs.INERT_MIMETYPES`); this module cleans the cells the
 student wrote: markdown keeps its text and harmless tags, raw cells lose their HTML mime type,
 attachments keep raster images only.
 """

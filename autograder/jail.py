@@ -58,18 +58,21 @@ libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _check(rc, what):
+    """OSError naming `what` and errno when a libc call returned non-zero."""
     if rc != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
 def mount(source, target, fstype, flags, data=""):
+    """mount(2); OSError if it fails."""
     _check(libc.mount(source.encode() if source else None, target.encode(),
                       fstype.encode() if fstype else None, ctypes.c_ulong(flags),
                       data.encode() if data else None), f"mount {target}")
 
 
 def _write(path, text):
+    """Write `text` to `path` (a /proc or cgroup file)."""
     with open(path, "w") as f:
         f.write(text)
 
@@ -164,9 +167,11 @@ def _drop_privileges(config):
         libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails quietly past the last capability
 
     class Header(ctypes.Structure):
+        """struct __user_cap_header_struct."""
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
     class Data(ctypes.Structure):
+        """struct __user_cap_data_struct."""
         _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
                     ("inheritable", ctypes.c_uint32)]
 
@@ -176,12 +181,14 @@ def _drop_privileges(config):
 
 
 def _set_limits(config):
+    """Set the rlimits `config` names (RLIMIT_<name>: value)."""
     for name, value in config.get("limits", {}).items():
         limit = getattr(resource, f"RLIMIT_{name}")
         resource.setrlimit(limit, (int(value), int(value)))
 
 
 def _join_cgroups(config):
+    """Move this process into the cgroups `config` lists."""
     for procs in config.get("cgroups", []):
         _write(procs, str(os.getpid()))
 
@@ -228,6 +235,7 @@ def _fork_as_child_of(role):
 
 
 def _die_with_parent(alive_r):
+    """Be killed when the parent dies (`alive_r`: a pipe it holds open)."""
     _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
     if select.select([alive_r], [], [], 0)[0]:  # the parent died before the line above
         os._exit(1)
@@ -288,6 +296,7 @@ def serve():
 
 
 def _kernel_child(request):
+    """In a forked child of the server: jail itself as `request` says, then run ipykernel."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
@@ -320,6 +329,7 @@ def _kernel_child(request):
 
 
 def main(argv):
+    """`jail.py --serve`, or `jail.py CONFIG.json -- COMMAND ...`: run COMMAND jailed."""
     if argv[1:] == ["--serve"]:
         serve()
         return

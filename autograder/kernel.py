@@ -9,7 +9,8 @@ started.
 
 Output: every kernel caps its stdout/stderr at `Limits.output_kb` per cell while the cell writes
 and drops the rest (a cell printing 50 MB sends 64 KB); the grader caps again everything it keeps
-(streams, rich outputs and error tracebacks alike) for output that bypasses the kernel's cap.
+(streams, rich outputs and error tracebacks alike; `outputs.py`) for output that bypasses the
+kernel's cap.
 Figures are drawn inline, as in Jupyter, so that graders see what the student saw; a notebook
 keeps at most `Limits.figure_kb` of them.
 """
@@ -22,12 +23,13 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 
 import zmq
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
+from .outputs import Outputs
+from .records import Run, Status
 from .sandbox import kill_uid
 
 JAIL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jail.py")
@@ -72,28 +74,15 @@ del __autograder_setup
 """
 
 
-
-@dataclass
-class Run:
-    """What running one cell produced: status is ok, error, timeout, killed or died."""
-
-    status: str
-    outputs: list = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def kernel_lost(self):
-        return self.status in ("killed", "died")
-
-
-
 class ForkedKernel:
     """A kernel process forked by the server: the Popen calls the Kernel uses, by pid."""
 
     def __init__(self, pid):
+        """A kernel the server forked, known by its `pid`."""
         self.pid = pid
 
     def poll(self):
+        """None while the process runs, -1 once it has exited (as Popen.poll)."""
         try:
             with open(f"/proc/{self.pid}/stat") as f:
                 state = f.read().rsplit(")", 1)[1].split()[0]
@@ -102,6 +91,7 @@ class ForkedKernel:
         return -1 if state in ("Z", "X") else None
 
     def wait(self, timeout=None):
+        """Wait for the process to exit (as Popen.wait): -1, or TimeoutExpired."""
         deadline = time.monotonic() + (timeout if timeout is not None else 1e9)
         while self.poll() is None:
             if time.monotonic() > deadline:
@@ -117,6 +107,7 @@ class KernelServer:
 
     @classmethod
     def get(cls):
+        """This process's fork server, started on first use; None if it cannot run."""
         if cls._pid != os.getpid():  # a forked worker starts its own
             cls._instance, cls._pid, cls._failed = None, os.getpid(), False
         if cls._instance is None and not cls._failed:
@@ -130,6 +121,7 @@ class KernelServer:
         return cls._instance
 
     def __init__(self):
+        """Start `jail.py --serve` with a minimal environment; RuntimeError if it fails."""
         env = {"PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "LANG": "C.UTF-8",
                "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
                "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
@@ -153,11 +145,11 @@ class KernelServer:
             return None
 
 
-
 class Kernel:
     """A jailed ipykernel, talked to over unix sockets in the submission's folder."""
 
     def __init__(self, sandbox, start_timeout=60.0):
+        """Start a kernel in `sandbox`'s jail with the output caps; RuntimeError if it cannot."""
         self.sandbox = sandbox
         tag = secrets.token_hex(4)
         conn = os.path.join(sandbox.work, f".kernel-{tag}.json")  # the kernel rewrites it
@@ -184,11 +176,12 @@ class Kernel:
         self._wait_for_ready(start_timeout)
         cap = self.run(KERNEL_SETUP.format(limit=sandbox.limits.output_kb * 1024 + 1),
                        start_timeout)
-        if cap.status != "ok":
+        if cap.status != Status.OK:
             self.shutdown()
             raise RuntimeError(f"kernel set-up failed ({cap.status}): {cap.outputs[-1:]}")
 
     def _wait_for_ready(self, timeout):
+        """Wait until the kernel answers and its iopub is subscribed; RuntimeError if not."""
         deadline, asked = time.monotonic() + timeout, 0.0
         while time.monotonic() < deadline and self.alive():
             if time.monotonic() - asked > 1.0:  # ask again: a request sent too early is lost
@@ -207,21 +200,24 @@ class Kernel:
             except queue.Empty:
                 asked = 0.0  # ask again at once
                 continue
-            self._drain_shell()
-            self._drain_iopub()
+            self._drain(self.client.get_shell_msg, 0)
+            self._drain(self.client.get_iopub_msg, 0.05)
             return
         why = f"did not start within {timeout:.0f} s" if self.alive() else "exited while starting"
         self.shutdown()
         raise RuntimeError(f"kernel {why}: {self.log_tail()}")
 
-    def _drain_iopub(self):
+    @staticmethod
+    def _drain(get, timeout):
+        """Discard the messages pending on one channel (`get`: the client's get_*_msg)."""
         while True:
             try:
-                self.client.get_iopub_msg(timeout=0.05)
+                get(timeout=timeout)
             except queue.Empty:
                 return
 
     def log_tail(self, n=2000):
+        """The last `n` characters of the kernel's log (why it did not start)."""
         try:
             with open(self.log_path, "rb") as f:
                 return f.read()[-n:].decode("utf-8", "replace")
@@ -229,17 +225,18 @@ class Kernel:
             return ""
 
     def alive(self):
+        """The kernel process is running."""
         return self.process.poll() is None
 
     def run(self, code, timeout):
         """Execute `code`; give up after `timeout` seconds (interrupt, then kill)."""
         start = time.monotonic()
         if not self.alive():
-            return Run("died", [], 0.0)
+            return Run(Status.DIED, [], 0.0)
         msg_id = self.client.execute(code, store_history=False, allow_stdin=False,
                                      stop_on_error=False)
         limits = self.sandbox.limits
-        collector = _Outputs(limits.output_kb * 1024, self.sandbox.figure_room, limits.figure_kb)
+        collector = Outputs(limits.output_kb * 1024, self.sandbox.figure_room, limits.figure_kb)
         deadline, interrupted, status = start + timeout, False, None
         while status is None:
             now = time.monotonic()
@@ -249,10 +246,10 @@ class Kernel:
                     interrupted, deadline = True, now + INTERRUPT_GRACE
                     continue
                 self.kill()
-                status = "killed"
+                status = Status.KILLED
                 break
             if not self.alive():
-                status = "died"
+                status = Status.DIED
                 break
             try:
                 msg = self.client.get_iopub_msg(timeout=min(0.2, deadline - now))
@@ -265,10 +262,11 @@ class Kernel:
                 continue
             kind, content = msg["msg_type"], msg["content"]
             if kind == "status" and content.get("execution_state") == "idle":
-                status = "timeout" if interrupted else ("error" if collector.error else "ok")
+                status = (Status.TIMEOUT if interrupted else
+                          Status.ERROR if collector.error else Status.OK)
             else:
                 collector.add(kind, content)
-        self._drain_shell()
+        self._drain(self.client.get_shell_msg, 0)
         self.sandbox.figure_room = collector.figure_room
         if collector.unreadable:
             collector.outputs.append({"output_type": "stream", "name": "stdout",
@@ -277,19 +275,14 @@ class Kernel:
         return Run(status, collector.outputs, time.monotonic() - start)
 
     def _signal(self, sig):
+        """Send `sig` to the kernel (nothing if it is gone)."""
         try:
             os.kill(self.process.pid, sig)
         except ProcessLookupError:
             pass
 
-    def _drain_shell(self):
-        while True:
-            try:
-                self.client.get_shell_msg(timeout=0)
-            except queue.Empty:
-                return
-
     def kill(self):
+        """Kill the kernel and every process of its uid."""
         self._signal(signal.SIGKILL)
         try:
             self.process.wait(timeout=10)
@@ -302,100 +295,3 @@ class Kernel:
         self.kill()
         self.client.stop_channels()
         self.context.destroy(linger=0)
-
-
-# Outputs kept in graded notebooks and feedback: text and raster images only. HTML, JavaScript,
-# SVG (which may carry scripts), Markdown and widget views a student's code displays would run
-# or render in the TA's browser, in the origin where grades are edited.
-INERT_MIMETYPES = ("text/plain", "image/png", "image/jpeg", "image/gif")
-ERROR_MIN_KB = 4  # an error keeps at least this much of its message and traceback
-
-
-def _clip(text, n):
-    n = max(0, n)
-    return text if len(text) <= n else text[:n] + f"... [{len(text) - n} characters cut]"
-
-
-class _Outputs:
-    """Collects iopub messages into notebook outputs, keeping at most `limit` bytes of text
-    and `figure_room` bytes of images (what is left of the notebook's `figure_kb`)."""
-
-    def __init__(self, limit, figure_room, figure_kb):
-        self.outputs, self.limit, self.size, self.dropped, self.error = [], limit, 0, 0, False
-        self.figure_room, self.figure_kb, self.figure_noted = figure_room, figure_kb, False
-        self.unreadable = 0  # messages dropped because they could not be read
-
-    def _fits(self, n):
-        if self.size + n > self.limit:
-            self.dropped += n
-            return False
-        self.size += n
-        return True
-
-    def add(self, kind, content):
-        if kind == "stream":
-            text = str(content.get("text", ""))
-            name = "stderr" if content.get("name") == "stderr" else "stdout"
-            room = max(0, self.limit - self.size)
-            kept = text[:room]
-            self.size += len(kept)
-            last = self.outputs[-1] if self.outputs else None
-            if kept and last and last["output_type"] == "stream" and last["name"] == name:
-                last["text"] += kept
-            elif kept:
-                self.outputs.append({"output_type": "stream", "name": name, "text": kept})
-            if len(kept) < len(text):
-                self._note_dropped()
-        elif kind in ("display_data", "execute_result"):
-            data = {k: v for k, v in dict(content.get("data", {})).items()
-                    if k in INERT_MIMETYPES and isinstance(v, str)}
-            if not data and content.get("data"):  # HTML, JavaScript, SVG, widgets: not kept
-                data = {"text/plain": "[rich output not kept: only text and PNG/JPEG/GIF images "
-                                      "are shown to graders]"}
-            images = [k for k in data if k.startswith("image/")]
-            image_size = sum(len(str(data[k])) for k in images)
-            dropped = image_size > self.figure_room
-            if dropped:  # its text stays ("<Figure size 640x480 with 1 Axes>")
-                data = {k: v for k, v in data.items() if k not in images}
-            else:
-                self.figure_room -= image_size
-            text_size = sum(len(str(v)) for k, v in data.items() if k not in images)
-            if data and self._fits(text_size):
-                out = {"output_type": kind, "data": data, "metadata": {}}
-                if kind == "execute_result":
-                    out["execution_count"] = content.get("execution_count")
-                self.outputs.append(out)
-            elif data:
-                self._note_dropped()
-            if dropped and not self.figure_noted:
-                self.figure_noted = True
-                self._note("\n[figures not kept from here on: the graded notebook keeps at most "
-                           f"{self.figure_kb} KB of figures]\n")
-        elif kind == "error":
-            self.error = True
-            # an error counts against the cell's text budget like any output, with room for
-            # a short message however much was printed before
-            room = max(self.limit - self.size, ERROR_MIN_KB * 1024)
-            evalue = _clip(str(content.get("evalue", "")), room // 2)
-            tb, left = [], room - len(evalue)
-            for line in [str(line) for line in content.get("traceback", [])][:200]:
-                line = _clip(line, left)
-                tb.append(line)
-                left -= len(line)
-                if left <= 0:
-                    break
-            self.size += room - left
-            self.outputs.append({"output_type": "error",
-                                 "ename": _clip(str(content.get("ename", "")), 200),
-                                 "evalue": evalue, "traceback": tb})
-        elif kind == "clear_output":
-            self.outputs, self.size = [], 0
-
-    def _note_dropped(self):
-        self._note(f"\n[output truncated: more than {self.limit // 1024} KB]\n")
-
-    def _note(self, note):
-        """Append `note` to the outputs unless it is already the last one."""
-        last = self.outputs[-1] if self.outputs else None
-        if not (last and last.get("text", "").endswith(note)):
-            self.outputs.append({"output_type": "stream", "name": "stdout", "text": note})

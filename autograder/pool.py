@@ -25,6 +25,7 @@ def _die_with_parent(parent):
 
 
 def _worker_main(conn, parent, init, init_args, work):
+    """A worker's loop: `init` once, then `work` each item received, until None."""
     _die_with_parent(parent)
     init(*init_args)
     while True:
@@ -38,7 +39,10 @@ def _worker_main(conn, parent, init, init_args, work):
 
 
 class _Worker:
+    """One forked worker process and the pipe to it."""
+
     def __init__(self, ctx, init, init_args, work):
+        """Fork the worker (it dies with this process)."""
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main,
                                    args=(child, os.getpid(), init, init_args, work), daemon=True)
@@ -47,10 +51,12 @@ class _Worker:
         self.item, self.started = None, 0.0
 
     def give(self, item):
+        """Send `item` to the worker and start its clock."""
         self.item, self.started = item, time.monotonic()
         self.conn.send(item)
 
     def stop(self, kill=False):
+        """End the worker: ask it to stop (or kill it), then reap it."""
         if kill:
             self.process.kill()
         else:
@@ -69,12 +75,14 @@ class WorkerPool:
     """`jobs` forked workers, each running `init(*init_args)` once, then `work(item)` per item."""
 
     def __init__(self, jobs, init, init_args, work, deadline):
+        """Start `jobs` workers; `deadline`: seconds one item may take."""
         self._ctx = multiprocessing.get_context("fork")
         self._spec = (init, init_args, work)
         self.deadline = deadline  # seconds one item may take before its worker is killed
         self.workers = [_Worker(self._ctx, *self._spec) for _ in range(jobs)]
 
     def run(self, items):
+        """Yield (item, result, why) as items finish; `why` says why a worker failed, else None."""
         todo, idle, busy = list(items), list(self.workers), []
         while todo or busy:
             while idle and todo:
@@ -113,6 +121,7 @@ class WorkerPool:
         return None
 
     def close(self, kill=False):
+        """Stop every worker."""
         for worker in self.workers:
             worker.stop(kill=kill)
         self.workers = []

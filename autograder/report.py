@@ -24,6 +24,7 @@ LATE_FIELDS = ("raw_score", "late_seconds", "penalty")
 
 
 def _html_exporter():
+    """nbconvert's HTML exporter, sanitizing, made once per process."""
     global _exporter
     if _exporter is None:
         from nbconvert import HTMLExporter
@@ -40,6 +41,7 @@ def preload():
 
 
 def atomic_write(path, text):
+    """Write `text` to `path` through a temporary file, so readers never see half of it."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = f"{path}.tmp{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -92,6 +94,7 @@ def save_graded(context, student_id, name, graded, result):
 
 
 def question_ids(results):
+    """Every grade id of `results`, in first-seen order."""
     ids = []
     for r in results.values():
         for gid in r["questions"]:
@@ -116,6 +119,7 @@ def contract_report(assignment, results):
 
 
 def write_csv(path, results):
+    """grades.csv: a row per student, a column per question."""
     ids = question_ids(results)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
@@ -158,6 +162,7 @@ def summary_table(results):
 
 
 def _wrap(text, width):
+    """`text` wrapped to `width` columns (one empty line when empty)."""
     import textwrap
 
     return textwrap.wrap(text, width) or [""]

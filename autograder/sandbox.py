@@ -51,6 +51,7 @@ class Limits:
 
 
 def rootless():
+    """The grader runs as a normal user (no reserved kernel uids)."""
     return os.getuid() != 0
 
 
@@ -77,6 +78,7 @@ def kill_uid(uid):
 
 
 def _processes_of(uid):
+    """Pids of the live processes of `uid`."""
     return _processes_of_range(uid, uid + 1, pids=True)
 
 
@@ -102,6 +104,7 @@ class UidSlot:
     process lives, and a cgroup where offered); as a normal user the grader's own."""
 
     def __init__(self, limits=None):
+        """Take a free kernel uid (as root) or the grader's own; RuntimeError if none is free."""
         self.cgroups, self._fd = [], None
         if rootless():
             self.uid = os.getuid()
@@ -121,6 +124,7 @@ class UidSlot:
         raise RuntimeError(f"all {UID_COUNT} kernel uids from {UID_BASE} are in use")
 
     def release(self):
+        """Kill the uid's processes and free the slot."""
         if self._fd is not None:
             kill_uid(self.uid)
             os.close(self._fd)
@@ -228,6 +232,7 @@ class Sandbox:
     """One submission's private folder and the jail its kernels start in."""
 
     def __init__(self, root, uid, limits, cgroups=()):
+        """Make the private folders under `root` for kernels of `uid`."""
         enter_private_mounts()
         self.root, self.uid, self.limits, self.cgroups = root, uid, limits, list(cgroups)
         self.work = os.path.join(root, "work")  # the kernel's cwd and HOME, owned by `uid`
@@ -263,6 +268,7 @@ class Sandbox:
             jail.libc.umount2(folder.encode(), jail.MNT_DETACH)
 
     def jail_config(self):
+        """What jail.py sets up for a kernel: mounts, environment, limits, cgroups."""
         env = {
             "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
             "HOME": self.work, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "USER": "student",
@@ -299,6 +305,7 @@ class Sandbox:
         return config, [sys.executable, "-I", jail.__file__, config_path, "--", *argv]
 
     def start_kernel(self):
+        """A new jailed Kernel in this sandbox."""
         from .kernel import Kernel
 
         return Kernel(self)
@@ -327,6 +334,7 @@ def check_jail(limits, scratch=None):
 
 
 def _check_jail_child(limits, scratch):
+    """In a child process: start one jailed kernel and run a cell, as grading would."""
     import subprocess
 
     slot = UidSlot(limits)

@@ -40,6 +40,7 @@ SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
 
 @dataclass
 class Submission:
+    """One student's code, tokenized and fingerprinted."""
     student: str
     cells: list  # [(label, source)] of the student's own code
     prints: dict = field(default_factory=dict)  # fingerprint -> [(cell index, line), ...]
@@ -81,6 +82,7 @@ def tokens(source):
 
 
 def _significant(raw, i, step):
+    """The next token from `i` in direction `step` that is not a comment or blank line."""
     j = i + step
     while 0 <= j < len(raw) and raw[j].type in (tokenize.COMMENT, tokenize.NL):
         j += step
@@ -96,6 +98,7 @@ def _is_docstring(raw, i):
 
 
 def _is_attribute(raw, i):
+    """Token `i` follows a dot (an attribute name)."""
     before = _significant(raw, i, -1)
     return before is not None and before.type == tokenize.OP and before.string == "."
 
@@ -214,6 +217,7 @@ def pair_scores(subs):
 
 
 def _read_one(args):
+    """Read and fingerprint one submission (a worker's job)."""
     folder, student, skip_ids, starter = args
     return fingerprint_submission(read_submission(folder, student, skip_ids), starter)
 
@@ -244,6 +248,7 @@ def analyze(course_root, assignment, submissions, jobs=None):
 
 
 def write_csv(path, rows):
+    """similarity.csv: every pair, highest score first."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["student_a", "student_b", "score", "shared_fingerprints"])

@@ -58,6 +58,7 @@ def _column(sub, shared, cache):
 
 
 def pair_section(number, row, subs, cache):
+    """The HTML section of one pair: both students' code with the shared lines marked."""
     score, count, a, b = row
     shared = set(subs[a].prints) & set(subs[b].prints)
     return (f"<section class='pair' id='pair-{number}'>"

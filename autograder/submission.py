@@ -20,6 +20,8 @@ import re
 
 import nbformat
 
+from .records import RestoredCell
+
 MAX_METADATA_DEPTH = 32  # nesting of a cell's metadata; deeper is dropped
 
 
@@ -82,6 +84,7 @@ def _coerce(data):
 
 
 def _too_deep(obj, depth=0):
+    """True when `obj` nests deeper than MAX_METADATA_DEPTH."""
     if depth > MAX_METADATA_DEPTH:
         return True
     if isinstance(obj, dict):
@@ -127,20 +130,31 @@ def _normalize(nb, flags):
         seen.add(cid)
 
 
-def grade_ids(nb):
-    return [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
+def _grade_id(cell):
+    """The nbgrader grade id of `cell`, or None."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 def restore(template, nb):
-    """Merge the student's `nb` into `template` -> (cells, flags).
-
-    `cells` are (TemplateCell-like kind, nbformat cell, code to run or None, grade_id) tuples.
-    """
+    """Merge the student's `nb` into `template` -> (list of RestoredCell, flags)."""
     flags = []
     known = template.by_id()
+    anchors, segments = _split_at_grade_cells(nb, known, flags)
+    out = [("free", c) for c in segments[None]]
+    for tc in template.cells:
+        if tc.grade_id is None:
+            continue  # the student's copy of an unmarked cell travels as a free cell
+        out.append((tc.kind, _restore_cell(tc, anchors.get(tc.grade_id), flags)))
+        out.extend(("free", c) for c in segments.get(tc.grade_id, []))
+    return [_to_grade(kind, cell, known) for kind, cell in out], flags
+
+
+def _split_at_grade_cells(nb, known, flags):
+    """The student's cells -> ({grade_id: the student's grade cell}, {grade_id or None: the
+    cells the student added after it (None: before the first)})."""
     anchors, segments, current = {}, {None: []}, None
     for cell in nb.cells:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        gid = _grade_id(cell)
         if gid in known and gid not in anchors:
             anchors[gid] = cell
             current = gid
@@ -157,49 +171,47 @@ def restore(template, nb):
         free = copy.deepcopy(cell)
         free.get("metadata", {}).pop("nbgrader", None)
         segments[current].append(free)
+    return anchors, segments
 
-    out = [("free", c) for c in segments[None]]
-    for tc in template.cells:
-        if tc.grade_id is None:
-            continue  # the student's copy of an unmarked cell travels as a free cell
-        student = anchors.get(tc.grade_id)
-        restored = nbformat.from_dict(copy.deepcopy(tc.cell))
-        if tc.kind in ("test", "locked"):
-            if student is None:
-                flags.append(f"{_role(tc)} {tc.grade_id!r} was deleted; restored from the source")
-            elif _source(student) != tc.visible or student.cell_type != tc.cell["cell_type"]:
-                flags.append(f"{_role(tc)} {tc.grade_id!r} was edited; restored from the source")
-        else:
-            if student is None:
-                flags.append(f"answer cell {tc.grade_id!r} was deleted; graded as unanswered")
-            else:
-                restored.source = _source(student)
-                if student.get("cell_type") != restored.cell_type:
-                    flags.append(f"answer cell {tc.grade_id!r} changed type; "
-                                 f"kept as {restored.cell_type}")
-        if student is not None and _nbgrader_meta(student) != _nbgrader_meta(tc.cell):
-            flags.append(f"nbgrader metadata of {tc.grade_id!r} was changed; restored")
-        out.append((tc.kind, restored))
-        out.extend(("free", c) for c in segments.get(tc.grade_id, []))
 
-    cells = []
-    for kind, cell in out:
-        cell = nbformat.from_dict(dict(cell))
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        code = None
-        if cell.cell_type == "code":
-            code = known[gid].visible if kind == "test" else cell.source
-        cells.append((kind, cell, code, gid))
-    return cells, flags
+def _restore_cell(tc, student, flags):
+    """The instructor's cell `tc`, with the student's answer from `student` (or None) in it."""
+    restored = nbformat.from_dict(copy.deepcopy(tc.cell))
+    if tc.kind in ("test", "locked"):
+        if student is None:
+            flags.append(f"{_role(tc)} {tc.grade_id!r} was deleted; restored from the source")
+        elif _source(student) != tc.visible or student.cell_type != tc.cell["cell_type"]:
+            flags.append(f"{_role(tc)} {tc.grade_id!r} was edited; restored from the source")
+    elif student is None:
+        flags.append(f"answer cell {tc.grade_id!r} was deleted; graded as unanswered")
+    else:
+        restored.source = _source(student)
+        if student.get("cell_type") != restored.cell_type:
+            flags.append(f"answer cell {tc.grade_id!r} changed type; "
+                         f"kept as {restored.cell_type}")
+    if student is not None and _nbgrader_meta(student) != _nbgrader_meta(tc.cell):
+        flags.append(f"nbgrader metadata of {tc.grade_id!r} was changed; restored")
+    return restored
+
+
+def _to_grade(kind, cell, known):
+    """A restored cell without outputs, with the code a kernel runs for it."""
+    cell = nbformat.from_dict(dict(cell))
+    gid = _grade_id(cell)
+    code = None
+    if cell.cell_type == "code":
+        cell.outputs, cell.execution_count = [], None
+        code = known[gid].visible if kind == "test" else cell.source
+    return RestoredCell(kind, cell, code, gid)
 
 
 def _role(tc):
+    """How a flag names the instructor's cell `tc`."""
     return "test cell" if tc.kind == "test" else "locked cell"
 
 
 def _source(cell):
+    """A cell's source as one string (nbformat allows a list of lines)."""
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else str(source)
 

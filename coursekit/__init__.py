@@ -1,0 +1,1 @@
+"""What a student receives: data, plots, the playground, the gradient checker, visible checks."""

@@ -21,14 +21,17 @@ SHOW = 5  # worst entries shown in messages
 
 
 def fmt_index(index: tuple) -> str:
+    """An index as Python writes it: (2, 3) or (4,)."""
     return "(" + ", ".join(str(int(i)) for i in index) + ("," if len(index) == 1 else "") + ")"
 
 
 def fmt(v: float) -> str:
+    """A number in the fixed-width scientific format of the reports."""
     return f"{v: .6e}" if np.isfinite(v) else f" {v}"
 
 
 def _describe(v: Any) -> str:
+    """What `v` is, in a few words (an array's shape and dtype, a tuple's length)."""
     if isinstance(v, np.ndarray):
         return f"an array of shape {v.shape} and dtype {v.dtype}"
     if isinstance(v, (tuple, list)):
@@ -37,6 +40,7 @@ def _describe(v: Any) -> str:
 
 
 def shape_hint(got_shape: tuple, exp_shape: tuple) -> str:
+    """A hint when the shapes differ in a telling way (transposed, an extra axis, ...), or ''."""
     if len(exp_shape) >= 2 and got_shape == exp_shape[::-1]:
         return " — looks transposed (use .T, or check the order of a matrix product)"
     if got_shape == exp_shape + (1,) or got_shape == (1,) + exp_shape:

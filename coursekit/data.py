@@ -9,6 +9,7 @@ import numpy as np
 
 
 def _check_count(name, value, minimum=1):
+    """`value` as an int; ValueError unless it is an integer >= `minimum`."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} should be an integer >= {minimum}, got {value!r}.")
     return int(value)
@@ -35,6 +36,27 @@ def make_spiral(n_per_class=100, n_classes=3, seed=0):
         X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
         y[ix] = j
     return X, y
+
+
+def make_noisy_spiral_split(n_train_per_class=12, n_val_per_class=100, noise=0.1, seed=0):
+    """A small, noisy spiral with a validation set: where a large unregularized net overfits.
+
+    Both sets are spirals of `make_spiral` (3 classes) with Gaussian noise of standard deviation
+    `noise` added to every coordinate, then scaled by 2.5 so that each coordinate has a standard
+    deviation close to 1. The training set is drawn from `seed`, the validation set from
+    `seed + 10_000` (the same distribution, other points).
+
+    Returns (X_train, y_train, X_val, y_val): X_train (3 n_train_per_class, 2) float64, y_train
+    int64, X_val (3 n_val_per_class, 2), y_val.
+    """
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
+        raise ValueError(f"noise should be a number >= 0, got {noise!r}.")
+    sets = []
+    for n, s in ((n_train_per_class, seed), (n_val_per_class, seed + 10_000)):
+        X, y = make_spiral(n_per_class=n, n_classes=3, seed=s)
+        X = X + noise * np.random.default_rng([s, 1]).standard_normal(X.shape)
+        sets += [2.5 * X, y]
+    return tuple(sets)
 
 
 def make_circles(n=200, noise=0.1, factor=0.5, seed=0):

@@ -118,6 +118,7 @@ class GradientReport:
     h: float = 1e-5
 
     def __str__(self) -> str:
+        """The report: a one-line verdict, then the worst entries when it failed."""
         kinks = len(self.kinks)
         sampled = "" if self.n_checked == self.n_total else f" (sampled of {self.n_total})"
         head = (

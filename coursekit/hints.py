@@ -28,7 +28,8 @@ def _size_candidates(
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(named, from_shape): the sizes a factor may be, each with how to say it."""
     named = [
-        (int(n), f"did you forget to divide by {name} (= {int(n)})?")
+        (int(n), f"did you forget to divide by {name} (= {int(n)})?",
+         f"divided by {name} (= {int(n)}) once too often?")
         for name, n in (sizes or {}).items()
         if int(n) > 1
     ]
@@ -37,9 +38,11 @@ def _size_candidates(
         if n > 2:
             if axis == 0:
                 what = f"did you forget to divide by N (= {n}, the number of rows)?"
+                too_often = f"divided by N (= {n}, the number of rows) once too often?"
             else:
                 what = f"{n} is the size of axis {axis}: a sum that should be a mean?"
-            from_shape.append((int(n), what))
+                too_often = f"divided by {n} once too often?"
+            from_shape.append((int(n), what, too_often))
     return named, from_shape
 
 
@@ -49,14 +52,17 @@ def _factor_hint(
     """Name a constant factor k = got / expected, or None when it is not worth a hint."""
     if abs(k - 1.0) <= _HINT_RTOL or k == 0.0:
         return None
+    if abs(k + 1.0) <= _HINT_RTOL:
+        return f"{prefix} ≈ -1 × expected: the sign is flipped"
     named, from_shape = candidates
 
     def match(cands):
-        for n, what in cands:
+        """The hint for these numbers, or None."""
+        for n, what, too_often in cands:
             if abs(k - n) <= _HINT_RTOL * n:
                 return f"{prefix} ≈ {n} × expected: {what}"
             if abs(k * n - 1.0) <= _HINT_RTOL:
-                return f"{prefix} ≈ expected / {n}: divided by {n} once too often?"
+                return f"{prefix} ≈ expected / {n}: {too_often}"
         return None
 
     hint = match(named)
@@ -177,8 +183,8 @@ def _zero_sign_or_transpose(case, full):
         e_t = case.expected.T.ravel()
         if not _fits(e, e_t, scale) and _fits(g, e_t, scale):
             return (
-                "got ≈ expected.T: the values are transposed (check the order of a matrix "
-                "product, e.g. X.T @ dout vs dout.T @ X)"
+                "got ≈ expected.T: the values are transposed (check the order and the transposes "
+                "of a matrix product: its result must have the shape of the variable)"
             )
     return None
 

@@ -61,6 +61,7 @@ def require_float_array(x: Any, what: str = "x") -> np.ndarray:
 
 
 def tuple_hint(v: tuple | list) -> str:
+    """What a function that returned a tuple or list of len(v) values probably returned."""
     n = len(v)
     kind = type(v).__name__
     if n == 2:
@@ -111,6 +112,7 @@ class Objective:
     """g(x) = f(x), or sum(f(x) * dout) for an array-valued f, with the size S it sums."""
 
     def __init__(self, f: Callable, x: np.ndarray, dout: np.ndarray | None):
+        """f, the point x and, for a vector-valued f, the upstream gradient dout."""
         self.f, self.x, self.dout = f, x, dout
 
     def value(self) -> tuple[float, float]:

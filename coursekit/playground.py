@@ -105,6 +105,7 @@ class Playground:
     """
 
     def __init__(self, dataset="spiral", hidden_size=20, activation="relu", reg=1e-3, seed=0):
+        """The controls, the figure and their wiring (needs ipywidgets)."""
         import ipywidgets as widgets
 
         self.seed = seed
@@ -157,9 +158,11 @@ class Playground:
                              f"{history['accuracy']:.0%}, final loss {history['loss'][-1]:.3f}")
 
     def _on_change(self, change):
+        """A control changed: train again and redraw."""
         self.redraw()
 
     def _on_train(self, button):
+        """The button: train from a new seed and redraw."""
         self.seed += 1
         self.redraw()
 

@@ -19,10 +19,12 @@ __all__ = ["ACTIVATIONS", "LEARNING_RATES", "init_params", "scores", "predict", 
 
 
 def _elu(x, alpha=1.0):
+    """ELU: x for x > 0, alpha * (exp(x) - 1) otherwise."""
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
 
 
 def _sigmoid(x):
+    """The logistic sigmoid, without overflow."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow
 
 
@@ -42,6 +44,7 @@ LEARNING_RATES = {"relu": 1.0, "leaky_relu": 1.0, "elu": 1.0, "tanh": 1.0, "sigm
 
 
 def _check_activation(activation):
+    """ValueError unless `activation` is one of ACTIVATIONS."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {activation!r}")
 

@@ -21,6 +21,7 @@ __all__ = ["HiddenTestFailure", "Question", "QUESTIONS", "check"]
 
 
 def __getattr__(name):
+    """QUESTIONS, imported on first use (the probes in a kernel never need it)."""
     if name == "QUESTIONS":
         from hiddentests.registry import QUESTIONS
 

@@ -29,6 +29,7 @@ class Question:
     judge: Callable
 
     def __post_init__(self):
+        """RegistryError unless the grade id, points, probe and judge are valid; points as float."""
         if not isinstance(self.grade_id, str) or not GRADE_ID.fullmatch(self.grade_id):
             raise RegistryError(
                 f"grade id {self.grade_id!r}: expected '<assignment prefix>_<name>' such as "
@@ -57,11 +58,13 @@ class HiddenTestFailure(AssertionError):
     """A hidden test failed. Shown to the student as its messages only (no traceback)."""
 
     def __init__(self, grade_id, failures):
+        """The failure of `grade_id` with its judge's messages."""
         self.grade_id = grade_id
         self.failures = list(failures)
         super().__init__(self._text())
 
     def _text(self):
+        """The message: the first SHOWN failures, indented."""
         lines = [f"Hidden tests of {self.grade_id} failed:"]
         for message in self.failures[:SHOWN]:
             lines.extend("  " + line for line in str(message).splitlines())
@@ -70,6 +73,7 @@ class HiddenTestFailure(AssertionError):
         return "\n".join(lines)
 
     def _render_traceback_(self):
+        """The lines IPython shows instead of a traceback."""
         # IPython shows these lines instead of a traceback (which would quote test code).
         return [
             f"HiddenTestFailure: {line}" if i == 0 else line

@@ -5,8 +5,11 @@ Every message says what was expected, what came, and what to try.
 
 import functools
 import numbers
+import threading
 
 import numpy as np
+
+_calls = threading.local()  # .inside: a validated function is running in this thread
 
 
 def check_float_array(name, a, ndim=None, min_ndim=None, finite=True):
@@ -156,16 +159,26 @@ def validated(check_inputs, check_result=None):
     input. check_result(result, *args, **kwargs), when given, raises on a non-finite result;
     the function then runs with overflow and invalid-value warnings silenced, since the check
     reports NaN/inf with the input to blame. The notebooks copy the body verbatim.
+
+    A validated function called by another one (a net calling its layers, a vectorized loss
+    calling `softmax_loss`) runs unchecked: the outer call has checked what it passes on, and
+    its own result check reports NaN/inf. Checks are then paid once per call from outside.
     """
 
     def decorate(fn):
         @functools.wraps(fn)
         def checked(*args, **kwargs):
-            check_inputs(*args, **kwargs)
-            if check_result is None:
+            if getattr(_calls, "inside", False):
                 return fn(*args, **kwargs)
-            with np.errstate(invalid="ignore", over="ignore"):
-                result = fn(*args, **kwargs)
+            check_inputs(*args, **kwargs)
+            _calls.inside = True
+            try:
+                if check_result is None:
+                    return fn(*args, **kwargs)
+                with np.errstate(invalid="ignore", over="ignore"):
+                    result = fn(*args, **kwargs)
+            finally:
+                _calls.inside = False
             check_result(result, *args, **kwargs)
             return result
 

@@ -8,6 +8,7 @@ it is > 0, and the softmax is computed stably by shifting each row of scores by 
 import numpy as np
 
 from solutions._checks import (
+    check_finite_result,
     check_float_array,
     check_inner_dims,
     check_labels,
@@ -30,8 +31,14 @@ def _linear_inputs(W, X, y, reg, finite=True):
 
 
 def _linear_inputs_scanned_later(W, X, y, reg):
-    """_linear_inputs for the vectorized losses: linear_scores scans for NaN and inf."""
+    """_linear_inputs for the vectorized losses: NaN and inf are found in the loss instead."""
     _linear_inputs(W, X, y, reg, finite=False)
+
+
+def _finite_loss(result, W, X, y, reg):
+    """A finite loss and dW, or the input to blame for NaN/inf (any in X or W reaches one)."""
+    check_finite_result("loss", result[0], X=X, W=W)
+    check_finite_result("dW", result[1], X=X, W=W)
 
 
 def _score_inputs(scores, y):
@@ -94,7 +101,7 @@ def svm_loss(scores, y):
     return float(loss), dscores
 
 
-@validated(_linear_inputs_scanned_later)
+@validated(_linear_inputs_scanned_later, _finite_loss)
 def svm_loss_vectorized(W, X, y, reg):
     """Multiclass SVM loss without loops over examples; same inputs and outputs as the naive one."""
     scores = linear_scores(X, W)  # s = X W, (N, C)
@@ -158,7 +165,7 @@ def softmax_loss(scores, y):
     return float(loss), dscores
 
 
-@validated(_linear_inputs_scanned_later)
+@validated(_linear_inputs_scanned_later, _finite_loss)
 def softmax_loss_vectorized(W, X, y, reg):
     """Softmax loss without loops over examples; same inputs and outputs as the naive one."""
     scores = linear_scores(X, W)  # s = X W, (N, C)

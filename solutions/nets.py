@@ -10,7 +10,15 @@ import numbers
 import numpy as np
 
 from solutions import activations as act
-from solutions._checks import check_reg
+from solutions._checks import (
+    check_bias,
+    check_finite_result,
+    check_float_array,
+    check_inner_dims,
+    check_labels,
+    check_reg,
+    validated,
+)
 from solutions.layers import affine_backward, affine_backward_params, affine_forward
 from solutions.losses import softmax_loss, svm_loss
 
@@ -29,6 +37,26 @@ def _check_dim(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} should be a positive integer, got {value!r}.")
     return int(value)
+
+
+def _net_inputs(net, X, y=None):
+    """The input check of a net's loss: X (N, ...) flattening to (N, D), params, labels y."""
+    check_float_array("X", X, min_ndim=2, finite=False)
+    rows = X.reshape(X.shape[0], -1)
+    previous = ("X (flattened to (N, D))", rows)
+    for k in range(1, net.num_layers + 1):
+        W = check_float_array(f"W{k}", net.params[f"W{k}"], ndim=2, finite=False)
+        check_inner_dims(*previous, f"W{k}", W)
+        check_bias(f"b{k}", net.params[f"b{k}"], W.shape[1])
+        previous = (f"W{k}", W)
+    if y is not None:
+        check_labels(y, X.shape[0], previous[1].shape[1])
+
+
+def _finite_net_result(result, net, X, y=None):
+    """Finite scores or loss, or the input or parameter to blame for NaN/inf."""
+    check_finite_result("scores" if y is None else "loss", result if y is None else result[0],
+                        X=X, **net.params)
 
 
 class _FullyConnectedNet:
@@ -56,6 +84,7 @@ class _FullyConnectedNet:
             self.params[f"W{k}"] = weight_scale * rng.standard_normal((fan_in, fan_out))
             self.params[f"b{k}"] = np.zeros(fan_out)
 
+    @validated(_net_inputs, _finite_net_result)
     def loss(self, X, y=None):
         """Scores for X, or the loss and its gradients.
 

@@ -17,6 +17,7 @@ from assignment_harness import ASSIGNMENTS, COURSE, REPO
 
 sys.path.insert(0, COURSE)
 import build  # noqa: E402  (assignments/build.py)
+import exercise_code  # noqa: E402  (assignments/exercise_code.py)
 
 HIDDEN_BLOCK = (
     "### BEGIN HIDDEN TESTS\nfrom hiddentests import check\n"
@@ -36,7 +37,7 @@ def test_committed_notebooks_equal_a_fresh_build_from_solutions():
 
 
 def test_generated_solutions_are_the_reference_bodies_without_validation():
-    source = build.solution_function("solutions.losses:softmax_loss")
+    source = exercise_code.solution_function("solutions.losses:softmax_loss")
     import inspect
 
     from solutions import losses
@@ -127,7 +128,7 @@ def test_shipped_helpers_are_file_symlinks_into_the_repository(assignment):
 
 def test_probes_import_and_run_without_solutions():
     """The sandboxed kernel has no `solutions`: every probe is made from its module alone."""
-    from autograder.runner import probe_locator
+    from autograder.probing import probe_locator
     from hiddentests import QUESTIONS
 
     located = sorted({(q.probe.__module__, probe_locator(q)) for q in QUESTIONS.values()})
@@ -166,6 +167,7 @@ def _run_in_order(assignment, on_grade_cell):
     at each auto-graded cell call on_grade_cell(grade_id, namespace, source) instead."""
     import contextlib
     import io
+    import linecache
 
     ns = {}
     cwd = os.getcwd()
@@ -178,8 +180,12 @@ def _run_in_order(assignment, on_grade_cell):
             if meta.get("grade"):
                 on_grade_cell(meta["grade_id"], ns, cell.source)
                 continue
+            # a file name of its own in linecache, as IPython gives each cell (inspect reads it)
+            filename = f"<{assignment} cell {cell.get('id')}>"
+            linecache.cache[filename] = (len(cell.source), None,
+                                         cell.source.splitlines(True), filename)
             with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(cell.source, assignment, "exec"), ns)
+                exec(compile(cell.source, filename, "exec"), ns)
     finally:
         os.chdir(cwd)
 
@@ -213,7 +219,6 @@ def test_visible_constants_agree_with_the_reference():
     from coursekit.checks import a2_activations as c2
     from coursekit.checks import a3_forward as c3
     from coursekit.checks import a4_backprop as c4
-    from hiddentests.judges.a4_backprop import graph_expected
     from solutions import activations, losses, nets
 
     s, y = c1.LECTURE_SCORES, c1.LECTURE_Y
@@ -240,8 +245,6 @@ def test_visible_constants_agree_with_the_reference():
         assert np.isclose(loss, c4.NET_LOSS[cls_name])
         for name, value in c4.NET_GRADS[cls_name].items():
             assert np.allclose(grads[name], value), name
-    staged = graph_expected()["staged"]
-    assert np.isclose(staged["dx"], c4.STAGED_DX) and np.isclose(staged["dy"], c4.STAGED_DY)
 
 
 def test_visible_and_hidden_inputs_stay_away_from_relu_kinks():

@@ -97,7 +97,7 @@ def test_judging_runs_in_a_child_whose_death_fails_only_that_notebook(tmp_path):
 
 
 def test_feedback_shows_hidden_values_to_three_digits_only():
-    from autograder.runner import coarse_numbers
+    from autograder.notebook import coarse_numbers
 
     message = ("dW[2, 7]: expected -0.123456789, got 0.1234567 (relative error 1.0000003e+00); "
                "loss 2.302585093 vs 2.302585 in case 3 of 4")

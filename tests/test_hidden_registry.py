@@ -16,10 +16,11 @@ from hiddentests.registry import collect
 
 sys.path.insert(0, COURSE)
 import build  # noqa: E402  (assignments/build.py)
+import exercise_code  # noqa: E402  (assignments/exercise_code.py)
 
 
 def test_every_question_has_positive_points_a_probe_and_a_judge():
-    assert len(QUESTIONS) == 48
+    assert len(QUESTIONS) == 55
     for grade_id, question in QUESTIONS.items():
         assert question.grade_id == grade_id and question.points > 0
         assert question.probe.__module__.startswith("hiddentests.probes.")
@@ -82,11 +83,11 @@ def test_build_copies_a_reference_body_verbatim_and_refuses_validation_in_it(tmp
         "    return 2 * x\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    source = build.solution_function("refmod:clean")
+    source = exercise_code.solution_function("refmod:clean")
     assert source.splitlines() == [
         "def clean(x):", '    """Doubles x."""', "    ### BEGIN SOLUTION", "",
         "    y = 2 * x", "    return y", "    ### END SOLUTION",
     ]
     with pytest.raises(build.TemplateError, match=r"refmod:validating validates its inputs in "
                        r"its body \(check_float_array \(line 3\)\)"):
-        build.solution_function("refmod:validating")
+        exercise_code.solution_function("refmod:validating")

@@ -259,3 +259,28 @@ def test_finite_inputs_whose_scores_overflow_are_reported_as_overflow(loss_fn):
     W = W * 1e300
     with pytest.raises(ValueError, match="overflowed float64"):
         loss_fn(W, X, y, 0.0)
+
+
+
+def test_checks_run_once_per_call_from_outside_and_stay_on_after_a_failure():
+    from solutions._checks import validated
+
+    checked = []
+    inner = validated(checked.append)(lambda x: x)
+
+    @validated(checked.append)
+    def outer(x):
+        if x < 0:
+            raise RuntimeError("the body failed")
+        return inner(x)
+
+    outer(1)
+    assert checked == [1]  # the inner call was not checked again
+    with pytest.raises(RuntimeError):
+        outer(-1)
+    inner(2)
+    assert checked == [1, -1, 2]  # after the failure, a call from outside is checked
+    W, X, y = problem()
+    W[0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"W contains 1 non-finite"):
+        softmax_loss_vectorized(W, X, y, 0.1)

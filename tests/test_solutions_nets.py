@@ -149,3 +149,33 @@ def test_labels_out_of_range_for_the_net_are_named():
     model = TwoLayerNet(4, 5, 3, seed=0)
     with pytest.raises(ValueError, match=r"\[0, 3\)"):
         model.loss(X, np.array([0, 1, 2, 3, 0]))
+
+
+@pytest.mark.parametrize("where", ["X", "W2"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_non_finite_input_or_parameter_of_a_net_is_named(where, bad):
+    X, y = small_data()
+    model = ThreeLayerNet(4, (5, 6), 3, seed=0)
+    (X if where == "X" else model.params["W2"])[1, 2] = bad
+    with pytest.raises(ValueError, match=rf"{where} contains 1 non-finite.*\(1, 2\)"):
+        model.loss(X, y)
+    with pytest.raises(ValueError, match=rf"{where} contains 1 non-finite.*\(1, 2\)"):
+        model.loss(X)
+
+
+def test_a_parameter_of_the_wrong_shape_is_named():
+    X, y = small_data()
+    model = ThreeLayerNet(4, (5, 6), 3, seed=0)
+    model.params["W2"] = np.zeros((6, 5))
+    with pytest.raises(ValueError, match=r"shape mismatch: W1 has shape \(4, 5\) and W2"):
+        model.loss(X, y)
+    model.params["W2"], model.params["b3"] = np.zeros((5, 6)), np.zeros(4)
+    with pytest.raises(ValueError, match=r"b3 should have shape \(3,\)"):
+        model.loss(X, y)
+
+
+def test_integer_inputs_to_a_net_are_refused_with_the_fix():
+    X, y = small_data()
+    model = TwoLayerNet(4, 5, 3, seed=0)
+    with pytest.raises(TypeError, match=r"X should have a floating-point dtype.*astype\(float\)"):
+        model.loss(X.astype(int), y)

@@ -8,6 +8,7 @@ student's own loss.
 import numpy as np
 
 from coursekit.checks.harness import (
+    blaming,
     call,
     close,
     gradient,
@@ -40,14 +41,22 @@ LECTURE_SOFTMAX_DSCORES = (
     )
     / 3
 )
-# A score of 1000 overflows exp() unless each row is shifted by its maximum first:
-# L = -log(e^1000 / (e^1000 + e^999 + e^990)) = log(1 + e^-1 + e^-10).
-LARGE_SCORES = np.array([[1000.0, 999.0, 990.0]])
-LARGE_Y = np.array([0])
-LARGE_SOFTMAX_LOSS = 0.3132948769755688
+# A score of 1000 overflows exp() unless each row is shifted by its own maximum; the second
+# row (its negation) underflows to 0/0 when every row is shifted by the largest score of all:
+# L_1 = -log(e^1000 / (e^1000 + e^999 + e^990)) = log(1 + e^-1 + e^-10),
+# L_2 = -log(e^-1000 / (e^-1000 + e^-999 + e^-990)) = 10 + log(1 + e^-9 + e^-10).
+LARGE_W, LARGE_X = np.array([[1000.0, 999.0, 990.0]]), np.array([[1.0], [-1.0]])
+LARGE_SCORES = LARGE_X @ LARGE_W
+LARGE_Y = np.array([0, 0])
+LARGE_SOFTMAX_LOSS = 5.156731836231329
 LARGE_SOFTMAX_DSCORES = np.array(
-    [[-2.6896568440486723e-01, 2.6893249549828524e-01, 3.3188906581985218e-05]]
+    [
+        [-0.13448284220243362, 0.13446624774914262, 1.6594453290992606e-05],
+        [-0.499977303866447, 6.169448741333957e-05, 0.4999156093790336],
+    ]
 )
+LARGE = ("scores (1000, 999, 990) and (-1000, -999, -990): exp overflows unless each row is "
+         "shifted by its own maximum")
 
 
 def small_problem(seed=0, N=7, D=5, C=4):
@@ -74,12 +83,7 @@ def visible_weight_cases():
             0.0,
         ),
         "random N=7, D=5, C=4, reg=0.3": (W, X, y, 0.3),
-        "large scores (1000, 999, 990)": (
-            LARGE_SCORES.copy(),
-            np.ones((1, 1)),
-            LARGE_Y.copy(),
-            0.0,
-        ),
+        "large scores (1000, 999, 990)": (LARGE_W.copy(), LARGE_X.copy(), LARGE_Y.copy(), 0.0),
     }
 
 
@@ -125,6 +129,7 @@ def check_linear_scores(linear_scores):
 
 
 def _loss_of_W_value(fn, fn_name, kind):
+    """The loss of a (W, X, y, reg) loss function on the lecture's example and known cases."""
     cases = visible_weight_cases()
     W, X, y, _ = cases["lecture example, reg=0"]
     lecture = LECTURE_SVM_LOSS if kind == "svm" else LECTURE_SOFTMAX_LOSS
@@ -164,14 +169,7 @@ def _loss_of_W_value(fn, fn_name, kind):
     if kind == "softmax":
         W, X, y, reg = cases["large scores (1000, 999, 990)"]
         loss, _ = unpack(call(fn, fn_name, "large", W, X, y, reg), fn_name, ("loss", "dW"))
-        close(
-            fn_name,
-            "scores (1000, 999, 990): exp(1000) overflows unless the scores are "
-            "shifted by their maximum",
-            "loss",
-            loss,
-            LARGE_SOFTMAX_LOSS,
-        )
+        close(fn_name, LARGE, "loss", loss, LARGE_SOFTMAX_LOSS, sizes={"N": 2, "C": 3})
         n += 1
     passed(fn_name, "loss matches", n)
 
@@ -193,11 +191,12 @@ def _check_margin_rule(fn, fn_name, of_W):
 
 
 def _loss_of_W_gradient(fn, fn_name, kind):
+    """The dW of a (W, X, y, reg) loss function against the lecture's and numerical values."""
     cases = visible_weight_cases()
     dscores = LECTURE_SVM_DSCORES if kind == "svm" else LECTURE_SOFTMAX_DSCORES
     W, X, y, reg = cases["lecture example, reg=0.1"]
     _, dW = unpack(call(fn, fn_name, "lecture", W, X, y, reg), fn_name, ("loss", "dW"))
-    # X = I, so dW = X^T dscores + 2 reg W = dscores + 2 reg W
+    # X = I: each score is one weight (s = W), so dW = dscores + 2 reg W
     close(
         fn_name,
         "lecture example (X = I), reg=0.1",
@@ -233,6 +232,7 @@ def _loss_of_W_gradient(fn, fn_name, kind):
 
 
 def _loss_of_scores_value(fn, fn_name, kind):
+    """The loss of a (scores, y) data loss on the lecture's example and known cases."""
     cases = visible_score_cases()
     s, y = cases["lecture example"]
     lecture = LECTURE_SVM_LOSS if kind == "svm" else LECTURE_SOFTMAX_LOSS
@@ -252,19 +252,13 @@ def _loss_of_scores_value(fn, fn_name, kind):
     if kind == "softmax":
         s, y = cases["large scores"]
         loss, _ = unpack(call(fn, fn_name, "large", s, y), fn_name, ("loss", "dscores"))
-        close(
-            fn_name,
-            "scores (1000, 999, 990): exp(1000) overflows unless each row is "
-            "shifted by its maximum",
-            "loss",
-            loss,
-            LARGE_SOFTMAX_LOSS,
-        )
+        close(fn_name, LARGE, "loss", loss, LARGE_SOFTMAX_LOSS, sizes={"N": 2, "C": 3})
         n += 1
     passed(fn_name, "loss matches", n)
 
 
 def _loss_of_scores_gradient(fn, fn_name, kind):
+    """The dscores of a (scores, y) data loss against the lecture's and numerical values."""
     cases = visible_score_cases()
     s, y = cases["lecture example"]
     _, ds = unpack(call(fn, fn_name, "lecture", s, y), fn_name, ("loss", "dscores"))
@@ -280,7 +274,7 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
     if kind == "softmax":
         s, y = cases["large scores"]
         _, ds = unpack(call(fn, fn_name, "large", s, y), fn_name, ("loss", "dscores"))
-        close(fn_name, "scores (1000, 999, 990)", "dscores", ds, LARGE_SOFTMAX_DSCORES, atol=1e-12)
+        close(fn_name, LARGE, "dscores", ds, LARGE_SOFTMAX_DSCORES, atol=1e-12)
         n += 1
     W, X, y = small_problem(seed=1)
     s = X @ W
@@ -300,59 +294,91 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
 
 @visible_check
 def check_svm_loss_naive_value(svm_loss_naive):
+    """Visible test: svm_loss_naive's loss."""
     _loss_of_W_value(svm_loss_naive, "svm_loss_naive", "svm")
 
 
 @visible_check
 def check_svm_loss_naive_dW(svm_loss_naive):
+    """Visible test: svm_loss_naive's dW."""
     _loss_of_W_gradient(svm_loss_naive, "svm_loss_naive", "svm")
 
 
 @visible_check
 def check_svm_loss_vectorized_value(svm_loss_vectorized):
-    _loss_of_W_value(svm_loss_vectorized, "svm_loss_vectorized", "svm")
+    """Visible test: svm_loss_vectorized's loss (blaming the functions it calls first)."""
+    with blaming("svm_loss_vectorized", *_called(svm_loss_vectorized, "svm", False)):
+        _loss_of_W_value(svm_loss_vectorized, "svm_loss_vectorized", "svm")
 
 
 @visible_check
 def check_svm_loss_vectorized_dW(svm_loss_vectorized):
-    _loss_of_W_gradient(svm_loss_vectorized, "svm_loss_vectorized", "svm")
+    """Visible test: svm_loss_vectorized's dW (blaming the functions it calls first)."""
+    with blaming("svm_loss_vectorized", *_called(svm_loss_vectorized, "svm", True)):
+        _loss_of_W_gradient(svm_loss_vectorized, "svm_loss_vectorized", "svm")
 
 
 @visible_check
 def check_softmax_loss_naive_value(softmax_loss_naive):
+    """Visible test: softmax_loss_naive's loss."""
     _loss_of_W_value(softmax_loss_naive, "softmax_loss_naive", "softmax")
 
 
 @visible_check
 def check_softmax_loss_naive_dW(softmax_loss_naive):
+    """Visible test: softmax_loss_naive's dW."""
     _loss_of_W_gradient(softmax_loss_naive, "softmax_loss_naive", "softmax")
 
 
 @visible_check
 def check_softmax_loss_vectorized_value(softmax_loss_vectorized):
-    _loss_of_W_value(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
+    """Visible test: softmax_loss_vectorized's loss (blaming the functions it calls first)."""
+    with blaming("softmax_loss_vectorized", *_called(softmax_loss_vectorized, "softmax", False)):
+        _loss_of_W_value(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
 
 
 @visible_check
 def check_softmax_loss_vectorized_dW(softmax_loss_vectorized):
-    _loss_of_W_gradient(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
+    """Visible test: softmax_loss_vectorized's dW (blaming the functions it calls first)."""
+    with blaming("softmax_loss_vectorized", *_called(softmax_loss_vectorized, "softmax", True)):
+        _loss_of_W_gradient(softmax_loss_vectorized, "softmax_loss_vectorized", "softmax")
 
 
 @visible_check
 def check_svm_loss_value(svm_loss):
+    """Visible test: svm_loss's loss on scores."""
     _loss_of_scores_value(svm_loss, "svm_loss", "svm")
 
 
 @visible_check
 def check_svm_loss_dscores(svm_loss):
+    """Visible test: svm_loss's dscores."""
     _loss_of_scores_gradient(svm_loss, "svm_loss", "svm")
 
 
 @visible_check
 def check_softmax_loss_value(softmax_loss):
+    """Visible test: softmax_loss's loss on scores."""
     _loss_of_scores_value(softmax_loss, "softmax_loss", "softmax")
 
 
 @visible_check
 def check_softmax_loss_dscores(softmax_loss):
+    """Visible test: softmax_loss's dscores."""
     _loss_of_scores_gradient(softmax_loss, "softmax_loss", "softmax")
+
+
+def _called(fn, kind, with_gradient):
+    """The checks of the notebook's functions that fn calls (linear_scores, svm_loss or
+    softmax_loss), for `blaming`: a vectorized loss fails because of them, not by itself."""
+    ns = getattr(fn, "__globals__", {})
+    calls = set(getattr(getattr(fn, "__code__", None), "co_names", ()))
+    value, grad = {
+        "svm": (check_svm_loss_value, check_svm_loss_dscores),
+        "softmax": (check_softmax_loss_value, check_softmax_loss_dscores),
+    }[kind]
+    checks = [("linear_scores", check_linear_scores), (f"{kind}_loss", value)]
+    if with_gradient:
+        checks.append((f"{kind}_loss", grad))
+    return [(name, check, (ns[name],), "its own test above")
+            for name, check in checks if name in calls and callable(ns.get(name))]

@@ -135,6 +135,7 @@ def _check_backward(forward, backward, act):
     dx = call(backward, name, "random", dout, cache)
 
     def f(xp):
+        """The forward's output alone, as a function of x."""
         return forward(xp)[0]
 
     gradient(name, "random x of shape (3, 4)", f, x, dx, "dx", dout=dout,
@@ -172,6 +173,7 @@ def maxout_random():
 
 
 def maxout_known():
+    """A maxout case worked by hand: (x, W1, b1, W2, b2)."""
     x = np.array([[1.0, 2.0], [3.0, -1.0]])
     W1, b1 = np.array([[1.0], [0.0]]), np.array([0.0])
     W2, b2 = np.array([[0.0], [1.0]]), np.array([-0.5])
@@ -181,6 +183,7 @@ def maxout_known():
 
 @visible_check
 def check_maxout_forward(maxout_forward):
+    """Visible tests of `maxout_forward`: a case worked by hand, then the output's shape."""
     x, W1, b1, W2, b2 = maxout_known()
     out, _ = forward_pair(maxout_forward, "maxout_forward", "known", x, W1, b1, W2, b2)
     close(
@@ -216,6 +219,7 @@ MAXOUT_TIE_GRADS = (np.array([[1.0, 0.0]]), np.array([[1.0], [1.0]]), np.array([
 
 @visible_check
 def check_maxout_backward(maxout_forward, maxout_backward):
+    """Visible tests of `maxout_backward`, blaming maxout_forward when it is the one wrong."""
     forward_check = ("maxout_forward", check_maxout_forward, (maxout_forward,),
                      "its own test above")
     with blaming("maxout_backward", forward_check):

@@ -48,7 +48,69 @@ def construct(cls, cls_name, *args, **kwargs):
 
 
 def _dims_text(cls_name):
+    """How the messages name the layer sizes of cls_name's constructor."""
     return "(D, H, C)" if cls_name == "TwoLayerNet" else "(D, (H1, H2), C)"
+
+
+def _params(net, cls_name, names):
+    """net.params, or CheckFailed when it is not a dict with exactly the keys `names`."""
+    params = getattr(net, "params", None)
+    if not isinstance(params, dict) or sorted(params) != sorted(names):
+        raise CheckFailed(
+            f"{cls_name}: net.params should be a dict with the keys {names}, got "
+            f"{sorted(params) if isinstance(params, dict) else type(params).__name__}."
+        )
+    return params
+
+
+def _check_layer(cls_name, hidden, k, dims, W, b):
+    """W{k} of shape (fan-in, fan-out) with spread about 0.01, b{k} zeros."""
+    W, b = np.asarray(W), np.asarray(b)
+    if W.shape != (dims[k - 1], dims[k]):
+        raise CheckFailed(
+            f"{cls_name}{_dims_text(cls_name)} = {cls_name}(20, {hidden}, 4): W{k} "
+            f"should have shape {(dims[k - 1], dims[k])} (fan-in, fan-out: rows "
+            f"are examples, h = x W), got {W.shape}."
+        )
+    if b.shape != (dims[k],) or np.any(b != 0):
+        raise CheckFailed(
+            f"{cls_name}: b{k} should be zeros of shape {(dims[k],)}, got shape {b.shape}"
+            + (" with nonzero entries" if b.shape == (dims[k],) else "") + "."
+        )
+    if not 0.5 * 0.01 < W.std() < 1.5 * 0.01:
+        raise CheckFailed(
+            f"{cls_name}: with weight_scale=0.01 the entries of W{k} should have "
+            f"standard deviation about 0.01, got {W.std():.3g}. Use "
+            f"weight_scale * rng.standard_normal(shape)."
+        )
+
+
+def _check_seed(cls, cls_name, hidden, names, params):
+    """The same seed gives the same weights, another seed others."""
+    again = construct(cls, cls_name, 20, hidden, 4, weight_scale=0.01, reg=0.25, seed=0)
+    if not all(np.array_equal(_params(again, cls_name, names)[n], params[n]) for n in names):
+        raise CheckFailed(
+            f"{cls_name}: two nets built with seed=0 differ. Draw the weights "
+            f"from rng = np.random.default_rng(seed)."
+        )
+    other = construct(cls, cls_name, 20, hidden, 4, weight_scale=0.01, reg=0.25, seed=1)
+    if np.array_equal(_params(other, cls_name, names)["W1"], params["W1"]):
+        raise CheckFailed(
+            f"{cls_name}: nets built with seed=0 and seed=1 have the same W1: the seed is not "
+            f"used. Draw the weights from rng = np.random.default_rng(seed)."
+        )
+
+
+def _check_attributes(cls, cls_name, hidden, net):
+    """net.reg and net.activation hold the constructor's values (default and given)."""
+    tanh = construct(cls, cls_name, 20, hidden, 4, reg=0.5, activation="tanh", seed=0)
+    got = [(getattr(n, "reg", None), getattr(n, "activation", None)) for n in (net, tanh)]
+    if got != [(0.25, "relu"), (0.5, "tanh")]:
+        raise CheckFailed(
+            f"{cls_name}: net.reg and net.activation should hold the constructor's values: "
+            f"(0.25, 'relu') for reg=0.25 and the default activation, (0.5, 'tanh') for "
+            f"reg=0.5, activation='tanh'; got {got[0]} and {got[1]}."
+        )
 
 
 @visible_check
@@ -56,66 +118,52 @@ def check_net_init(cls, cls_name):
     """Constructor: params keys and shapes, zero biases, weight scale, seed, reg, activation."""
     hidden = 30 if cls_name == "TwoLayerNet" else (30, 20)
     dims = [20, *np.atleast_1d(hidden).tolist(), 4]
-    net = construct(cls, cls_name, 20, hidden, 4, weight_scale=0.01, reg=0.25, seed=0)
-    params = getattr(net, "params", None)
     names = [f"{p}{k}" for k in range(1, len(dims)) for p in ("W", "b")]
-    if not isinstance(params, dict) or sorted(params) != sorted(names):
+    before = np.random.get_state()
+    net = construct(cls, cls_name, 20, hidden, 4, weight_scale=0.01, reg=0.25, seed=0)
+    after = np.random.get_state()
+    if not (np.array_equal(before[1], after[1]) and before[2:] == after[2:]):
         raise CheckFailed(
-            f"{cls_name}: net.params should be a dict with the keys {names}, got "
-            f"{sorted(params) if isinstance(params, dict) else type(params).__name__}."
+            f"{cls_name}: building a net changed numpy's global random state (np.random.seed, "
+            f"np.random.randn, ...). Draw from rng = np.random.default_rng(seed) only."
         )
+    params = _params(net, cls_name, names)
     for k in range(1, len(dims)):
-        W, b = np.asarray(params[f"W{k}"]), np.asarray(params[f"b{k}"])
-        if W.shape != (dims[k - 1], dims[k]):
-            raise CheckFailed(
-                f"{cls_name}{_dims_text(cls_name)} = {cls_name}(20, {hidden}, 4): W{k} "
-                f"should have shape {(dims[k - 1], dims[k])} (fan-in, fan-out: rows "
-                f"are examples, h = x W), got {W.shape}."
-            )
-        if b.shape != (dims[k],) or np.any(b != 0):
-            raise CheckFailed(
-                f"{cls_name}: b{k} should be zeros of shape {(dims[k],)}, got "
-                f"shape {b.shape}"
-                + (" with nonzero entries" if b.shape == (dims[k],) else "")
-                + "."
-            )
-        if not 0.5 * 0.01 < W.std() < 1.5 * 0.01:
-            raise CheckFailed(
-                f"{cls_name}: with weight_scale=0.01 the entries of W{k} should have "
-                f"standard deviation about 0.01, got {W.std():.3g}. Use "
-                f"weight_scale * rng.standard_normal(shape)."
-            )
-    again = construct(cls, cls_name, 20, hidden, 4, weight_scale=0.01, reg=0.25, seed=0)
-    if not all(np.array_equal(again.params[n], params[n]) for n in names):
-        raise CheckFailed(
-            f"{cls_name}: two nets built with seed=0 differ. Draw the weights "
-            f"from rng = np.random.default_rng(seed)."
-        )
-    if getattr(net, "reg", None) != 0.25 or getattr(net, "activation", None) != "relu":
-        raise CheckFailed(
-            f"{cls_name}: net.reg and net.activation should hold the constructor's "
-            f"values (0.25 and the default 'relu'), got {getattr(net, 'reg', None)!r} "
-            f"and {getattr(net, 'activation', None)!r}."
-        )
-    passed(cls_name, "params, shapes, scale, seed, reg and activation are right", 1)
+        _check_layer(cls_name, hidden, k, dims, params[f"W{k}"], params[f"b{k}"])
+    _check_seed(cls, cls_name, hidden, names, params)
+    _check_attributes(cls, cls_name, hidden, net)
+    passed(cls_name, "params, shapes, scale, seed, reg and activation are right", 4)
+
+
+def _tanh_scores(params, X):
+    """The scores of the net with tanh between the layers (the expected values)."""
+    h = X
+    for k in range(1, len(params) // 2):
+        h = np.tanh(h @ params[f"W{k}"] + params[f"b{k}"])
+    k = len(params) // 2
+    return h @ params[f"W{k}"] + params[f"b{k}"]
 
 
 @visible_check
 def check_net_scores(cls, cls_name):
-    """loss(X) with y=None returns the scores: the small net worked out by hand, and shapes."""
+    """loss(X) with y=None returns the scores: the small net worked out by hand (ReLU), the
+    same net with tanh, and shapes."""
     ((params, X),) = visible_net_cases(cls_name).values()
     hidden = 3 if cls_name == "TwoLayerNet" else (3, 2)
-    net = construct(cls, cls_name, 2, hidden, 2, seed=0)
-    for name, value in params.items():
-        net.params[name] = value
-    scores = call(net.loss, f"{cls_name}.loss", "by hand", X)
-    close(
-        f"{cls_name}.loss(X)",
-        "the small net worked out by hand (see coursekit/checks/a3_forward.py)",
-        "scores",
-        scores,
-        NET_SCORES[cls_name],
-    )
+    for activation, expected in (("relu", NET_SCORES[cls_name]),
+                                 ("tanh", _tanh_scores(params, X))):
+        net = construct(cls, cls_name, 2, hidden, 2, activation=activation, seed=0)
+        for name, value in params.items():
+            net.params[name] = value.copy()
+        scores = call(net.loss, f"{cls_name}.loss", f"by hand, {activation}", X)
+        close(
+            f"{cls_name}.loss(X)",
+            f"the small net worked out by hand (checks.NET_PARAMS), activation={activation!r}"
+            + (" (use ACTIVATIONS[self.activation])" if activation != "relu" else ""),
+            "scores",
+            scores,
+            expected,
+        )
     hidden = 7 if cls_name == "TwoLayerNet" else (7, 5)
     net = construct(cls, cls_name, 6, hidden, 3, weight_scale=0.1, seed=1)
     scores = call(net.loss, f"{cls_name}.loss", "shape", np.ones((1, 6)))
@@ -124,7 +172,7 @@ def check_net_scores(cls, cls_name):
             f"{cls_name}.loss(X) for X of shape (1, 6) and C = 3 classes should "
             f"return scores of shape (1, 3), got {np.shape(scores)}."
         )
-    passed(f"{cls_name}.loss(X)", "scores match", 2)
+    passed(f"{cls_name}.loss(X)", "scores match", 3)
 
 
 # =============================================================================================

@@ -34,6 +34,7 @@ __all__ = [
     "layer_objective",
     "margins_clear",
     "mutated",
+    "note_error",
     "passed",
     "quiet",
     "unpack",
@@ -119,13 +120,27 @@ def student_code(fn_name, case, hint=None):
             yield
     except CheckFailed:
         raise
-    except NotImplementedError:
-        raise CheckFailed(
-            f"{fn_name} is not written yet: replace `raise NotImplementedError(...)` with your "
-            "code, run its cell, then run this cell again."
-        ) from None
+    except NotImplementedError as exc:
+        failure = CheckFailed(
+            f"{_stub_name(exc, fn_name)} is not written yet: replace `raise "
+            "NotImplementedError(...)` with your code, run its cell, then run this cell again."
+        )
+        failure.stub = True  # blaming lets it through: the stub says what to do
+        raise failure from None
     except Exception as exc:  # noqa: BLE001 - whatever the student's code raises
         raise CheckFailed(_raised(fn_name, case, exc, hint)) from None
+
+
+def _stub_name(exc, fn_name):
+    """The student's function that raised NotImplementedError (a method by its class), or
+    fn_name when it is fn_name itself or cannot be told."""
+    tb, name = exc.__traceback__, fn_name
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not os.path.abspath(code.co_filename).startswith(LIBRARIES):
+            name = getattr(code, "co_qualname", code.co_name)
+        tb = tb.tb_next
+    return fn_name if name in ("<module>", fn_name) or name.endswith("." + fn_name) else name
 
 
 def _raised(fn_name, case, exc, hint):
@@ -141,6 +156,8 @@ def _raised(fn_name, case, exc, hint):
         where = frames[-1]
         code = f": {where.line.strip()}" if where.line else ""
         lines.append(f"  your code, in {where.name} (line {where.lineno} of its cell){code}")
+    if isinstance(exc, RecursionError):
+        lines[1] = "  maximum recursion depth exceeded"
     if hint is None and ("matmul" in str(exc) or "not aligned" in str(exc)):
         hint = "a matrix product of mismatched shapes: print the shapes of both operands"
     if hint:
@@ -209,12 +226,13 @@ def close(fn_name, case, what, got, expected, *, rtol=RTOL, atol=ATOL, **hints):
     except AssertionError as exc:
         raise CheckFailed(f"{fn_name}, case {case}:\n{exc}") from None
     with quiet():
-        _note_error(rel_error(np.asarray(got, dtype=np.float64), expected))
+        note_error(rel_error(np.asarray(got, dtype=np.float64), expected))
     if np.asarray(got).dtype.kind == "f" and np.asarray(got).dtype.itemsize < 8:
         _largest["float32"] = f"{what} comes back as {np.asarray(got).dtype}"
 
 
-def _note_error(error):
+def note_error(error):
+    """Count a relative error towards the largest one the ✓ line of this check shows."""
     if np.isfinite(error):
         _largest["error"] = max(_largest["error"], float(error))
 
@@ -230,6 +248,31 @@ def float32_valued(values):
     with quiet():
         same = np.array_equal(a.astype(np.float32).astype(np.float64), a, equal_nan=True)
     return bool(same and np.any(a != np.round(a)))
+
+
+NOISE_FLOAT64 = 1e-11  # rounding_noise of float64 arithmetic is ~1e-15, of float32 ~1e-8
+
+
+def rounding_noise(f, x, dout=None):
+    """How far f's values stray from a smooth curve along a short segment through x, relative
+    to their size: ~1e-15 when f computes in float64, ~1e-8 when it rounds to float32
+    anywhere inside (even if it returns float64). The segment (1e-5 long) stays clear of
+    kinks, which the checks keep at least KINK_GAP away."""
+    direction = np.random.default_rng(0).standard_normal(np.shape(x))
+    direction *= max(1.0, float(np.max(np.abs(x)))) / np.linalg.norm(direction)
+    s = np.linspace(-1.0, 1.0, 9)
+    with quiet():
+        values = np.array([_scalar(f(x + 1e-5 * t * direction), dout) for t in s])
+    if not np.all(np.isfinite(values)):
+        return 0.0
+    smooth = np.polyval(np.polyfit(s, values, 2), s)
+    return float(np.max(np.abs(values - smooth)) / max(1.0, float(np.max(np.abs(values)))))
+
+
+def _scalar(out, dout):
+    """The scalar whose gradient is checked: sum(out * dout), or sum(out) without dout."""
+    out = np.asarray(out, dtype=np.float64)
+    return float(np.sum(out * dout)) if dout is not None else float(np.sum(out))
 
 
 def gradient(fn_name, case, f, x, analytic, name, *, made_by=None, **kwargs):
@@ -249,7 +292,8 @@ def gradient(fn_name, case, f, x, analytic, name, *, made_by=None, **kwargs):
         )
     with student_code(made_by, case):
         out = f(x.copy())
-    if float32_valued(out):
+        low = float32_valued(out) or rounding_noise(f, x, kwargs.get("dout")) > NOISE_FLOAT64
+    if low:
         kwargs = {**kwargs, "h": 1e-3, "tol": 1e-2}
         _largest["float32"] = f"{made_by} computes in float32"
     with student_code(made_by, case):
@@ -259,7 +303,7 @@ def gradient(fn_name, case, f, x, analytic, name, *, made_by=None, **kwargs):
             f"{fn_name}, case {case}: {name} does not match the numerical gradient of your "
             f"own function.\n{report}"
         )
-    _note_error(report.max_rel_error)
+    note_error(report.max_rel_error)
 
 
 def passed(fn_name, what, n):
@@ -290,16 +334,17 @@ def blaming(user, *dependencies):
     test: dependencies are (name, check, args, where); their checks run silently, only then."""
     try:
         yield
-    except CheckFailed:
+    except CheckFailed as failure:
+        if getattr(failure, "stub", False):
+            raise
         for fn_name, check, args, where in dependencies:
             saved = dict(_largest)
             try:
                 with redirect_stdout(io.StringIO()):
                     check(*args)
             except CheckFailed:
-                raise CheckFailed(
-                    f"{fn_name} fails {where}: fix it first ({user} is tested through it)."
-                ) from None
+                through = "" if user == fn_name else f" ({user} is tested through it)"
+                raise CheckFailed(f"{fn_name} fails {where}: fix it first{through}.") from None
             finally:
                 _largest.update(saved)
         raise

@@ -26,6 +26,7 @@ def error_of(outputs, key):
 
 
 def raised(fn_name, label, message):
+    """The message of a call that raised `message` on case `label`."""
     return f"{fn_name} raised {message} on the case {label}."
 
 

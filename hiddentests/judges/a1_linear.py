@@ -8,6 +8,7 @@ from solutions import linear, losses
 
 
 def judge_linear_scores(outputs):
+    """Failures of `linear_scores` against the reference (empty: passed)."""
     failures = []
     for k, (label, X, W, b) in enumerate(P.linear_cases()):
         key = f"case{k}"
@@ -23,9 +24,11 @@ def judge_linear_scores(outputs):
 
 
 def judge_weight_loss(name, with_gradient):
+    """The judge of loss `name`(W, X, y, reg): the loss and, `with_gradient`, dW."""
     reference = getattr(losses, name)
 
     def judge(outputs):
+        """Failures of the recorded cases (empty: passed)."""
         failures = []
         for k, (label, W, X, y, reg, large) in enumerate(P.weight_cases_for(name)):
             key = f"case{k}"
@@ -62,9 +65,11 @@ def judge_weight_loss(name, with_gradient):
 
 
 def judge_score_loss(name, with_gradient):
+    """The judge of data loss `name`(scores, y): the loss and, `with_gradient`, dscores."""
     reference = getattr(losses, name)
 
     def judge(outputs):
+        """Failures of the recorded cases (empty: passed)."""
         failures = []
         for k, (label, scores, y, large) in enumerate(P.score_cases_for(name)):
             key = f"case{k}"

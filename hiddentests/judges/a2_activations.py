@@ -13,14 +13,17 @@ from solutions import activations as A
 
 
 def _label(kwargs, label):
+    """A case's label with its keyword arguments, if any."""
     return label + (" " + P._kw_label(kwargs) if kwargs else "")
 
 
 def judge_forward(act):
+    """The judge of `<act>_forward` against the reference."""
     reference = getattr(A, f"{act}_forward")
     name = f"{act}_forward"
 
     def judge(outputs):
+        """Failures of the recorded cases (empty: passed)."""
         failures = []
         for j, kwargs in enumerate(P.ELEMENTWISE[act]):
             for k, (label, x) in enumerate(P.forward_cases()):
@@ -44,10 +47,12 @@ def judge_forward(act):
 
 
 def judge_backward(act):
+    """The judge of `<act>_backward`: inputs kept, dx as the reference and numerical gradient."""
     forward, backward = getattr(A, f"{act}_forward"), getattr(A, f"{act}_backward")
     name = f"{act}_backward"
 
     def judge(outputs):
+        """Failures of the recorded cases (empty: passed)."""
         failures = []
         for j, kwargs in enumerate(P.ELEMENTWISE[act]):
             for k, (label, x, dout) in enumerate(P.backward_cases()):
@@ -70,12 +75,14 @@ def judge_backward(act):
 
 
 def judge_maxout_forward(outputs):
+    """Failures of `maxout_forward` against the reference (empty: passed)."""
     return judge_layer_forward(
         outputs, P.maxout_cases(), "maxout_forward", A.maxout_forward, P.MAXOUT_ARGS
     )
 
 
 def judge_maxout_backward(outputs):
+    """Failures of `maxout_backward` (empty: passed)."""
     names = ("maxout_forward", "maxout_backward", P.MAXOUT_ARGS, P.MAXOUT_GRADS)
     return judge_layer_backward(
         outputs, P.maxout_cases(), names, A.maxout_forward, A.maxout_backward

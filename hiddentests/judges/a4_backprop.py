@@ -1,9 +1,8 @@
-"""Judges of assignment 4 (backpropagation): against the lecture's numbers and `solutions`."""
-
-import math
+"""Judges of assignment 4 (backpropagation): against `solutions` on the probes' inputs."""
 
 import numpy as np
 
+from coursekit.checks.a4_graphs import input_names
 from hiddentests.judges._compare import (
     check_mutation,
     check_numerical,
@@ -13,80 +12,103 @@ from hiddentests.judges._compare import (
     judge_layer_forward,
 )
 from hiddentests.probes import a4_backprop as P
-from solutions import layers, nets
+from solutions import graphs, jacobians, layers, nets, staged
 
 
-def _sigmoid(v):
-    return 1.0 / (1.0 + math.exp(-v))
-
-
-def graph_expected():
-    """{graph: {variable: value}} of the lecture's staged examples."""
-    # f = (x + y) z at x = -2, y = 5, z = -4
-    x, y, z = -2.0, 5.0, -4.0
-    add_mul = {"dfdx": z, "dfdy": z, "dfdz": x + y}
-    # sigmoid neuron f = sigma(w0 x0 + w1 x1 + w2) at w = [2, -3, -3], x = [-1, -2]
-    w, xs = [2.0, -3.0, -3.0], [-1.0, -2.0]
-    s = _sigmoid(w[0] * xs[0] + w[1] * xs[1] + w[2])
-    ddot = (1 - s) * s
-    neuron = {"dw": [xs[0] * ddot, xs[1] * ddot, ddot], "dx": [w[0] * ddot, w[1] * ddot]}
-    # gates: f = 2 (x y + max(z, w)) at x=3, y=-4, z=2, w=-1; copy gate g = a b + a at a=2, b=3
-    gates = {
-        "grad_x": 2 * -4.0,
-        "grad_y": 2 * 3.0,
-        "grad_z": 2.0,
-        "grad_w": 0.0,
-        "grad_a": 3.0 + 1.0,
-        "grad_b": 2.0,
-    }
-    # staged: f = (x + sigma(y)) / (sigma(x) + (x + y)^2) at x = 3, y = -4 (quotient rule)
-    x, y = 3.0, -4.0
-    num, den = x + _sigmoid(y), _sigmoid(x) + (x + y) ** 2
-    dnum_dx, dden_dx = 1.0, _sigmoid(x) * (1 - _sigmoid(x)) + 2 * (x + y)
-    dnum_dy, dden_dy = _sigmoid(y) * (1 - _sigmoid(y)), 2 * (x + y)
-    staged = {
-        "dx": (dnum_dx * den - num * dden_dx) / den**2,
-        "dy": (dnum_dy * den - num * dden_dy) / den**2,
-    }
-    return {
-        "add_mul": add_mul,
-        "sigmoid_neuron": neuron,
-        "gates": gates,
-        "staged": staged,
-    }
-
-
-def judge_variables(graph):
-    """Judge of a graph worked by hand: its variables against graph_expected()[graph]."""
+def judge_graph(name):
+    """Judge of a staged graph: out and every gradient against solutions.graphs on the probe's
+    fresh inputs (shaped like the graph's example inputs)."""
+    reference, examples = graphs.GRAPHS[name]
 
     def judge(outputs):
         failures = []
-        for name, expected in graph_expected()[graph].items():
-            err = error_of(outputs, name)
+        names = input_names(reference, len(examples))
+        for k, (label, inputs) in enumerate(P.graph_cases([np.shape(e) for e in examples])):
+            key = f"case{k}"
+            err = error_of(outputs, key)
             if err is not None:
-                failures.append(f"{err}.")
+                failures.append(f"{name} raised {err} on the case {label}.")
                 continue
-            compare(
-                failures,
-                name,
-                outputs.get(f"{name}/value"),
-                np.asarray(expected),
-                "the lecture's example",
-                rtol=1e-6,
-            )
+            check_mutation(failures, outputs, key, name, names, label)
+            out, grads = reference(*inputs)
+            compare(failures, f"out of {name} (the given forward pass)",
+                    outputs.get(f"{key}/out"), out, label)
+            for i, (n, expected) in enumerate(zip(names, grads, strict=True)):
+                compare(failures, f"d{n} of {name}", outputs.get(f"{key}/grad{i}"), expected,
+                        label)
         return failures
 
-    judge.__name__ = f"judge_{graph}"
+    judge.__name__ = f"judge_{name}"
+    return judge
+
+
+def judge_staged(outputs):
+    """Every gradient of the staged net against solutions.staged; per case, the first wrong one
+    in backward order in full, the others by name."""
+    failures = []
+    for k, (label, X, y, params, reg) in enumerate(P.staged_cases()):
+        key = f"case{k}"
+        err = error_of(outputs, key)
+        if err is not None:
+            failures.append(f"two_layer_staged_backward raised {err} on the case {label}.")
+            continue
+        expected = staged.two_layer_staged_backward(
+            staged.two_layer_staged_forward(X, y, params, reg)[1])
+        wrong, first = [], []
+        for name, value in expected.items():
+            got = outputs.get(f"{key}/grads/{name}")
+            if got is None:
+                wrong.append(name)
+                first = first or [f"[{label}] two_layer_staged_backward returned no {name!r}."]
+            elif not compare(first if not wrong else [], name, got, value, label):
+                wrong.append(name)
+        if wrong:
+            others = f" Also wrong: {', '.join(wrong[1:])}." if len(wrong) > 1 else ""
+            failures.append(f"{first[0]}{others}" if first else f"[{label}] {wrong[0]} is wrong.")
+    return failures
+
+
+JACOBIAN_EXERCISES = {  # name -> (its cases as (label, args), argument names)
+    "matmul_jacobians": (lambda: [(lab, (x, W)) for lab, x, W, _ in P.jacobian_cases()],
+                         ("x", "W")),
+    "matmul_backward": (lambda: [(lab, (dy, x, W)) for lab, x, W, dy in P.jacobian_cases()],
+                        ("dy", "x", "W")),
+    "jacobian_bytes": (lambda: [(f"N, D, M, itemsize = {c}", c) for c in P.BYTES_CASES],
+                       ("N", "D", "M", "itemsize")),
+}
+
+
+def judge_function(fn_name, outputs_names):
+    """Judge of a function of section 1.6: every output against solutions.jacobians."""
+    reference = getattr(jacobians, fn_name)
+    cases, arg_names = JACOBIAN_EXERCISES[fn_name]
+
+    def judge(outputs):
+        failures = []
+        for k, (label, args) in enumerate(cases()):
+            err = error_of(outputs, f"case{k}")
+            if err is not None:
+                failures.append(f"{fn_name} raised {err} on the case {label}.")
+                continue
+            check_mutation(failures, outputs, f"case{k}", fn_name, arg_names, label)
+            for name, expected in zip(outputs_names, reference(*args), strict=True):
+                compare(failures, f"{name} of {fn_name}", outputs.get(f"case{k}/{name}"),
+                        np.asarray(expected, dtype=np.float64), label)
+        return failures
+
+    judge.__name__ = f"judge_{fn_name}"
     return judge
 
 
 def judge_affine_forward(outputs):
+    """affine_forward's out against solutions.layers."""
     return judge_layer_forward(
         outputs, P.affine_cases(), "affine_forward", layers.affine_forward, P.AFFINE_ARGS
     )
 
 
 def judge_affine_backward(outputs):
+    """affine_backward's gradients against solutions.layers and the numerical ones."""
     names = ("affine_forward", "affine_backward", P.AFFINE_ARGS, P.AFFINE_GRADS)
     return judge_layer_backward(
         outputs, P.affine_cases(), names, layers.affine_forward, layers.affine_backward,
@@ -95,6 +117,7 @@ def judge_affine_backward(outputs):
 
 
 def _reference(cls_name, dims, params, reg):
+    """The reference net of solutions.nets with these dims, parameters and reg."""
     cls = getattr(nets, cls_name)
     if len(dims) == 3:
         reference = cls(dims[0], dims[1], dims[2], reg=reg, seed=0)
@@ -106,6 +129,7 @@ def _reference(cls_name, dims, params, reg):
 
 
 def judge_net(cls_name, with_gradients):
+    """Judge of a net's loss (or gradients) against solutions.nets and numerical gradients."""
     def judge(outputs):
         failures = []
         for k, (label, dims, params, X, y, reg, large) in enumerate(P.net_cases(cls_name)):

@@ -20,12 +20,14 @@ RTOL = 1e-9
 
 
 def _reference(f, point):
+    """The reference Value graph of `f` at `point` -> (output, inputs)."""
     inputs = [Value(x) for x in point]
     out = f(*inputs)
     return out, inputs
 
 
 def _judge_expressions(outputs, cases, with_gradients):
+    """Failures of the recorded expressions: values and, `with_gradients`, gradients."""
     if error_of(outputs, "Value") is not None:
         return [error_of(outputs, "Value") + "."]
     failures = []
@@ -49,18 +51,22 @@ def _judge_expressions(outputs, cases, with_gradients):
 
 
 def judge_value_forward(outputs):
+    """Failures of the Value expressions' forward values (empty: passed)."""
     return _judge_expressions(outputs, P.expression_cases(), with_gradients=False)
 
 
 def judge_value_gradients(outputs):
+    """Failures of the Value expressions' gradients (empty: passed)."""
     return _judge_expressions(outputs, P.expression_cases(), with_gradients=True)
 
 
 def judge_value_graphs(outputs):
+    """Failures of the graphs with shared nodes (empty: passed)."""
     return _judge_expressions(outputs, P.graph_cases(), with_gradients=True)
 
 
 def judge_deep(outputs):
+    """Failures of backward() on a very deep chain (empty: passed)."""
     if error_of(outputs, "Value") is not None:
         return [error_of(outputs, "Value") + "."]
     label = f"a chain {2 * P.DEEP_LENGTH:,} nodes deep"
@@ -76,6 +82,7 @@ def judge_deep(outputs):
 
 
 def judge_neuron(outputs):
+    """Failures of the neuron's output and gradients (empty: passed)."""
     err = error_of(outputs, "neuron")
     if err is not None:
         return [f"{err}."]
@@ -90,6 +97,7 @@ def judge_neuron(outputs):
 
 
 def judge_mlp(outputs):
+    """Failures of the MLP's loss and gradients (empty: passed)."""
     failures = []
     for k, (X, y, params, reg) in enumerate(P.mlp_cases()):
         key = f"case{k}"
@@ -110,6 +118,7 @@ def judge_mlp(outputs):
 
 
 def judge_trained(outputs):
+    """Failures of the trained circles_net's accuracy (empty: passed)."""
     err = error_of(outputs, "net")
     if err is not None:
         return [f"{err}."]

@@ -20,6 +20,7 @@ H = 1e-5  # step of the centered differences
 
 
 def _describe(exc):
+    """`exc` as one short line: its type and the first line of its message."""
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]
 
@@ -28,9 +29,11 @@ class Recorder:
     """Collects the outputs of calls into a dict of arrays; every call is isolated."""
 
     def __init__(self):
+        """An empty record."""
         self.out = {}
 
     def error(self, key, message):
+        """Record that call `key` raised `message`."""
         self.out[f"{key}/error"] = np.array(str(message)[:500])
 
     def call(self, key, fn, *args, **kwargs):
@@ -127,6 +130,7 @@ class Recorder:
             out_of = layer_objective(forward, args, a)
 
             def objective(v, out_of=out_of):
+                """The scalar sum(f(v) * dout) whose gradient is the backward's result."""
                 return np.sum(out_of(v) * dout)
 
             idx = sample_indices(args[a].size, num_entries, seed=seed + a)
@@ -154,6 +158,7 @@ def probe_factory(factory):
 
     @functools.wraps(factory)
     def make(*args):
+        """The probe of `factory(*args)`, with how the kernel finds it again."""
         probe = factory(*args)
         probe.locator = f"{factory.__name__}({', '.join(repr(a) for a in args)})"
         return probe

@@ -120,6 +120,7 @@ def score_cases_for(name):
 
 
 def probe_linear_scores(ns):
+    """Record `linear_scores` on every case."""
     rec = Recorder()
     fn = student(ns, "linear_scores")
     for k, (_, X, W, b) in enumerate(linear_cases()):
@@ -136,6 +137,7 @@ def probe_weight_loss(name, with_gradient):
     """Probe of one loss of W: loss for every case, and dW plus numerical samples if asked."""
 
     def probe(ns):
+        """Record the student's loss and gradient on every case."""
         rec = Recorder()
         fn = student(ns, name)
         for k, (_, W, X, y, reg, large) in enumerate(weight_cases_for(name)):
@@ -163,6 +165,7 @@ def probe_score_loss(name, with_gradient):
     """Probe of a data loss on precomputed scores: (loss, dscores)."""
 
     def probe(ns):
+        """Record the student's loss and gradient on every case."""
         rec = Recorder()
         fn = student(ns, name)
         for k, (_, scores, y, large) in enumerate(score_cases_for(name)):

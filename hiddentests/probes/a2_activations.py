@@ -73,12 +73,16 @@ def backward_cases():
 
 
 def _kw_label(kwargs):
+    """`(k=v, ...)` of a case's keyword arguments ('' for none)."""
     return "" if not kwargs else "(" + ", ".join(f"{k}={v}" for k, v in kwargs.items()) + ")"
 
 
 @probe_factory
 def probe_forward(act):
+    """The probe of `<act>_forward`."""
+
     def probe(ns):
+        """Record the student's forward on every case and keyword setting."""
         rec = Recorder()
         fn = student(ns, f"{act}_forward")
         for j, kwargs in enumerate(ELEMENTWISE[act]):
@@ -103,7 +107,10 @@ def probe_forward(act):
 
 @probe_factory
 def probe_backward(act):
+    """The probe of `<act>_backward`."""
+
     def probe(ns):
+        """Record the student's dx and centered differences of their forward."""
         rec = Recorder()
         forward = student(ns, f"{act}_forward")
         backward = student(ns, f"{act}_backward")
@@ -164,6 +171,7 @@ MAXOUT_GRADS = ("dx", "dW1", "db1", "dW2", "db2")
 
 
 def probe_maxout_forward(ns):
+    """Record `maxout_forward` on every case."""
     rec = Recorder()
     fn = student(ns, "maxout_forward")
     for k, (_, *args, _dout) in enumerate(maxout_cases()):
@@ -179,6 +187,7 @@ def probe_maxout_forward(ns):
 
 
 def probe_maxout_backward(ns):
+    """Record `maxout_backward` and centered differences of `maxout_forward`."""
     rec = Recorder()
     forward = student(ns, "maxout_forward")
     backward = student(ns, "maxout_backward")

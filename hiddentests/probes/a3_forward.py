@@ -36,6 +36,7 @@ def layer_dims(cls_name, args):
 
 
 def param_names(n_layers):
+    """The parameter names of a net of `n_layers` layers: W1, b1, W2, b2, ..."""
     return [f"{p}{k}" for k in range(1, n_layers + 1) for p in ("W", "b")]
 
 
@@ -92,7 +93,10 @@ def set_params(net, params):
 
 @probe_factory
 def probe_init(cls_name):
+    """The probe of `cls_name`'s constructor."""
+
     def probe(ns):
+        """Record the parameters and settings of nets built by every constructor case."""
         rec = Recorder()
         cls = student(ns, cls_name)
         for k, (args, kwargs) in enumerate(INIT_CASES[cls_name]):
@@ -139,7 +143,10 @@ def probe_init(cls_name):
 
 @probe_factory
 def probe_scores(cls_name):
+    """The probe of `cls_name.loss(X)`'s scores."""
+
     def probe(ns):
+        """Record the scores of nets with parameters set explicitly."""
         rec = Recorder()
         cls = student(ns, cls_name)
         for k, (_, dims, params, X, act) in enumerate(score_cases(cls_name)):

@@ -1,7 +1,7 @@
 """Probes of assignment 4 (backpropagation): staged graphs, the affine layer, the nets' losses
 and gradients, and the trained nets.
 
-The staged-graph exercises are read from the notebook's variables (the lecture's names).
+A staged graph is called on fresh random inputs shaped like its examples (`graph_cases`).
 The nets are built with the student's constructor and then given explicit parameters
 (`net.params[name] = array`); the inputs keep every hidden pre-activation at least KINK_GAP
 away from 0, so centered differences never straddle a ReLU kink. Large-magnitude cases
@@ -12,6 +12,8 @@ loss values at W +- h e_i are recorded for sampled entries of every parameter.
 import numpy as np
 
 from coursekit.checks import a4_backprop as checks
+from coursekit.checks import a4_graphs as graph_checks
+from coursekit.checks import a4_staged as staged_checks
 from coursekit.checks.harness import KINK_GAP
 from coursekit.data import load_digits_split, make_spiral
 from hiddentests.probes._record import Recorder, probe_factory, sample_indices, student
@@ -20,25 +22,121 @@ NUM_ENTRIES = 6
 
 # ----- staged computational graphs -------------------------------------------------------------
 
+GRAPH_SEEDS = tuple(range(8000, 8008))  # fresh inputs per graph (the visible checks use others)
+
+
+def graph_cases(shapes):
+    """[(label, inputs)] of a staged graph whose inputs have these shapes; deterministic."""
+    cases = []
+    for seed in GRAPH_SEEDS:
+        inputs = graph_checks.graph_inputs(shapes, seed)
+        cases.append((f"random inputs (seed {seed})", inputs))
+    return cases
+
 
 @probe_factory
-def probe_variables(*names):
-    """Probe of a graph worked by hand: the notebook variables `names`, as numbers."""
+def probe_graph(name, shapes):
+    """Probe of a staged graph `name(*inputs) -> (out, grads)` on inputs of these shapes."""
 
     def probe(ns):
         rec = Recorder()
-        for name in names:
-            if name not in ns:
-                rec.error(
-                    name,
-                    f"NotImplementedError: {name} is not defined (its cell still "
-                    f"raises NotImplementedError, or was not run)",
-                )
+        fn = student(ns, name)
+        for k, (_, inputs) in enumerate(graph_cases(shapes)):
+            key = f"case{k}"
+            result = rec.call(key, fn, *inputs)
+            if f"{key}/error" in rec.out:
                 continue
-            rec.value(name, "value", ns[name])
+            if not (isinstance(result, (tuple, list)) and len(result) == 2):
+                rec.error(key, f"TypeError: {name} should return (out, grads)")
+                continue
+            out, grads = result
+            if not (isinstance(grads, (tuple, list)) and len(grads) == len(shapes)):
+                rec.error(key, f"TypeError: {name} should return grads as a tuple of "
+                               f"{len(shapes)} gradients, one per input")
+                continue
+            rec.value(key, "out", out)
+            for i, g in enumerate(grads):
+                rec.value(key, f"grad{i}", g)
         return rec.out
 
-    probe.__name__ = f"probe_variables_{'_'.join(names)}"
+    probe.__name__ = f"probe_{name}"
+    return probe
+
+
+# ----- the staged two-layer net ----------------------------------------------------------------
+
+STAGED_SHAPES = [  # (seed, N, D, H, C, reg)
+    (8100, 1, 3, 4, 2, 0.0),
+    (8101, 5, 4, 6, 3, 0.1),
+    (8102, 8, 2, 5, 4, 0.05),
+    (8103, 6, 5, 3, 3, 1.0),
+]
+
+
+def staged_cases():
+    """[(label, X, y, params, reg)] with every pre-activation at least KINK_GAP from 0."""
+    return [(f"N={N}, D={D}, H={H}, C={C}, reg={reg}",
+             *staged_checks.staged_case(seed, N, D, H, C, reg, gap=KINK_GAP))
+            for seed, N, D, H, C, reg in STAGED_SHAPES]
+
+
+def probe_staged(ns):
+    """The student's backward pass of the staged net on the cache of the given forward pass."""
+    rec = Recorder()
+    forward = student(ns, "two_layer_staged_forward")
+    backward = student(ns, "two_layer_staged_backward")
+    for k, (_, X, y, params, reg) in enumerate(staged_cases()):
+        key = f"case{k}"
+        result = rec.call(f"{key}/fwd", forward, X, y, params, reg)
+        if f"{key}/fwd/error" in rec.out:
+            rec.error(key, f"{rec.out.pop(f'{key}/fwd/error')} (in two_layer_staged_forward)")
+            continue
+        if not (isinstance(result, (tuple, list)) and len(result) == 2
+                and isinstance(result[1], dict)):
+            rec.error(key, "TypeError: two_layer_staged_forward should return (loss, cache)")
+            continue
+        grads = rec.call(key, backward, result[1])
+        if f"{key}/error" in rec.out:
+            continue
+        if not isinstance(grads, dict):
+            rec.error(key, f"TypeError: two_layer_staged_backward should return a dict, "
+                           f"got {type(grads).__name__}")
+            continue
+        for name, value in grads.items():
+            if isinstance(name, str) and name.isidentifier():
+                rec.value(key, f"grads/{name}", value)
+    return rec.out
+
+
+# ----- Jacobians of y = x W ---------------------------------------------------------------------
+
+JACOBIAN_SHAPES = [(2, 3, 4), (1, 2, 1), (3, 2, 5), (4, 1, 3)]  # (N, D, M)
+BYTES_CASES = [(2, 3, 4, 8), (128, 4096, 4096, 4), (1, 1, 1, 8), (64, 3072, 100, 4), (7, 5, 3, 2)]
+
+
+def jacobian_cases():
+    """[(label, x, W, dy)] of the matrix product's cases."""
+    return [(f"x ({N}, {D}), W ({D}, {M})", *graph_checks.matmul_case(N, D, M, seed=8200 + k))
+            for k, (N, D, M) in enumerate(JACOBIAN_SHAPES)]
+
+
+@probe_factory
+def probe_function(fn_name, outputs):
+    """Probe of fn_name on the cases of its exercise, recording the returned tuple as `outputs`."""
+    cases = {"matmul_jacobians": lambda: [(x, W) for _, x, W, _ in jacobian_cases()],
+             "matmul_backward": lambda: [(dy, x, W) for _, x, W, dy in jacobian_cases()],
+             "jacobian_bytes": lambda: BYTES_CASES}[fn_name]
+
+    def probe(ns):
+        rec = Recorder()
+        fn = student(ns, fn_name)
+        for k, args in enumerate(cases()):
+            result = rec.call(f"case{k}", fn, *args)
+            if f"case{k}/error" not in rec.out:
+                rec.values(f"case{k}", result, outputs)
+        return rec.out
+
+    probe.__name__ = f"probe_{fn_name}"
     return probe
 
 
@@ -70,6 +168,7 @@ AFFINE_GRADS = ("dx", "dW", "db")
 
 
 def probe_affine_forward(ns):
+    """The student's affine_forward on every affine case: out."""
     rec = Recorder()
     fn = student(ns, "affine_forward")
     for k, (_, x, W, b, _dout) in enumerate(affine_cases()):
@@ -85,6 +184,7 @@ def probe_affine_forward(ns):
 
 
 def probe_affine_backward(ns):
+    """The student's affine_backward on every affine case, and numerical gradients."""
     rec = Recorder()
     forward, backward = student(ns, "affine_forward"), student(ns, "affine_backward")
     for k, (_, x, W, b, dout) in enumerate(affine_cases()):
@@ -165,6 +265,7 @@ def build_net(rec, key, cls, dims, reg):
 
 @probe_factory
 def probe_net(cls_name, with_gradients):
+    """Probe of a net's loss (or its gradients, and numerical ones) on every net case."""
     def probe(ns):
         rec = Recorder()
         cls = student(ns, cls_name)

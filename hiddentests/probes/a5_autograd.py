@@ -47,11 +47,13 @@ DEEP_LENGTH = 50_000  # 100,000 nodes deep
 
 
 def _record_cases(rec, Value, cases, backward_calls=1):
+    """Record the value and input gradients of every expression case."""
     for k, (name, (f, point)) in enumerate(cases.items()):
         key = f"case{k}"
         calls = 2 if name.endswith("backward twice") else backward_calls
 
         def run(f=f, point=point, calls=calls):
+            """Case `f` on fresh Values, backward run -> (value, input grads)."""
             inputs = [Value(x) for x in point]
             out = f(*inputs)
             for _ in range(calls):
@@ -65,6 +67,7 @@ def _record_cases(rec, Value, cases, backward_calls=1):
 
 
 def _probe_expressions(ns, cases, with_gradients):
+    """Record the student's Value on `cases`, or why it cannot be used."""
     rec = Recorder()
     Value = student(ns, "Value")
     if Value is None:
@@ -81,18 +84,22 @@ def _probe_expressions(ns, cases, with_gradients):
 
 
 def probe_value_forward(ns):
+    """Record the Value expressions' forward values."""
     return _probe_expressions(ns, expression_cases(), with_gradients=False)
 
 
 def probe_value_gradients(ns):
+    """Record the Value expressions' gradients."""
     return _probe_expressions(ns, expression_cases(), with_gradients=True)
 
 
 def probe_value_graphs(ns):
+    """Record the graphs with shared nodes."""
     return _probe_expressions(ns, graph_cases(), with_gradients=True)
 
 
 def probe_deep(ns):
+    """Record backward() on a very deep chain."""
     rec = Recorder()
     Value = student(ns, "Value")
     cases = {"chain": (lambda x: expr.chain(x, DEEP_LENGTH), (0.5,))}
@@ -108,6 +115,7 @@ NEURON = ("w0", "x0", "w1", "x1", "w2")
 
 
 def probe_neuron(ns):
+    """Record the student's neuron: output and gradients."""
     rec = Recorder()
     missing = [n for n in ("f", *NEURON) if n not in ns]
     if missing:
@@ -133,11 +141,13 @@ def mlp_cases():
 
 
 def probe_mlp(ns):
+    """Record the student's MLP: loss and gradients."""
     rec = Recorder()
     MLP, mlp_loss = student(ns, "MLP"), student(ns, "mlp_loss")
     for k, (X, y, params, reg) in enumerate(mlp_cases()):
 
         def run(X=X, y=y, params=params, reg=reg):
+            """Loss and gradients of one case."""
             model = MLP(X.shape[1], [params["W1"].shape[1], params["W2"].shape[1]])
             model.set_params(params)
             loss = mlp_loss(model, X, y, reg)
@@ -154,10 +164,12 @@ def probe_mlp(ns):
 
 
 def circles():
+    """The two-circles data set of the training case."""
     return make_circles(40, noise=0.05, seed=0)
 
 
 def probe_trained(ns):
+    """Record the scores of the student's trained circles_net."""
     rec = Recorder()
     net = ns.get("circles_net")
     if net is None:

@@ -31,3 +31,9 @@ def bug(grade_id, what, source, says, names, lines=10):
 
 def correct(grade_id, what, source):
     return Attempt(grade_id, what, source)
+
+
+def changed(source, old, new):
+    """source with `old` replaced by `new` (old must occur, else the attempt is no bug)."""
+    assert old in source, old
+    return source.replace(old, new)

@@ -1,6 +1,7 @@
-"""Attempts at assignment 4 (backpropagation): the affine layer and the nets' loss and gradients."""
+"""Attempts at assignment 4 (backpropagation): the staged graphs (a4_graphs), the affine layer and
+the nets' loss and gradients."""
 
-from attempts import bug, correct
+from attempts import a4_graphs, bug, correct
 
 AFFINE_FORWARD_WITHOUT_RESHAPE = '''
 def affine_forward(x, W, b):
@@ -89,11 +90,11 @@ class ThreeLayerNet:
 '''
 
 
-# exercises without attempts: the graphs worked by hand and the trained nets
-NOT_YET = ["a4_graph_add_mul", "a4_graph_sigmoid_neuron", "a4_graph_gates", "a4_graph_staged",
-           "a4_train_spiral", "a4_train_digits"]
+# exercises without attempts: the trained nets
+NOT_YET = ["a4_train_spiral", "a4_train_digits"]
 
 ATTEMPTS = [
+    *a4_graphs.ATTEMPTS,
     # ----- affine_forward
     bug("a4_affine_forward", "no reshape of a 3-D x", AFFINE_FORWARD_WITHOUT_RESHAPE,
         says="flatten each example first", names="affine_forward", lines=5),
@@ -223,4 +224,113 @@ def softmax_loss(scores, y):
     correct("a4_three_layer_grads", "flat code", three_layer()),
     correct("a4_three_layer_grads", "masks as float arrays", three_layer().replace(
         "* (a1 > 0)", "* (a1 > 0).astype(float)").replace("* (a2 > 0)", "* np.heaviside(a2, 0.0)")),
+]
+
+# ----- the training section: the tiny subset, the learning rates, train_epochs
+TINY = '''
+X_spiral, y_spiral = make_spiral(n_per_class=100, n_classes=3, seed=0)
+X_tiny, y_tiny = X_spiral[::15], y_spiral[::15]
+tiny_net = TwoLayerNet(2, {hidden}, 3, weight_scale={scale}, reg={reg}, seed=0)
+tiny_losses = sgd(tiny_net, {data}, learning_rate={lr}, num_steps={steps})
+'''
+
+
+def tiny(hidden=100, scale=0.1, reg=0.0, lr=2.0, steps=1000, data="X_tiny, y_tiny"):
+    """The tiny-subset cell with these settings."""
+    return TINY.format(hidden=hidden, scale=scale, reg=reg, lr=lr, steps=steps, data=data)
+
+
+LEARNING_RATES = '''
+X_spiral, y_spiral = make_spiral(n_per_class=100, n_classes=3, seed=0)
+lr_too_high, lr_too_low, lr_good = {high}, {low}, {good}
+curves = {{}}
+for kind, lr in [("too high", lr_too_high), ("too low", lr_too_low), ("good", lr_good)]:
+    lr_net = TwoLayerNet(2, 100, 3, weight_scale=0.1, seed=0)
+    with np.errstate(all="ignore"):
+        curves[kind] = sgd(lr_net, X_spiral, y_spiral, learning_rate=lr, num_steps=300)
+'''
+
+TRAIN_EPOCHS = '''
+def train_epochs(net, X, y, X_val, y_val, learning_rate, num_epochs, batch_size, seed=0):
+    rng = np.random.default_rng(seed)
+    N = X.shape[0]
+    history = {"loss": [], "train_acc": [], "val_acc": []}
+    for _ in range(num_epochs):
+        order = rng.permutation(N)
+        batch_losses = []
+        for start in range(0, N, batch_size):
+            batch = order[start:start + batch_size]
+            loss, grads = net.loss(X[batch], y[batch])
+            for name in net.params:
+                net.params[name] = net.params[name] - learning_rate * grads[name]
+            batch_losses.append(loss)
+        history["loss"].append(np.mean(batch_losses))
+        history["train_acc"].append(accuracy(net, X, y))
+        history["val_acc"].append(accuracy(net, X_val, y_val))
+    return {name: np.array(values) for name, values in history.items()}
+'''
+
+ATTEMPTS += [
+    bug("a4_overfit_tiny", "regularization left on", tiny(reg=0.1),
+        says="of the 20 tiny examples right", names="tiny_net", lines=3),
+    bug("a4_overfit_tiny", "stops after 100 steps", tiny(steps=100),
+        says="more steps or a larger learning rate", names="tiny_net", lines=3),
+    bug("a4_overfit_tiny", "learning rate 0.01", tiny(lr=0.01),
+        says="check the gradients", names="tiny_net", lines=3),
+    bug("a4_overfit_tiny", "trained on the whole spiral", tiny(data="X_spiral, y_spiral"),
+        says="19 of the 20", names="tiny_net", lines=3),
+    correct("a4_overfit_tiny", "a larger weight scale, a smaller step", tiny(scale=0.5, lr=1.0)),
+    correct("a4_overfit_tiny", "200 hidden units", tiny(hidden=200)),
+    bug("a4_learning_rates", "too high and too low swapped",
+        LEARNING_RATES.format(high=0.01, low=30.0, good=1.0),
+        says="which is too low, not too high", names="lr_too_high", lines=3),
+    bug("a4_learning_rates", "a 'too high' rate that still trains",
+        LEARNING_RATES.format(high=3.0, low=0.01, good=1.0),
+        says="which is good, not too high", names="lr_too_high", lines=3),
+    bug("a4_learning_rates", "a 'good' rate that is too small",
+        LEARNING_RATES.format(high=30.0, low=0.01, good=0.1),
+        says="which is in between, not good", names="lr_good", lines=3),
+    correct("a4_learning_rates", "100, 0.001, 3", LEARNING_RATES.format(high=100.0, low=0.001,
+                                                                      good=3.0)),
+    correct("a4_learning_rates", "10, 0.01, 2", LEARNING_RATES.format(high=10.0, low=0.01,
+                                                                    good=2.0)),
+    bug("a4_train_epochs", "a new generator every epoch", TRAIN_EPOCHS.replace(
+        "        order = rng.permutation(N)",
+        "        order = np.random.default_rng(seed).permutation(N)"),
+        says="made before the first epoch", names="train_epochs", lines=3),
+    bug("a4_train_epochs", "drops the last, smaller minibatch", TRAIN_EPOCHS.replace(
+        "range(0, N, batch_size)", "range(0, N - batch_size + 1, batch_size)"),
+        says="the last one smaller", names="train_epochs", lines=3),
+    bug("a4_train_epochs", "validation accuracy on the training set", TRAIN_EPOCHS.replace(
+        "accuracy(net, X_val, y_val)", "accuracy(net, X, y)"),
+        says="history['val_acc'][0]", names="train_epochs"),
+    bug("a4_train_epochs", "the last minibatch's loss for the epoch", TRAIN_EPOCHS.replace(
+        'history["loss"].append(np.mean(batch_losses))', 'history["loss"].append(loss)'),
+        says="history['loss'][0]", names="train_epochs"),
+    bug("a4_train_epochs", "minibatches drawn with replacement", TRAIN_EPOCHS.replace(
+        "order = rng.permutation(N)", "order = rng.choice(N, N)"),
+        says="the minibatches hold the examples", names="train_epochs", lines=3),
+    correct("a4_train_epochs", "np.array_split and in-place updates", TRAIN_EPOCHS.replace(
+        "        for start in range(0, N, batch_size):\n"
+        "            batch = order[start:start + batch_size]\n",
+        "        for batch in np.array_split(order, range(batch_size, N, batch_size)):\n"
+    ).replace("net.params[name] = net.params[name] - learning_rate * grads[name]",
+              "net.params[name] -= learning_rate * grads[name]")),
+    correct("a4_train_epochs", "lists, sums and its own accuracy", '''
+def train_epochs(net, X, y, X_val, y_val, learning_rate, num_epochs, batch_size, seed=0):
+    rng = np.random.default_rng(seed)
+    losses, train_acc, val_acc = [], [], []
+    for epoch in range(num_epochs):
+        shuffled = rng.permutation(len(X))
+        total, count = 0.0, 0
+        while count * batch_size < len(X):
+            idx = shuffled[count * batch_size:(count + 1) * batch_size]
+            loss, grads = net.loss(X[idx], y[idx])
+            net.params = {k: v - learning_rate * grads[k] for k, v in net.params.items()}
+            total, count = total + loss, count + 1
+        losses.append(total / count)
+        train_acc.append(float((net.loss(X).argmax(axis=1) == y).mean()))
+        val_acc.append(float((net.loss(X_val).argmax(axis=1) == y_val).mean()))
+    return {"loss": losses, "train_acc": train_acc, "val_acc": val_acc}
+'''),
 ]

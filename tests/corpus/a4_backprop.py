@@ -1,36 +1,13 @@
 """Assignment 4 corpus: backpropagation mistakes, and correct implementations written otherwise."""
 
-from corpus import mutant, variant
+from corpus import a4_graphs, a4_jacobians, mutant, variant
 
 NETS_TWO = {"a4_two_layer_loss", "a4_two_layer_grads"}
 NETS_THREE = {"a4_three_layer_loss", "a4_three_layer_grads"}
 
 MUTANTS = {
-    "a4_add_mul_no_chain_rule": mutant(
-        "a4_graph_add_mul_code",
-        {"a4_graph_add_mul"},
-        ("dfdx = 1.0 * dfdq", "dfdx = 1.0"),
-        ("dfdy = 1.0 * dfdq", "dfdy = 1.0"),
-        why="local gradients of the add gate without the upstream gradient",
-    ),
-    "a4_neuron_sigmoid_instead_of_derivative": mutant(
-        "a4_graph_sigmoid_neuron_code",
-        {"a4_graph_sigmoid_neuron"},
-        ("ddot = (1 - f) * f", "ddot = f"),
-        why="uses sigma instead of sigma (1 - sigma)",
-    ),
-    "a4_gates_max_to_both": mutant(
-        "a4_graph_gates_code",
-        {"a4_graph_gates"},
-        ("grad_z, grad_w = (dm, 0.0) if z >= w else (0.0, dm)", "grad_z, grad_w = dm, dm"),
-        why="max gate treated like an add gate",
-    ),
-    "a4_staged_overwrites_instead_of_accumulating": mutant(
-        "a4_graph_staged_code",
-        {"a4_graph_staged"},
-        ("dx += ((1 - sigx) * sigx) * dsigx", "dx = ((1 - sigx) * sigx) * dsigx"),
-        why="= instead of += where x branches",
-    ),
+    **a4_graphs.MUTANTS,
+    **a4_jacobians.MUTANTS,
     "a4_affine_forward_no_flatten": mutant(
         "affine_forward",
         {"a4_affine_forward", "a4_affine_backward"},
@@ -133,9 +110,73 @@ def softmax_loss(scores, y):
         ("        for k in (1, 2, 3):\n", "        for k in (1,):\n"),
         why="regularizes W1 only",
     ),
+    # ----- the training section
+    "a4_tiny_with_regularization": mutant(
+        "a4_overfit_tiny_code",
+        {"a4_overfit_tiny"},
+        ("weight_scale=0.1, seed=0)", "weight_scale=0.1, reg=0.1, seed=0)"),
+        why="regularization keeps the net from memorizing the tiny subset",
+    ),
+    "a4_tiny_too_few_steps": mutant(
+        "a4_overfit_tiny_code",
+        {"a4_overfit_tiny"},
+        ("num_steps=1000", "num_steps=100"),
+        why="stops before every example is right",
+    ),
+    "a4_tiny_learning_rate_too_small": mutant(
+        "a4_overfit_tiny_code",
+        {"a4_overfit_tiny"},
+        ("learning_rate=2.0", "learning_rate=0.01"),
+        why="a step too small to get anywhere in 1000 steps",
+    ),
+    "a4_learning_rates_swapped": mutant(
+        "a4_learning_rates_code",
+        {"a4_learning_rates"},
+        ("= 30.0, 0.01, 1.0", "= 0.01, 30.0, 1.0"),
+        why="too high and too low the wrong way round",
+    ),
+    "a4_learning_rates_high_still_trains": mutant(
+        "a4_learning_rates_code",
+        {"a4_learning_rates"},
+        ("= 30.0, 0.01, 1.0", "= 3.0, 0.01, 1.0"),
+        why="a 'too high' rate that still brings the loss down",
+    ),
+    "a4_learning_rates_good_too_small": mutant(
+        "a4_learning_rates_code",
+        {"a4_learning_rates"},
+        ("= 30.0, 0.01, 1.0", "= 30.0, 0.01, 0.1"),
+        why="a 'good' rate that leaves the loss far above 0.35",
+    ),
+    "a4_train_epochs_new_rng_every_epoch": mutant(
+        "train_epochs",
+        {"a4_train_epochs"},
+        ("        order = rng.permutation(N)",
+         "        order = np.random.default_rng(seed).permutation(N)"),
+        why="the same order every epoch",
+    ),
+    "a4_train_epochs_drops_last_batch": mutant(
+        "train_epochs",
+        {"a4_train_epochs"},
+        ("range(0, N, batch_size)", "range(0, N - batch_size + 1, batch_size)"),
+        why="the examples of the last, smaller minibatch are never trained on",
+    ),
+    "a4_train_epochs_val_on_training_set": mutant(
+        "train_epochs",
+        {"a4_train_epochs"},
+        ("accuracy(net, X_val, y_val)", "accuracy(net, X, y)"),
+        why="the validation accuracy measured on the training set",
+    ),
+    "a4_train_epochs_with_replacement": mutant(
+        "train_epochs",
+        {"a4_train_epochs"},
+        ("order = rng.permutation(N)", "order = rng.choice(N, N)"),
+        why="minibatches drawn with replacement: some examples twice, others never",
+    ),
 }
 
 VARIANTS = {
+    **a4_graphs.VARIANTS,
+    **a4_jacobians.VARIANTS,
     "a4_affine_einsum": variant(
         "affine_forward",
         '''
@@ -257,6 +298,52 @@ class ThreeLayerNet:
             loss += self.reg * np.sum(W * W)
             grads[f"W{k}"] = dW + 2 * self.reg * W
         return loss, grads
+''',
+    ),
+    "a4_tiny_larger_scale": variant(
+        "a4_overfit_tiny_code", None,
+        ("weight_scale=0.1, seed=0)", "weight_scale=0.5, seed=0)"),
+        ("learning_rate=2.0", "learning_rate=1.0"),
+    ),
+    "a4_tiny_wider_net": variant(
+        "a4_overfit_tiny_code", None,
+        ("TwoLayerNet(2, 100, 3", "TwoLayerNet(2, 200, 3"),
+    ),
+    "a4_learning_rates_other_choice": variant(
+        "a4_learning_rates_code", None,
+        ("= 30.0, 0.01, 1.0", "= 100.0, 0.001, 3.0"),
+    ),
+    "a4_learning_rates_powers_of_ten": variant(
+        "a4_learning_rates_code", None,
+        ("= 30.0, 0.01, 1.0", "= 10.0, 1e-2, 2.0"),
+    ),
+    "a4_train_epochs_array_split_in_place": variant(
+        "train_epochs", None,
+        ("        for start in range(0, N, batch_size):\n"
+         "            batch = order[start:start + batch_size]\n",
+         "        for batch in np.array_split(order, range(batch_size, N, batch_size)):\n"),
+        ("net.params[name] = net.params[name] - learning_rate * grads[name]",
+         "net.params[name] -= learning_rate * grads[name]"),
+    ),
+    "a4_train_epochs_lists_and_sums": variant(
+        "train_epochs",
+        '''
+def train_epochs(net, X, y, X_val, y_val, learning_rate, num_epochs, batch_size, seed=0):
+    """Epochs as while loops over minibatch counts; history as plain lists."""
+    rng = np.random.default_rng(seed)
+    losses, train_acc, val_acc = [], [], []
+    for epoch in range(num_epochs):
+        shuffled = rng.permutation(len(X))
+        total, count = 0.0, 0
+        while count * batch_size < len(X):
+            idx = shuffled[count * batch_size:(count + 1) * batch_size]
+            loss, grads = net.loss(X[idx], y[idx])
+            net.params = {k: v - learning_rate * grads[k] for k, v in net.params.items()}
+            total, count = total + loss, count + 1
+        losses.append(total / count)
+        train_acc.append(float((net.loss(X).argmax(axis=1) == y).mean()))
+        val_acc.append(float((net.loss(X_val).argmax(axis=1) == y_val).mean()))
+    return {"loss": losses, "train_acc": train_acc, "val_acc": val_acc}
 ''',
     ),
 }

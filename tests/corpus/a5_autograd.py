@@ -279,7 +279,9 @@ class Value:
         return Value(math.tanh(self.data), (self,), "tanh")
 
     def sigmoid(self):
-        return Value(1 / (1 + math.exp(-self.data)), (self,), "sigmoid")
+        x = self.data  # exp sees only -|x|: no overflow at |x| = 1000
+        s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+        return Value(s, (self,), "sigmoid")
 
     def relu(self):
         return Value(max(0.0, self.data), (self,), "relu")

@@ -1,0 +1,1 @@
+../../../../coursekit/regularization.py
