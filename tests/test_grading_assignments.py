@@ -3,14 +3,16 @@
 Per assignment, in a temporary copy of the course root: `python -m autograder release`, then a
 class of the instructor's notebook handed in as is (`source`), the release with the instructor's
 code in every answer (`reference`, demo cells kept: figures and training runs), the untouched
-release (`stub`) and every mutant and correct variant of tests/corpus/ (built exactly as the
-plain-nbgrader tests build them), graded by ONE `python -m autograder grade --jobs 2` run.
-The pipeline's per-question scores must be what the corpus says: a mutant loses points exactly
-on its target questions, a variant and the reference get full marks, the stub gets 0, questions
-graded by hand are left to formgrader. Three mutants per assignment are also graded by plain
-`nbgrader autograde` (~9 s a notebook for a4), and both must agree question by question.
+release (`stub`) and every mutant and correct variant of tests/corpus/, packed into a few
+submissions exactly as the plain-nbgrader tests pack them (`corpus.pack`: different cells,
+disjoint target questions, so each verdict stays its own), graded by ONE
+`python -m autograder grade --jobs 2` run. The pipeline's per-question scores must be what the
+corpus says: a mutant loses points exactly on its target questions, a variant and the reference
+get full marks, the stub gets 0, questions graded by hand are left to formgrader. Two mutant
+packs and one variant pack per assignment are also graded by plain `nbgrader autograde`, and
+both must agree question by question.
 
-Cost: about 2.5 minutes on 2 shared cores (~85 notebooks; kernel start-up dominates).
+Cost: about 4 minutes on 2 shared cores (about 55 notebooks; kernel start-up dominates).
 """
 
 import json
@@ -29,11 +31,10 @@ from assignment_harness import (
     submission,
 )
 
-# the first test of an assignment grades its whole corpus (a4: about 80 notebooks): a hang guard
+# the first test of an assignment grades its whole corpus: a hang guard
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AVAILABLE = [a for a in ASSIGNMENTS if a in os.environ.get("ASSIGNMENTS_UNDER_TEST", a)]
-PLAIN_SAMPLE = 3  # mutants per assignment also graded by plain nbgrader
 PLAIN = "nbgrader-"  # their student ids in plain nbgrader's gradebook
 
 
@@ -50,11 +51,11 @@ def _write(folder, student, assignment, nb):
     nbformat.write(nb, os.path.join(path, assignment + ".ipynb"))
 
 
-def _plain_sample(mutants):
-    """A few mutants spread over the corpus (deterministic)."""
-    ids = sorted(mutants)
-    step = max(1, len(ids) // PLAIN_SAMPLE)
-    return ids[::step][:PLAIN_SAMPLE]
+def _plain_sample(packs):
+    """The packs also graded by plain nbgrader: the first two of mutants, the first of variants."""
+    mutant_packs = [s for s, _ in packs if s.startswith("mutants_")]
+    variant_packs = [s for s, _ in packs if s.startswith("variants_")]
+    return mutant_packs[:2] + variant_packs[:1]
 
 
 def _grade(tmp, assignment):
@@ -63,13 +64,14 @@ def _grade(tmp, assignment):
     assert released.returncode == 0, released.stdout + released.stderr
     src, rel = course.source_nb(assignment), course.release_nb(assignment)
     mutants, variants = corpus.load(assignment)
-    notebooks = {
-        "source": src,
-        "reference": submission(rel, src),
-        "stub": rel,
-        **{eid: submission(rel, src, corpus_replacements(src, entry), drop_demos=True)
-           for eid, entry in {**mutants, **variants}.items()},
-    }
+    entries = {**mutants, **variants}
+    packs = corpus.pack(mutants) + corpus.pack(variants)
+    notebooks = {"source": src, "reference": submission(rel, src), "stub": rel}
+    for student, ids in packs:
+        replacements = {}
+        for entry_id in ids:
+            replacements.update(corpus_replacements(src, entries[entry_id]))
+        notebooks[student] = submission(rel, src, replacements, drop_demos=True)
     submitted = os.path.join(tmp, "submitted")
     for student, nb in notebooks.items():
         _write(submitted, student, assignment, nb)
@@ -91,14 +93,15 @@ def _grade(tmp, assignment):
 
     # plain nbgrader on a sample of the same notebooks, in the same course root (released
     # above) under other student ids: its submitted/ folder is not the pipeline's
-    sample = _plain_sample(mutants)
+    sample = _plain_sample(packs)
     for student in sample:
         course.submit(assignment, PLAIN + student, notebooks[student])
     course.autograde(assignment)
     plain = {s[len(PLAIN):]: grades for s, grades in course.scores(assignment).items()
              if s.startswith(PLAIN)}
 
-    return {"report": report, "mutants": mutants, "variants": variants, "course": course,
+    return {"report": report, "mutants": mutants, "variants": variants, "packs": dict(packs),
+            "course": course,
             "plain": plain, "sample": sample, "seconds": seconds,
             "per_student": per_student, "stdout": run.stdout}
 
@@ -145,7 +148,7 @@ def _explain(entry, ids):
 @pytest.mark.parametrize("assignment", AVAILABLE)
 def test_pipeline_grades_every_student_of_the_corpus_without_error(graded, assignment):
     g = graded[assignment]
-    expected = {"source", "reference", "stub", *g["mutants"], *g["variants"]}
+    expected = {"source", "reference", "stub", *g["packs"]}
     assert set(g["report"]["students"]) == expected
     assert set(g["plain"]) == set(g["sample"])
     errors = {s: e["error"] for s, e in g["report"]["students"].items() if e["error"]}
@@ -197,13 +200,21 @@ def test_pipeline_takes_points_from_each_mutant_exactly_on_its_target_questions(
     g = graded[assignment]
     auto, _manual = _auto_ids(g["course"], assignment)
     wrong = {}
-    for mutant_id, entry in g["mutants"].items():
-        student = g["report"]["students"][mutant_id]
+    for pack, ids in g["packs"].items():
+        if not pack.startswith("mutants_"):
+            continue
+        student = g["report"]["students"][pack]
         lost = _lost(student, auto)
-        if lost != set(entry.fails):
-            wrong[mutant_id] = {"missed": sorted(set(entry.fails) - lost),
-                                "unexpected": _explain(student, lost - set(entry.fails))}
+        for mutant_id in ids:  # fails sets in a pack are disjoint: each verdict is its own
+            missed = set(g["mutants"][mutant_id].fails) - lost
+            if missed:
+                wrong[mutant_id] = {"missed": sorted(missed)}
+        expected = set().union(*(g["mutants"][i].fails for i in ids))
+        if lost - expected:
+            wrong[pack] = {"mutants": ids, "unexpected": _explain(student, lost - expected)}
     assert not wrong, wrong
+    packed = [i for s, ids in g["packs"].items() if s.startswith("mutants_") for i in ids]
+    assert sorted(packed) == sorted(g["mutants"])
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
@@ -212,11 +223,13 @@ def test_pipeline_gives_every_correct_variant_full_marks(graded, assignment):
     auto, _manual = _auto_ids(g["course"], assignment)
     assert g["variants"]
     lost = {}
-    for variant_id in g["variants"]:
-        student = g["report"]["students"][variant_id]
-        if _lost(student, auto):
-            lost[variant_id] = _explain(student, _lost(student, auto))
+    for pack, ids in g["packs"].items():
+        student = g["report"]["students"][pack]
+        if pack.startswith("variants_") and _lost(student, auto):
+            lost[f"{pack} ({', '.join(ids)})"] = _explain(student, _lost(student, auto))
     assert not lost, lost
+    packed = [i for s, ids in g["packs"].items() if s.startswith("variants_") for i in ids]
+    assert sorted(packed) == sorted(g["variants"])
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)
@@ -239,16 +252,16 @@ def test_pipeline_and_plain_nbgrader_agree_question_by_question_on_a_sample(grad
 @pytest.mark.parametrize("assignment", AVAILABLE)
 def test_pipeline_feedback_explains_a_mutants_loss_without_hidden_tests(graded, assignment):
     g = graded[assignment]
-    mutant_id = sorted(g["mutants"])[0]
-    path = os.path.join(g["course"].root, "feedback", mutant_id, assignment, assignment + ".html")
+    pack = next(s for s in g["packs"] if s.startswith("mutants_"))
+    path = os.path.join(g["course"].root, "feedback", pack, assignment, assignment + ".html")
     with open(path, encoding="utf-8") as f:
         text = f.read()
     for marker in ("BEGIN HIDDEN TESTS", "hiddentests", "from solutions", "import solutions"):
         assert marker not in text, marker
-    target = sorted(g["mutants"][mutant_id].fails)[0]
-    feedback = g["report"]["students"][mutant_id]["questions"][target]["feedback"]
+    target = sorted(g["mutants"][g["packs"][pack][0]].fails)[0]
+    feedback = g["report"]["students"][pack]["questions"][target]["feedback"]
     assert feedback and feedback != "passed"
-    assert f"Feedback: {mutant_id}" in text
+    assert f"Feedback: {pack}" in text
 
 
 @pytest.mark.parametrize("assignment", AVAILABLE)

@@ -1,15 +1,11 @@
-"""Judges of assignment 4's training section: against `solutions.practice` and the reference net."""
-
-import functools
+"""Judges of assignment 4's training section: against `solutions.practice` and a correct net."""
 
 import numpy as np
 
 from coursekit.checks import a4_training as rules
 from coursekit.checks.a4_training import RecordingModel
-from coursekit.data import make_spiral
 from hiddentests.judges._compare import compare, error_of
 from hiddentests.probes import a4_training as P
-from solutions.nets import TwoLayerNet
 from solutions.practice import train_epochs
 
 ARRAYS = ("X", "y", "X_val", "y_val")
@@ -64,25 +60,8 @@ def judge_overfit_tiny(outputs):
     return []
 
 
-@functools.lru_cache(maxsize=64)
-def reference_curve(learning_rate):
-    """The losses of the reference net trained as in the notebook with this learning rate."""
-    X, y = make_spiral(n_per_class=100, n_classes=3, seed=0)
-    net = TwoLayerNet(2, 100, 3, weight_scale=0.1, seed=0)
-    losses = []
-    with np.errstate(all="ignore"):
-        for _ in range(rules.LR_STEPS):
-            loss, grads = net.loss(X, y)
-            losses.append(loss)
-            if not np.isfinite(loss):
-                break
-            for name in net.params:
-                net.params[name] = net.params[name] - learning_rate * grads[name]
-    return tuple(losses)
-
-
 def judge_learning_rates(outputs):
-    """Each chosen learning rate makes the reference net's loss curve what its name says."""
+    """Each chosen learning rate makes a correct net's loss curve what its name says."""
     failures = []
     for kind, name in rules.LR_NAMES.items():
         err = error_of(outputs, name)
@@ -90,8 +69,8 @@ def judge_learning_rates(outputs):
         if err is not None or value is None or value.shape != () or not value > 0:
             failures.append(f"{err}." if err else f"{name} should be one positive number.")
             continue
-        verdict = rules.learning_rate_verdict(reference_curve(float(value)))
+        verdict = rules.learning_rate_verdict(rules.learning_rate_curve(float(value)))
         if verdict != kind:
-            failures.append(f"{name} = {float(value):g} makes the reference net's loss "
+            failures.append(f"{name} = {float(value):g} makes a correct net's loss "
                             f"{verdict}, not {kind}.")
     return failures

@@ -3,7 +3,7 @@
 `train_epochs` runs on stand-in models (`coursekit.checks.a4_training.RecordingModel`) over
 cases where the batch size divides N, does not, and exceeds N; the history it returns and the
 parameters it leaves are recorded. The tiny net is probed by its scores on the tiny subset, the
-learning rates by their values (the judge trains the reference net with them).
+learning rates by their values (the judge trains a correct net with them).
 """
 
 import numpy as np

@@ -290,6 +290,12 @@ ATTEMPTS += [
     bug("a4_learning_rates", "a 'good' rate that is too small",
         LEARNING_RATES.format(high=30.0, low=0.01, good=0.1),
         says="which is in between, not good", names="lr_good", lines=3),
+    bug("a4_learning_rates", "a negative 'too low' rate",
+        LEARNING_RATES.format(high=30.0, low=-0.01, good=1.0),
+        says="lr_too_low should be one positive number", names="lr_too_low", lines=3),
+    correct("a4_learning_rates", "right rates, but the student's own net does not learn",
+            LEARNING_RATES.format(high=30.0, low=0.01, good=1.0)
+            + 'curves["good"] = curves["too low"]  # what a net with a gradient bug draws\n'),
     correct("a4_learning_rates", "100, 0.001, 3", LEARNING_RATES.format(high=100.0, low=0.001,
                                                                       good=3.0)),
     correct("a4_learning_rates", "10, 0.01, 2", LEARNING_RATES.format(high=10.0, low=0.01,
