@@ -152,6 +152,15 @@ def check_reg(reg):
     return float(reg)
 
 
+def check_positive(name, value, integer=False):
+    """Check a training setting: a positive number (a positive integer when `integer`)."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind) or not value > 0:
+        what = "a positive integer" if integer else "a positive number"
+        raise ValueError(f"{name} should be {what}, got {value!r}.")
+    return value
+
+
 def validated(check_inputs, check_result=None):
     """Decorate a reference function with its validation, so that its body holds the math only.
 
@@ -166,8 +175,11 @@ def validated(check_inputs, check_result=None):
     """
 
     def decorate(fn):
+        """fn wrapped in its checks."""
+
         @functools.wraps(fn)
         def checked(*args, **kwargs):
+            """fn's result, its inputs checked first and its result after (outermost call only)."""
             if getattr(_calls, "inside", False):
                 return fn(*args, **kwargs)
             check_inputs(*args, **kwargs)
@@ -191,6 +203,7 @@ def upstream(shape_of_output):
     """The input check of a backward pass: dout has the forward output's shape (from the cache)."""
 
     def check(dout, cache):
+        """Raise unless dout has the shape of the forward output stored in cache."""
         check_same_shape("dout", dout, shape_of_output(cache))
 
     return check

@@ -5,8 +5,6 @@ plus `reg * sum(W**2)` over every weight matrix (never the biases). The backward
 modular: each layer's backward takes the upstream gradient and its own cache, in reverse order.
 """
 
-import numbers
-
 import numpy as np
 
 from solutions import activations as act
@@ -16,6 +14,7 @@ from solutions._checks import (
     check_float_array,
     check_inner_dims,
     check_labels,
+    check_positive,
     check_reg,
     validated,
 )
@@ -34,9 +33,8 @@ DATA_LOSSES = {"softmax": softmax_loss, "svm": svm_loss}
 
 
 def _check_dim(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} should be a positive integer, got {value!r}.")
-    return int(value)
+    """A layer size as an int, or a ValueError when it is not a positive integer."""
+    return int(check_positive(name, value, integer=True))
 
 
 def _net_inputs(net, X, y=None):

@@ -5,19 +5,10 @@ without learning-rate decay, returning what is plotted to diagnose training. A m
 with a `params` dict of arrays and `loss(X, y=None)` (scores, or `(loss, grads)` keyed like params).
 """
 
-import numbers
-
 import numpy as np
 
-from solutions._checks import check_float_array, check_labels, validated
+from solutions._checks import check_float_array, check_labels, check_positive, validated
 from solutions.train import accuracy
-
-
-def _positive(name, value, integer=False):
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, kind) or not value > 0:
-        raise ValueError(f"{name} should be a positive {'integer' if integer else 'number'}, "
-                         f"got {value!r}.")
 
 
 def _training_inputs(net, X, y, X_val, y_val, learning_rate, num_epochs, batch_size, seed=0):
@@ -28,9 +19,9 @@ def _training_inputs(net, X, y, X_val, y_val, learning_rate, num_epochs, batch_s
     check_labels(y, X.shape[0], np.iinfo(np.int64).max)
     check_float_array("X_val", X_val, min_ndim=2)
     check_labels(y_val, X_val.shape[0], np.iinfo(np.int64).max, name="y_val")
-    _positive("learning_rate", learning_rate)
-    _positive("num_epochs", num_epochs, integer=True)
-    _positive("batch_size", batch_size, integer=True)
+    check_positive("learning_rate", learning_rate)
+    check_positive("num_epochs", num_epochs, integer=True)
+    check_positive("batch_size", batch_size, integer=True)
 
 
 @validated(_training_inputs)

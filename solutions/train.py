@@ -4,11 +4,9 @@ A model is anything with a `params` dict of arrays and `loss(X, y=None)` returni
 (y is None) or `(loss, grads)` with grads keyed like params: the nets and LinearClassifier.
 """
 
-import numbers
-
 import numpy as np
 
-from solutions._checks import check_float_array, check_labels
+from solutions._checks import check_float_array, check_labels, check_positive
 
 
 def sgd_step(params, grads, learning_rate):
@@ -46,14 +44,6 @@ def accuracy(model, X, y):
     return float(np.mean(y_pred == y))
 
 
-def _positive(name, value, integer=False):
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, kind) or not value > 0:
-        what = "a positive integer" if integer else "a positive number"
-        raise ValueError(f"{name} should be {what}, got {value!r}.")
-    return value
-
-
 def train(
     model,
     X,
@@ -82,17 +72,9 @@ def train(
     - "learning_rate": (num_epochs,) learning rate used during each epoch
     - "loss_iter": (num_iterations,) loss of every minibatch
     """
-    check_float_array("X", X, min_ndim=2)
-    check_labels(y, X.shape[0], np.iinfo(np.int64).max)
-    check_float_array("X_val", X_val, min_ndim=2)
-    check_labels(y_val, X_val.shape[0], np.iinfo(np.int64).max, name="y_val")
-    _positive("learning_rate", learning_rate)
-    _positive("learning_rate_decay", learning_rate_decay)
-    num_epochs = _positive("num_epochs", num_epochs, integer=True)
-    batch_size = _positive("batch_size", batch_size, integer=True)
-
+    _check_training_inputs(X, y, X_val, y_val, learning_rate, learning_rate_decay, num_epochs,
+                           batch_size)
     rng = np.random.default_rng(seed)
-    N = X.shape[0]
     history = {"loss": [], "train_acc": [], "val_acc": [], "learning_rate": [], "loss_iter": []}
     epochs = range(num_epochs)
     if progress:
@@ -101,18 +83,8 @@ def train(
         epochs = tqdm(epochs, desc="training", unit="epoch")
     lr = learning_rate
     for epoch in epochs:
-        order = rng.permutation(N)
-        epoch_losses = []
-        for start in range(0, N, batch_size):
-            batch = order[start : start + batch_size]
-            loss, grads = model.loss(X[batch], y[batch])
-            model.params = sgd_step(model.params, grads, lr)
-            epoch_losses.append(loss)
-        history["loss_iter"].extend(epoch_losses)
-        history["loss"].append(float(np.mean(epoch_losses)))
-        history["train_acc"].append(accuracy(model, X, y))
-        history["val_acc"].append(accuracy(model, X_val, y_val))
-        history["learning_rate"].append(lr)
+        epoch_losses = _sgd_epoch(model, X, y, rng.permutation(X.shape[0]), batch_size, lr)
+        _record_epoch(history, model, X, y, X_val, y_val, epoch_losses, lr)
         if progress:
             epochs.set_postfix(loss=history["loss"][-1], val_acc=history["val_acc"][-1])
         if verbose:
@@ -123,3 +95,37 @@ def train(
             )
         lr *= learning_rate_decay
     return {name: np.asarray(values) for name, values in history.items()}
+
+
+def _check_training_inputs(X, y, X_val, y_val, learning_rate, learning_rate_decay, num_epochs,
+                           batch_size):
+    """The input check of `train`: X (N, D), y (N,), X_val (N_val, D), y_val (N_val,), settings."""
+    check_float_array("X", X, min_ndim=2)
+    check_labels(y, X.shape[0], np.iinfo(np.int64).max)
+    check_float_array("X_val", X_val, min_ndim=2)
+    check_labels(y_val, X_val.shape[0], np.iinfo(np.int64).max, name="y_val")
+    check_positive("learning_rate", learning_rate)
+    check_positive("learning_rate_decay", learning_rate_decay)
+    check_positive("num_epochs", num_epochs, integer=True)
+    check_positive("batch_size", batch_size, integer=True)
+
+
+def _sgd_epoch(model, X, y, order, batch_size, learning_rate):
+    """One SGD step per minibatch of `batch_size` rows of X (N, D), y (N,), in the order `order`
+    (N,); returns the loss of each minibatch."""
+    losses = []
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        loss, grads = model.loss(X[batch], y[batch])
+        model.params = sgd_step(model.params, grads, learning_rate)
+        losses.append(loss)
+    return losses
+
+
+def _record_epoch(history, model, X, y, X_val, y_val, epoch_losses, learning_rate):
+    """Append an epoch's losses, its mean, both accuracies and its learning rate to `history`."""
+    history["loss_iter"].extend(epoch_losses)
+    history["loss"].append(float(np.mean(epoch_losses)))
+    history["train_acc"].append(accuracy(model, X, y))
+    history["val_acc"].append(accuracy(model, X_val, y_val))
+    history["learning_rate"].append(learning_rate)

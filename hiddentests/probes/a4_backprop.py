@@ -39,6 +39,7 @@ def probe_graph(name, shapes):
     """Probe of a staged graph `name(*inputs) -> (out, grads)` on inputs of these shapes."""
 
     def probe(ns):
+        """Record the student's out and gradients on every case."""
         rec = Recorder()
         fn = student(ns, name)
         for k, (_, inputs) in enumerate(graph_cases(shapes)):
@@ -128,6 +129,7 @@ def probe_function(fn_name, outputs):
              "jacobian_bytes": lambda: BYTES_CASES}[fn_name]
 
     def probe(ns):
+        """Record the student's returned tuple on every case."""
         rec = Recorder()
         fn = student(ns, fn_name)
         for k, args in enumerate(cases()):
@@ -263,10 +265,35 @@ def build_net(rec, key, cls, dims, reg):
     return net
 
 
+def _record_gradients(rec, key, k, grads, net, params, X, y, numerical):
+    """Record the student's grads of case `k` and, when `numerical`, centered differences of
+    their loss at NUM_ENTRIES sampled entries of each parameter (the others kept fresh)."""
+    for name in params:
+        if name not in grads:
+            rec.error(key, f"KeyError: grads has no entry {name!r} "
+                           "(it should be keyed like params)")
+            return
+        rec.value(key, f"grads/{name}", grads[name])
+    if not numerical or f"{key}/error" in rec.out:
+        return
+    for j, name in enumerate(params):
+
+        def objective(v, name=name):
+            """The loss (a float) with params[name] set to v and the others fresh."""
+            for other, value in params.items():
+                net.params[other] = value.copy()
+            net.params[name] = v
+            return net.loss(X.copy(), y.copy())[0]
+
+        rec.numerical(f"{key}/{name}", objective, params[name],
+                      sample_indices(params[name].size, NUM_ENTRIES, seed=10 * k + j))
+
+
 @probe_factory
 def probe_net(cls_name, with_gradients):
     """Probe of a net's loss (or its gradients, and numerical ones) on every net case."""
     def probe(ns):
+        """Record the student's loss (or gradients, and numerical ones) on every case."""
         rec = Recorder()
         cls = student(ns, cls_name)
         for k, (_, dims, params, X, y, reg, large) in enumerate(net_cases(cls_name)):
@@ -296,30 +323,7 @@ def probe_net(cls_name, with_gradients):
             if not with_gradients:
                 rec.value(key, "loss", loss)
                 continue
-            for name in params:
-                if name not in grads:
-                    rec.error(
-                        key,
-                        f"KeyError: grads has no entry {name!r} (it should be keyed like params)",
-                    )
-                    break
-                rec.value(key, f"grads/{name}", grads[name])
-            if large or f"{key}/error" in rec.out:
-                continue
-            for j, name in enumerate(params):
-
-                def objective(v, name=name, net=net, params=params, X=X, y=y):
-                    for other, value in params.items():
-                        net.params[other] = value.copy()
-                    net.params[name] = v
-                    return net.loss(X.copy(), y.copy())[0]
-
-                rec.numerical(
-                    f"{key}/{name}",
-                    objective,
-                    params[name],
-                    sample_indices(params[name].size, NUM_ENTRIES, seed=10 * k + j),
-                )
+            _record_gradients(rec, key, k, grads, net, params, X, y, numerical=not large)
         return rec.out
 
     probe.__name__ = f"probe_{cls_name}_{'grads' if with_gradients else 'loss'}"
@@ -347,6 +351,7 @@ def probe_trained(data):
     """Probe of a trained net: its scores on the data it is judged on."""
 
     def probe(ns):
+        """Record the student's trained net's scores on the data it is judged on."""
         rec = Recorder()
         name = TRAINED[data][0]
         net = ns.get(name)

@@ -1,7 +1,7 @@
 """Probes of assignment 5 (a scalar autograd engine): expressions built with the student's
 `Value`, the lecture's neuron, the MLP of Values against the vectorized net, the trained MLP.
 
-Every expression comes from `coursekit.checks.a5_autograd` (the visible checks' own builders),
+Every expression comes from `coursekit.checks.a5_expressions` (the visible checks' own builders),
 evaluated at other points and with other seeds; the probe records each case's output value and
 the gradients of its inputs (or the exception), and the judge recomputes them with the
 reference engine.
@@ -9,7 +9,7 @@ reference engine.
 
 import numpy as np
 
-from coursekit.checks import a5_autograd as expr
+from coursekit.checks import a5_expressions as expr
 from coursekit.data import make_circles
 from hiddentests.probes._record import Recorder, student
 

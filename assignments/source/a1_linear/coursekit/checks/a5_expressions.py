@@ -1,0 +1,1 @@
+../../../../../coursekit/checks/a5_expressions.py
