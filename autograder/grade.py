@@ -326,6 +326,7 @@ class _Interrupt:
         self.seen = False
 
     def __call__(self, signum, frame):
+        """The SIGTERM handler: remember the signal and interrupt grading."""
         self.seen = True
         raise KeyboardInterrupt
 

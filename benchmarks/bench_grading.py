@@ -25,6 +25,7 @@ from autograder.release import release  # noqa: E402
 
 
 def scratch_course(tmp):
+    """A copy of the course in tmp with the assignment's source, released; returns its root."""
     course = os.path.join(tmp, "course")
     os.makedirs(os.path.join(course, "source"))
     shutil.copy(os.path.join(ROOT, "assignments", "nbgrader_config.py"), course)
@@ -35,6 +36,7 @@ def scratch_course(tmp):
 
 
 def submissions(course, n):
+    """Hand in the reference answers as n students; returns the path of the first notebook."""
     src = nbformat.read(os.path.join(course, "source", ASSIGNMENT, f"{ASSIGNMENT}.ipynb"), 4)
     nb = nbformat.read(os.path.join(course, "release", ASSIGNMENT, f"{ASSIGNMENT}.ipynb"), 4)
     answers = _solutions(src)
@@ -50,6 +52,7 @@ def submissions(course, n):
 
 
 def timed(cmd, cwd):
+    """Seconds to run cmd in cwd; stops the benchmark with its output when it fails."""
     env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")
     start = time.perf_counter()
     run = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
@@ -74,6 +77,7 @@ def execute_once(path, repeats=3):
 
 
 def main():
+    """Grade N submissions both ways and print the times and ratios."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--students", type=int, default=12)
     p.add_argument("--jobs", type=int, default=2)

@@ -230,6 +230,7 @@ def run_rounds(cases, rounds):
 
 
 def median_ratio(a, b):
+    """The median of the per-round ratios a[i] / b[i]."""
     return statistics.median(x / y for x, y in zip(a, b, strict=True))
 
 
@@ -294,6 +295,7 @@ def thread_report():
 
 
 def ms(times):
+    """The median of `times` (seconds) in ms, right-aligned."""
     return f"{statistics.median(times) * 1e3:8.3f} ms"
 
 
@@ -334,6 +336,7 @@ def naive_speedups():
 
 
 def main():
+    """Time every case in interleaved rounds and print the ratios to the floor and to PyTorch."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
     parser.add_argument("--threads", type=int, default=1,

@@ -42,6 +42,7 @@ def redraw(dataset, hidden_size, activation):
 
 
 def main(argv=None):
+    """Time the redraw of every setting and print it against the budget."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)

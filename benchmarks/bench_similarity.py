@@ -34,6 +34,7 @@ BUDGET = 30.0
 
 
 def build_class(tmp, students):
+    """A scratch course and `students` disguised submissions -> (course root, submitted dir)."""
     root = os.path.join(tmp, "course")
     os.makedirs(os.path.join(root, "source"))
     shutil.copy(os.path.join(ROOT, "assignments", "nbgrader_config.py"), root)
@@ -55,11 +56,13 @@ def build_class(tmp, students):
 
 
 def _children_cpu():
+    """CPU seconds (user + system) used so far by finished child processes."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
 def main():
+    """Time the similarity report on a class of N submissions and print it against the budget."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=200)
     args = parser.parse_args()

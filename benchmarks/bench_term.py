@@ -77,6 +77,7 @@ def hand_in_sample_class(course):
 
 
 def main():
+    """Run the term's commands on a scratch course and print each one's time."""
     tmp = tempfile.mkdtemp(prefix="bench-term-")
     course, exchange, home = (os.path.join(tmp, d) for d in ("course", "exchange", "home"))
     for d in (exchange, home):

@@ -8,12 +8,14 @@ except ImportError:  # PyTorch is optional: bench_math leaves its columns out
 
 
 def torch_linear(kind, X, y, W, reg):
+    """The linear classifier's loss and dW (D, C) on X (N, D), y (N,), W (D, C), with reg."""
     if torch is None:
         return None
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
     Wt = torch.from_numpy(W.copy()).requires_grad_(True)
 
     def run():
+        """One forward and backward -> (loss, dW)."""
         Wt.grad = None
         loss = torch_data_loss(kind, Xt @ Wt, yt) + reg * (Wt * Wt).sum()
         loss.backward()
@@ -23,6 +25,7 @@ def torch_linear(kind, X, y, W, reg):
 
 
 def torch_data_loss(kind, s, yt):
+    """The softmax or SVM data loss of scores s (N, C) and labels yt (N,), as a tensor."""
     if kind == "softmax":
         return torch.nn.functional.cross_entropy(s, yt)
     correct = s.gather(1, yt[:, None])
@@ -31,12 +34,14 @@ def torch_data_loss(kind, s, yt):
 
 
 def torch_score_loss(kind, scores, y):
+    """The data loss and dscores (N, C) of scores (N, C), y (N,)."""
     if torch is None:
         return None
     yt = torch.from_numpy(y)
     st = torch.from_numpy(scores.copy()).requires_grad_(True)
 
     def run():
+        """One forward and backward -> (loss, dscores)."""
         st.grad = None
         loss = torch_data_loss(kind, st, yt)
         loss.backward()
@@ -46,6 +51,7 @@ def torch_score_loss(kind, scores, y):
 
 
 def torch_affine_backward(dout, x, W):
+    """dx (N, D), dW (D, M), db (M,) of an affine layer from dout (N, M), x (N, D), W (D, M)."""
     if torch is None:
         return None
     doutt, xt, Wt = torch.from_numpy(dout), torch.from_numpy(x), torch.from_numpy(W)
@@ -53,6 +59,7 @@ def torch_affine_backward(dout, x, W):
 
 
 def torch_net(X, y, net):
+    """The ReLU net's loss and gradients with net's params, reg and layers, on X (N, D), y (N,)."""
     if torch is None:
         return None
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
@@ -60,6 +67,7 @@ def torch_net(X, y, net):
     L = net.num_layers
 
     def run():
+        """One forward and backward -> (loss, [gradient of each param])."""
         for t in P.values():
             t.grad = None
         h = Xt

@@ -161,10 +161,12 @@ class _Case(NamedTuple):
 
     @property
     def g(self):
+        """The student's array, flattened."""
         return self.got.ravel()
 
     @property
     def e(self):
+        """The expected array, flattened."""
         return self.expected.ravel()
 
 

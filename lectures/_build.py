@@ -29,6 +29,7 @@ def parse_percent(text):
     kind, lines = None, []
 
     def flush():
+        """Close the cell being read: append it to `cells`, without its outer blank lines."""
         if kind is None:
             return
         while lines and not lines[-1].strip():
@@ -68,10 +69,12 @@ def build_notebook(source_path):
 
 
 def notebook_text(nb):
+    """The notebook as committed: nbformat's JSON with a final newline."""
     return nbformat.writes(nb) + "\n"
 
 
 def main(argv=None):
+    """Write (or with --check compare) every lecture notebook -> exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check that notebooks are up to date")
     args = parser.parse_args(argv)

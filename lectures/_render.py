@@ -178,6 +178,7 @@ def render(notebooks, out_dir):
 
 
 def main(argv=None):
+    """Render the lectures named on the command line (default all) to HTML -> exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lectures", nargs="*", help="lecture stems, e.g. 01_where_we_are (default: all)")
     parser.add_argument("--out", type=Path, default=OUTPUT, help="output folder (default lectures/html)")

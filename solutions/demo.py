@@ -50,6 +50,7 @@ def digits_net(digits, seed=0):
 
 
 def main(output_dir=OUTPUT_DIR):
+    """Train the demo models, print their accuracy table, save the spiral figure in output_dir."""
     start = time.perf_counter()
     X, y = make_spiral(n_per_class=100, n_classes=3, seed=0)
     digits = load_digits_split(seed=0)

@@ -148,6 +148,7 @@ class LabServer:
     # -- addresses -------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
+        """The server's address, without a token."""
         return f"http://127.0.0.1:{self.port}/"
 
     def url(self, path: str = "lab") -> str:
@@ -187,6 +188,7 @@ class LabServer:
         return env
 
     def command(self) -> list[str]:
+        """The command line that starts the server, after writing its settings and config files."""
         app_settings = self.state_dir / "app-settings"
         write_overrides(app_settings, self.overrides)
         page_config = {"disabledExtensions": self.disabled_extensions}
@@ -257,6 +259,7 @@ class LabServer:
         return json.loads(body) if body else None
 
     def log_tail(self, lines: int = 40) -> str:
+        """The last ``lines`` lines of the server's log (for error messages)."""
         try:
             text = self.log_file.read_text(errors="replace")
         except OSError:
@@ -290,13 +293,16 @@ class LabServer:
         self.proc = None
 
     def __enter__(self) -> LabServer:
+        """Start the server; ``with`` stops it."""
         return self.start()
 
     def __exit__(self, *exc) -> None:
+        """Stop the server and its kernels."""
         self.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Serve a folder in JupyterLab until Ctrl+C or SIGTERM -> exit status."""
     parser = argparse.ArgumentParser(description="Serve a folder in JupyterLab on 127.0.0.1.")
     parser.add_argument("root", help="the folder to serve")
     parser.add_argument("--state-dir", help="state dir (default ROOT/.jupyter-state)")
@@ -322,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     server = LabServer(root, state, port=args.port or None, **options)
 
     def terminate(signum, frame):
+        """Turn SIGTERM (and SIGINT) into KeyboardInterrupt, so the server stops cleanly."""
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminate)

@@ -114,6 +114,7 @@ def release_in_repo(ids: list[str]) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Build the student's folder named on the command line -> exit status."""
     parser = argparse.ArgumentParser(description="Build the student's folder (release + lectures).")
     parser.add_argument("dest", help="the student's folder, e.g. student/")
     args = parser.parse_args(argv)

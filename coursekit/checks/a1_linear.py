@@ -210,6 +210,7 @@ def _loss_of_W_gradient(fn, fn_name, kind):
     _, dW = unpack(call(fn, fn_name, "random", W, X, y, reg), fn_name, ("loss", "dW"))
 
     def f(Wp):
+        """The loss (a float) at weights Wp (D, C), on fresh copies of X and y."""
         with quiet():
             return fn(Wp, X.copy(), y.copy(), reg)[0]
 
@@ -281,6 +282,7 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
     _, ds = unpack(call(fn, fn_name, "random", s, y), fn_name, ("loss", "dscores"))
 
     def f(sp):
+        """The data loss (a float) at scores sp (N, C), on a fresh copy of y."""
         with quiet():
             return fn(sp, y.copy())[0]
 

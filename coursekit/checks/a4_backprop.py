@@ -284,6 +284,7 @@ def _check_net_grads(cls, cls_name):
     for name in rparams:
 
         def f(v, name=name):
+            """The net's loss (a float) with params[name] set to v and the others fresh."""
             for other, value in rparams.items():
                 net.params[other] = value.copy()
             net.params[name] = v

@@ -80,6 +80,7 @@ def check_graph(fn, shapes):
         for i, n in enumerate(names):
 
             def out_of(v, i=i, inputs=inputs):
+                """The graph's output with input i replaced by v (its shape)."""
                 return fn(*with_input(inputs, i, v))[0]
 
             x = np.array(inputs[i], dtype=np.float64)

@@ -61,6 +61,7 @@ def nudgeable(forward):
     nudge = {"name": None, "index": 0, "delta": 0.0}
 
     def hook(name, value):
+        """`value`, nudged by delta at one flat index when it is the chosen intermediate."""
         if name != nudge["name"]:
             return value
         value = np.array(value, dtype=np.float64, copy=True)
@@ -72,6 +73,7 @@ def nudgeable(forward):
     rebuilt = namespace[fn.name]
 
     def run(X, y, params, reg, name=None, index=0, delta=0.0):
+        """The forward's loss (a float) with intermediate `name`'s entry `index` nudged by delta."""
         nudge.update(name=name, index=index, delta=delta)
         with quiet():
             return float(rebuilt(X, y, params, reg)[0])

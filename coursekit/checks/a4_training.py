@@ -150,6 +150,7 @@ class RecordingModel:
         self.calls = []  # (indices, params seen, loss, grads) of every training call
 
     def loss(self, X, y=None):
+        """Scores (N, C) when y is None, else (loss, grads keyed like params); records the call."""
         W, b = self.params["W"], self.params["b"]
         scores = X @ W + b
         if y is None:

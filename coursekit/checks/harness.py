@@ -54,6 +54,7 @@ class CheckFailed(AssertionError):
     """A visible test failed; shown as its message only (the traceback would be test code)."""
 
     def _render_traceback_(self):
+        """IPython's hook: the lines shown for this error (its message, no traceback)."""
         lines = str(self).splitlines() or [""]
         return [f"CheckFailed: {lines[0]}", *lines[1:]]
 
@@ -188,6 +189,7 @@ def layer_objective(forward, args, a):
     """v -> forward(*args with args[a] replaced by v)[0]: what a layer's gradient is checked on."""
 
     def objective(v):
+        """forward's output with args[a] replaced by v (args[a]'s shape), on fresh copies."""
         full = [arr.copy() for arr in args]
         full[a] = v
         with quiet():
@@ -322,6 +324,7 @@ def visible_check(check):
 
     @functools.wraps(check)
     def run(*args, **kwargs):
+        """The check, with the largest error reset before it runs."""
         _largest.update(error=0.0, float32="")
         return check(*args, **kwargs)
 

@@ -21,6 +21,7 @@ def judge_graph(name):
     reference, examples = graphs.GRAPHS[name]
 
     def judge(outputs):
+        """Failures of the recorded cases (empty: passed)."""
         failures = []
         names = input_names(reference, len(examples))
         for k, (label, inputs) in enumerate(P.graph_cases([np.shape(e) for e in examples])):
@@ -84,6 +85,7 @@ def judge_function(fn_name, outputs_names):
     cases, arg_names = JACOBIAN_EXERCISES[fn_name]
 
     def judge(outputs):
+        """Failures of the recorded cases (empty: passed)."""
         failures = []
         for k, (label, args) in enumerate(cases()):
             err = error_of(outputs, f"case{k}")
@@ -131,6 +133,7 @@ def _reference(cls_name, dims, params, reg):
 def judge_net(cls_name, with_gradients):
     """Judge of a net's loss (or gradients) against solutions.nets and numerical gradients."""
     def judge(outputs):
+        """Failures of the recorded cases (empty: passed)."""
         failures = []
         for k, (label, dims, params, X, y, reg, large) in enumerate(P.net_cases(cls_name)):
             key = f"case{k}"
@@ -188,6 +191,7 @@ def judge_trained(data):
     name, where, threshold = P.TRAINED[data]
 
     def judge(outputs):
+        """Failures of the recorded cases (empty: passed)."""
         err = error_of(outputs, "net")
         if err is not None:
             return [
