@@ -22,7 +22,7 @@ from assignment_harness import COURSE, corpus_replacements
 sys.path.insert(0, COURSE)
 import build  # noqa: E402  (assignments/build.py)
 
-ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop"]
+ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
 # assignments with a corpus of attempts
 WITH_ATTEMPTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
 # checks of a trained net or of chosen settings: they compare no numbers with an expected value,
