@@ -102,14 +102,41 @@ def _check_seed(cls, cls_name, hidden, names, params):
 
 
 def _check_attributes(cls, cls_name, hidden, net):
-    """net.reg and net.activation hold the constructor's values (default and given)."""
+    """net.reg and net.activation hold the values given to the constructor."""
     tanh = construct(cls, cls_name, 20, hidden, 4, reg=0.5, activation="tanh", seed=0)
-    got = [(getattr(n, "reg", None), getattr(n, "activation", None)) for n in (net, tanh)]
-    if got != [(0.25, "relu"), (0.5, "tanh")]:
+    got = [getattr(net, "reg", None),
+           (getattr(tanh, "reg", None), getattr(tanh, "activation", None))]
+    if got != [0.25, (0.5, "tanh")]:
         raise CheckFailed(
             f"{cls_name}: net.reg and net.activation should hold the constructor's values: "
-            f"(0.25, 'relu') for reg=0.25 and the default activation, (0.5, 'tanh') for "
-            f"reg=0.5, activation='tanh'; got {got[0]} and {got[1]}."
+            f"reg 0.25 for reg=0.25, and (0.5, 'tanh') for reg=0.5, activation='tanh'; got "
+            f"reg {got[0]!r} and {got[1]}."
+        )
+
+
+# the defaults of the given signature: the tests, the grader and later cells build nets
+# without these arguments
+DEFAULTS = {"weight_scale": 1e-3, "reg": 0.0, "activation": "relu"}
+
+
+def _check_defaults(cls, cls_name, hidden, names):
+    """A net built without weight_scale, reg and activation has the signature's defaults."""
+    built = f"{cls_name}(20, {hidden}, 4, seed=0)"
+    net = construct(cls, cls_name, 20, hidden, 4, seed=0)
+    std = float(np.std(np.asarray(_params(net, cls_name, names)["W1"])))
+    got = {"reg": getattr(net, "reg", None), "activation": getattr(net, "activation", None)}
+    for name in ("reg", "activation"):
+        if got[name] != DEFAULTS[name]:
+            raise CheckFailed(
+                f"{cls_name}: the default of {name} should be {DEFAULTS[name]!r}, as in the "
+                f"given signature; {built} has net.{name} = {got[name]!r}. Keep the "
+                f"signature's defaults: the tests and the grader build nets without them."
+            )
+    if not 0.5 * DEFAULTS["weight_scale"] < std < 1.5 * DEFAULTS["weight_scale"]:
+        raise CheckFailed(
+            f"{cls_name}: the default of weight_scale should be 1e-3, as in the given "
+            f"signature; {built} has W1 of standard deviation {std:.3g}. Keep the "
+            f"signature's defaults: the tests and the grader build nets without them."
         )
 
 
@@ -132,7 +159,8 @@ def check_net_init(cls, cls_name):
         _check_layer(cls_name, hidden, k, dims, params[f"W{k}"], params[f"b{k}"])
     _check_seed(cls, cls_name, hidden, names, params)
     _check_attributes(cls, cls_name, hidden, net)
-    passed(cls_name, "params, shapes, scale, seed, reg and activation are right", 4)
+    _check_defaults(cls, cls_name, hidden, names)
+    passed(cls_name, "params, shapes, scale, seed, reg, activation and the defaults are right", 5)
 
 
 def _tanh_scores(params, X):

@@ -59,6 +59,13 @@ def check_overfit_tiny(ns, X_tiny, y_tiny):
         raise CheckFailed(f"tiny_net.loss(X_tiny) should return scores of shape "
                           f"{(len(y_tiny), int(y_tiny.max()) + 1)}, got {np.shape(scores)}.")
     right = int(np.sum(np.argmax(scores, axis=1) == y_tiny))
+    reg = getattr(net, "reg", 0.0)
+    if right < TINY_ACCURACY * len(y_tiny) and reg:
+        raise CheckFailed(
+            f"tiny_net classifies {right} of the {len(y_tiny)} tiny examples right, with "
+            f"tiny_net.reg = {reg!r}: train it with no regularization. If you did not pass reg, "
+            f"the default of reg in {type(net).__name__} should be 0.0, as in its signature."
+        )
     if right < TINY_ACCURACY * len(y_tiny):
         raise CheckFailed(
             f"tiny_net classifies {right} of the {len(y_tiny)} tiny examples right; a net that "

@@ -2,7 +2,8 @@
 
 Initialization is probed statistically (shapes, zero biases, standard deviation close to
 weight_scale, reproducible from `seed`), never against one particular random stream: any
-`weight_scale * standard normal` drawn from `seed` is right. Scores are probed with
+`weight_scale * standard normal` drawn from `seed` is right. Cases without weight_scale, reg or
+activation probe the signature's defaults (1e-3, 0.0, "relu"). Scores are probed with
 parameters set explicitly (`net.params[name] = array`), so they do not depend on the
 initialization; cases cover N = 1, C = 2, odd sizes and three activations.
 """
@@ -17,6 +18,7 @@ INIT_CASES = {  # name -> [(positional args, keyword args)]
         ((1, 1, 2), {"seed": 0}),
         ((7, 13, 5), {"weight_scale": 0.05, "reg": 0.3, "seed": 1}),
         ((64, 100, 10), {"weight_scale": 1e-3, "reg": 0.0, "activation": "tanh", "seed": 2}),
+        ((30, 40, 20), {"seed": 3}),  # the defaults, on layers large enough to measure the scale
     ],
     "ThreeLayerNet": [
         ((1, (1, 1), 2), {"seed": 0}),
@@ -25,6 +27,7 @@ INIT_CASES = {  # name -> [(positional args, keyword args)]
             (64, (100, 50), 10),
             {"weight_scale": 1e-3, "reg": 0.0, "activation": "sigmoid", "seed": 2},
         ),
+        ((30, (40, 20), 25), {"seed": 3}),  # the defaults, on layers large enough to measure
     ],
 }
 

@@ -99,6 +99,17 @@ ATTEMPTS = [
             self.params[f"b{k}"] = np.zeros(dims[k])
         self.reg, self.activation = reg, activation
 ''')),
+    bug("a3_two_layer_init", "the default reg changed to 0.1", two(changed(
+        INIT, "weight_scale=1e-3, reg=0.0,", "weight_scale=1e-3, reg=0.1,")),
+        says="the default of reg should be 0.0", names="TwoLayerNet", lines=3),
+    bug("a3_two_layer_init", "the default weight_scale changed to 0.01", two(changed(
+        INIT, "weight_scale=1e-3, reg=0.0,", "weight_scale=0.01, reg=0.0,")),
+        says="the default of weight_scale should be 1e-3", names="TwoLayerNet", lines=3),
+    bug("a3_two_layer_init", "the default activation changed to 'tanh'", two(changed(
+        INIT, 'activation="relu", seed=None', 'activation="tanh", seed=None')),
+        says="the default of activation should be 'relu'", names="TwoLayerNet", lines=3),
+    correct("a3_two_layer_init", "the defaults written 0.001 and 0", two(changed(
+        INIT, "weight_scale=1e-3, reg=0.0,", "weight_scale=0.001, reg=0,"))),
     # ----- TwoLayerNet scores
     bug("a3_two_layer_scores", "ReLU hard-coded", two(loss=changed(
         LOSS, "f = ACTIVATIONS[self.activation]", "f = lambda a: np.maximum(0, a)")),
@@ -136,7 +147,7 @@ ATTEMPTS = [
         says="W2 should have shape (30, 20)", names="ThreeLayerNet"),
     bug("a3_three_layer_init", "reg not stored (always 0)", three(changed(
         INIT3, "self.reg = reg", "self.reg = 0.0")),
-        says="(0.25, 'relu')", names="ThreeLayerNet"),
+        says="reg 0.25 for reg=0.25", names="ThreeLayerNet"),
     bug("a3_three_layer_init", "b3 missing", three(changed(
         INIT3, '        self.params["b3"] = np.zeros(num_classes)\n', "")),
         says="net.params should be a dict with the keys", names="ThreeLayerNet"),
@@ -165,6 +176,12 @@ ATTEMPTS = [
         self.reg = reg
         self.activation = activation
 ''')),
+    bug("a3_three_layer_init", "the default weight_scale changed to 0.01", three(changed(
+        INIT3, "weight_scale=1e-3, reg=0.0,", "weight_scale=0.01, reg=0.0,")),
+        says="the default of weight_scale should be 1e-3", names="ThreeLayerNet", lines=3),
+    bug("a3_three_layer_init", "the default reg changed to 1e-3", three(changed(
+        INIT3, "weight_scale=1e-3, reg=0.0,", "weight_scale=1e-3, reg=1e-3,")),
+        says="the default of reg should be 0.0", names="ThreeLayerNet", lines=3),
     # ----- ThreeLayerNet scores
     bug("a3_three_layer_scores", "no activation after the second layer", three(loss=changed(
         LOSS3, 'h2 = f(h1 @ p["W2"] + p["b2"])', 'h2 = h1 @ p["W2"] + p["b2"]')),

@@ -273,6 +273,11 @@ def train_epochs(net, X, y, X_val, y_val, learning_rate, num_epochs, batch_size,
 ATTEMPTS += [
     bug("a4_overfit_tiny", "regularization left on", tiny(reg=0.1),
         says="of the 20 tiny examples right", names="tiny_net", lines=3),
+    bug("a4_overfit_tiny", "reg not passed, the net's default reg changed to 0.1",
+        two_layer(FLAT_FORWARD + REG_LOSS + FLAT_BACKWARD).replace(
+            "weight_scale=1e-3, reg=0.0,", "weight_scale=1e-3, reg=0.1,")
+        + tiny().replace(" reg=0.0,", ""),
+        says="the default of reg in TwoLayerNet should be 0.0", names="tiny_net", lines=3),
     bug("a4_overfit_tiny", "stops after 100 steps", tiny(steps=100),
         says="more steps or a larger learning rate", names="tiny_net", lines=3),
     bug("a4_overfit_tiny", "learning rate 0.01", tiny(lr=0.01),

@@ -120,6 +120,12 @@ MUTANTS = {
         ),
         why="the CS231n 0.01 hard-coded instead of weight_scale",
     ),
+    "a3_two_layer_default_reg": mutant(
+        "TwoLayerNet",
+        {"a3_two_layer_init"},
+        source=_two(("weight_scale=1e-3, reg=0.0,", "weight_scale=1e-3, reg=0.1,")),
+        why="the signature's default reg=0.0 changed: nets built without reg are regularized",
+    ),
     "a3_three_layer_linear_second_layer": mutant(
         "ThreeLayerNet",
         {"a3_three_layer_scores"},
@@ -142,6 +148,12 @@ MUTANTS = {
             )
         ),
         why="random biases instead of zeros",
+    ),
+    "a3_three_layer_default_weight_scale": mutant(
+        "ThreeLayerNet",
+        {"a3_three_layer_init"},
+        source=_three(("weight_scale=1e-3, reg=0.0,", "weight_scale=0.01, reg=0.0,")),
+        why="the signature's default weight_scale=1e-3 changed to CS231n's 0.01",
     ),
 }
 

@@ -56,6 +56,13 @@ def softmax_loss(scores, y):
         ),
         why="the output bias never enters the scores",
     ),
+    "a4_two_layer_default_reg": mutant(
+        "TwoLayerNet",
+        {"a4_overfit_tiny"},
+        ("weight_scale=1e-3, reg=0.0,", "weight_scale=1e-3, reg=0.1,"),
+        why="the signature's default reg=0.0 changed: tiny_net, built without reg, cannot "
+        "memorize the tiny subset",
+    ),
     "a4_two_layer_no_reg_on_W2": mutant(
         "TwoLayerNet",
         NETS_TWO,
