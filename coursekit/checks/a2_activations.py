@@ -60,11 +60,29 @@ KINK_RULES = {  # act -> (rule, alpha or None, expected dx for dout = 1)
 }
 
 
+ALPHA_DEFAULTS = {"leaky_relu": 0.1, "elu": 1.0}  # the lecture's, in the given signatures
+
+
+def _check_default_alpha(forward, name, default, out, expected):
+    """forward(x) without alpha is forward(x, alpha=default), when the latter is right."""
+    with_default, _ = forward_pair(forward, name, f"alpha={default}", A2_FORWARD_X,
+                                   alpha=default)
+    if (np.allclose(with_default, expected, rtol=1e-6, atol=1e-9)
+            and not np.allclose(out, expected, rtol=1e-6, atol=1e-9)):
+        raise CheckFailed(
+            f"{name}: the default of alpha should be {default} (the lecture's, as in the given "
+            f"signature): {name}(x) differs from {name}(x, alpha={default}), which is right. "
+            f"The tests and the grader call it without alpha."
+        )
+
+
 @visible_check
 def check_activation_forward(forward, act):
     """forward(x) -> (out, cache): hand-worked values, large |x|, any shape."""
     name = f"{act}_forward"
     out, _ = forward_pair(forward, name, "known values", A2_FORWARD_X)
+    if act in ALPHA_DEFAULTS:
+        _check_default_alpha(forward, name, ALPHA_DEFAULTS[act], out, A2_FORWARD_OUT[act])
     close(name, f"x = {np.round(A2_FORWARD_X, 4).tolist()}", "out", out, A2_FORWARD_OUT[act])
     out, _ = forward_pair(forward, name, "large |x|", A2_LARGE_X)
     close(
@@ -87,7 +105,7 @@ def check_activation_forward(forward, act):
     if act in ("leaky_relu", "elu"):
         alpha = 0.3
         out, _ = forward_pair(forward, name, "alpha", A2_FORWARD_X, alpha=alpha)
-        default = 0.1 if act == "leaky_relu" else 1.0
+        default = ALPHA_DEFAULTS[act]
         expected = np.where(
             A2_FORWARD_X > 0, A2_FORWARD_OUT[act], A2_FORWARD_OUT[act] * alpha / default
         )

@@ -194,6 +194,10 @@ def leaky_relu_forward(x, alpha=0.1):
 def leaky_relu_forward(x, alpha=0.1):
     return np.maximum(alpha * x, x)
 ''', says="should return a tuple (out, cache)", names="leaky_relu_forward"),
+    bug("a2_leaky_relu_forward", "PyTorch's default alpha=0.01", '''
+def leaky_relu_forward(x, alpha=0.01):
+    return np.maximum(alpha * x, x), (x, alpha)
+''', says="the default of alpha should be 0.1", names="leaky_relu_forward", lines=3),
     correct("a2_leaky_relu_forward", "max(alpha x, x)", '''
 def leaky_relu_forward(x, alpha=0.1):
     return np.maximum(alpha * x, x), (x, alpha)
@@ -239,6 +243,11 @@ def elu_forward(x, alpha=1.0):
     out = np.where(x >= 0, x, np.exp(np.minimum(x, 0)) - 1)
     return out, (x, alpha)
 ''', says="alpha=0.3", names="elu_forward"),
+    bug("a2_elu_forward", "the default alpha changed to 0.1", '''
+def elu_forward(x, alpha=0.1):
+    out = np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))
+    return out, (x, alpha)
+''', says="the default of alpha should be 1.0", names="elu_forward", lines=3),
     bug("a2_elu_forward", "forgets the - 1", '''
 def elu_forward(x, alpha=1.0):
     out = np.where(x >= 0, x, alpha * np.exp(np.minimum(x, 0)))

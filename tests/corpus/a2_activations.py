@@ -73,6 +73,12 @@ def relu_forward(x):
         ("    out = np.where(x > 0, x, alpha * x)", "    out = np.where(x > 0, x, 0.01 * x)"),
         why="slope 0.01 whatever alpha is",
     ),
+    "a2_leaky_relu_default_alpha_pytorch": mutant(
+        "leaky_relu_forward",
+        {"a2_leaky_relu_forward", "a2_leaky_relu_backward"},
+        ("def leaky_relu_forward(x, alpha=0.1):", "def leaky_relu_forward(x, alpha=0.01):"),
+        why="PyTorch's default slope 0.01 instead of the lecture's alpha=0.1",
+    ),
     "a2_elu_forward_without_alpha": mutant(
         "elu_forward",
         {"a2_elu_forward", "a2_elu_backward"},
