@@ -83,6 +83,8 @@ def main():
     p.add_argument("--jobs", type=int, default=2)
     args = p.parse_args()
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
+    # nbgrader runs `alembic` from PATH: this interpreter's environment first
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         course = scratch_course(tmp)
         one = submissions(course, args.students)

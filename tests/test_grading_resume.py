@@ -202,3 +202,17 @@ def test_kill_9_in_the_middle_of_a_class_loses_nothing_and_grades_each_student_o
     with open(os.path.join(out, "report.json")) as f:
         assert json.load(f) == expected
     assert _kernel_processes() == []
+
+
+def test_the_grader_works_from_an_environment_that_was_not_activated(tmp_path):
+    """nbgrader creates a gradebook by running `alembic` from PATH: `.venv/bin/python -m
+    autograder release` with PATH lacking .venv/bin still releases into a new gradebook."""
+    paths = make_course(tmp_path)
+    env = dict(os.environ, PYTHONPATH=paths["py"], JUPYTER_PREFER_ENV_PATH="1",
+               PATH=os.pathsep.join(["/usr/bin", "/bin"]))
+    env.pop("VIRTUAL_ENV", None)
+    run = subprocess.run([sys.executable, "-m", "autograder", "--course", paths["course"],
+                          "release", "fx1"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert os.path.exists(os.path.join(paths["course"], "release", "fx1"))
