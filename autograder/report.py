@@ -23,15 +23,60 @@ MANUAL = "graded by hand in formgrader"
 LATE_FIELDS = ("raw_score", "late_seconds", "penalty")
 
 
+class _Remembered:
+    """A pure text filter of nbconvert, remembered by its arguments.
+
+    Most of a feedback page is the same for every student (the instructor's cells, the text),
+    and highlighting and sanitizing it is most of the page's cost; a worker grading many
+    students computes each piece once. Texts over REMEMBERED_CHARS are not kept.
+    """
+
+    def __init__(self, fn, size=4096):
+        self.fn, self.size, self.kept = fn, size, {}
+
+    def __call__(self, text, **kwargs):
+        """fn(text, **kwargs), from memory when this text was seen with these arguments."""
+        if not isinstance(text, str | bytes) or len(text) > REMEMBERED_CHARS:
+            return self.fn(text, **kwargs)
+        key = (text, json.dumps(kwargs, sort_keys=True, default=str))
+        if key not in self.kept:
+            if len(self.kept) >= self.size:
+                self.kept.clear()
+            self.kept[key] = self.fn(text, **kwargs)
+        return self.kept[key]
+
+
+REMEMBERED_CHARS = 20_000
+
+
 def _html_exporter():
     """nbconvert's HTML exporter, sanitizing, made once per process."""
     global _exporter
     if _exporter is None:
         from nbconvert import HTMLExporter
+        from nbconvert.filters import clean_html
 
         # sanitized: a student's markdown or output must not run in the reader's browser
-        _exporter = HTMLExporter(template_name="lab", sanitize_html=True)
+        _exporter = HTMLExporter(template_name="lab", sanitize_html=True,
+                                 filters={"clean_html": _Remembered(clean_html)})
     return _exporter
+
+
+_highlighters = {}
+
+
+def _to_html(nb):
+    """The HTML page of `nb`, its code highlighted with the lexer its metadata names."""
+    from nbconvert.filters import Highlight2HTML
+
+    exporter = _html_exporter()
+    info = nb.metadata.get("language_info", {})
+    lexer = info.get("pygments_lexer", info.get("name"))
+    if lexer not in _highlighters:
+        _highlighters[lexer] = _Remembered(Highlight2HTML(pygments_lexer=lexer, parent=exporter))
+    exporter.filters["highlight_code"] = _highlighters[lexer]
+    body, _ = exporter.from_notebook_node(nb)
+    return body
 
 
 def preload():
@@ -85,7 +130,7 @@ def save_graded(context, student_id, name, graded, result):
     token = f"autograder-feedback-table-{os.urandom(8).hex()}"
     table = nbformat.v4.new_raw_cell(token, metadata={"raw_mimetype": "text/html"})
     feedback.cells.insert(0, table)
-    body, _ = _html_exporter().from_notebook_node(feedback)
+    body = _to_html(feedback)
     body = body.replace(token, question_table(result, ids), 1)
     feedback_path = os.path.join(context.course_root, "feedback", student_id,
                                  context.assignment, f"{name}.html")
