@@ -31,7 +31,7 @@ class _Remembered:
     students computes each piece once. Texts over REMEMBERED_CHARS are not kept.
     """
 
-    def __init__(self, fn, size=4096):
+    def __init__(self, fn, size=2048):
         self.fn, self.size, self.kept = fn, size, {}
 
     def __call__(self, text, **kwargs):
@@ -46,7 +46,7 @@ class _Remembered:
         return self.kept[key]
 
 
-REMEMBERED_CHARS = 20_000
+REMEMBERED_CHARS = 5_000  # with at most 2048 texts kept: a few MB per worker
 
 
 def _html_exporter():
