@@ -46,7 +46,7 @@ class _Remembered:
         return self.kept[key]
 
 
-REMEMBERED_CHARS = 5_000  # with at most 2048 texts kept: a few MB per worker
+REMEMBERED_CHARS = 5_000  # with at most 2048 texts kept: some tens of MB per worker at worst
 
 
 def _html_exporter():
