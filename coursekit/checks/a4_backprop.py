@@ -25,9 +25,9 @@ def _lookup(ns, names):
     """The notebook variables `names` from the namespace ns (the notebook's globals())."""
     missing = [n for n in names if n not in ns]
     if missing:
-        raise NotImplementedError(
-            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not defined yet: "
-            f"complete the cell above (it still raises NotImplementedError) and run it."
+        raise CheckFailed(
+            f"{', '.join(missing)} not defined: the cell above is not written yet (it still "
+            f"raises NotImplementedError). Complete it, run it, then run this cell again."
         )
     return [ns[n] for n in names]
 

@@ -208,8 +208,9 @@ def check_neuron(ns):
     names = ["w0", "x0", "w1", "x1", "w2"]
     missing = [n for n in ["f", *names] if n not in ns]
     if missing:
-        raise NotImplementedError(f"{', '.join(missing)} not defined yet: complete the cell "
-                                  f"above (it still raises NotImplementedError) and run it.")
+        raise CheckFailed(f"{', '.join(missing)} not defined: the cell above is not written "
+                          f"yet (it still raises NotImplementedError). Complete it, run it, then "
+                          f"run this cell again.")
     with blaming("the neuron", *_value_checks(ns.get("Value"), "forward", "gradients")):
         _check_neuron(ns, names)
     passed("the sigmoid neuron", "f = 0.73 and the lecture's five gradients", 1)
@@ -292,8 +293,9 @@ def check_trained(ns, X, y, target=0.95):
     of its training points right, and accuracy_values agrees."""
     missing = [n for n in ("circles_net", "accuracy_values") if n not in ns]
     if missing:
-        raise NotImplementedError(f"{', '.join(missing)} not defined yet: complete the cells "
-                                  f"above (they still raise NotImplementedError) and run them.")
+        raise CheckFailed(f"{', '.join(missing)} not defined: a cell above is not written yet "
+                          f"(it still raises NotImplementedError). Complete the cells above, run "
+                          f"them, then run this cell again.")
     net, accuracy_values = ns["circles_net"], ns["accuracy_values"]
     with student_code("circles_net", "the 40 training points"):
         predictions = [int(np.argmax([float(s.data) for s in net([float(v) for v in x])]))

@@ -148,6 +148,10 @@ ATTEMPTS = [
     bug("a5_neuron", "a correct neuron behind a wrong sigmoid gradient", changed(
         VALUE, "self.grad += s * (1 - s) * out.grad", "self.grad += s * out.grad") + NEURON,
         says="Value fails its test of gradients above: fix it first", names="Value", lines=1),
+    bug("a5_neuron", "the output named out instead of f", VALUE + changed(
+        NEURON, "f = (w0 * x0 + w1 * x1 + w2).sigmoid()",
+        "out = (w0 * x0 + w1 * x1 + w2).sigmoid()").replace("f.backward()", "out.backward()"),
+        says="f not defined: the cell above is not written yet", names="f", lines=3),
     correct("a5_neuron", "sigmoid built from exp and division", VALUE + changed(
         NEURON, "f = (w0 * x0 + w1 * x1 + w2).sigmoid()",
         "f = 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp())")),
