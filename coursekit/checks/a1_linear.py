@@ -179,13 +179,17 @@ def _loss_of_W_value(fn, fn_name, kind):
 MARGIN_ZERO = "scores [1, 0], y = 0: a margin of exactly 0 counts nothing (only margins > 0 count)"
 
 
+def margin_zero_case(of_W):
+    """The case of MARGIN_ZERO: (W, X, y, reg) when of_W, else (scores, y)."""
+    if of_W:  # X = [[1, 0]], W = [[1, 0], [0, 0]]: the scores are [[1, 0]]
+        return np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[1.0, 0.0]]), np.array([0]), 0.0
+    return np.array([[1.0, 0.0]]), np.array([0])
+
+
 def _check_margin_rule(fn, fn_name, of_W):
     """The SVM's gradient at a margin of exactly 0 is 0 (the stated rule)."""
-    if of_W:  # X = [[1, 0]], W = [[1, 0], [0, 0]]: the scores are [[1, 0]]
-        args = (np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[1.0, 0.0]]), np.array([0]), 0.0)
-        names = ("loss", "dW")
-    else:
-        args, names = (np.array([[1.0, 0.0]]), np.array([0])), ("loss", "dscores")
+    args = margin_zero_case(of_W)
+    names = ("loss", "dW") if of_W else ("loss", "dscores")
     _, grad = unpack(call(fn, fn_name, "margin 0", *args), fn_name, names)
     close(fn_name, MARGIN_ZERO, names[1], grad, np.zeros((2, 2) if of_W else (1, 2)))
 

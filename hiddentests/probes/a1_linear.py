@@ -5,7 +5,9 @@ Inputs cover N = 1, C = 2, odd sizes, regularization on and off, large-magnitude
 probabilities or log-sum-exp, is accepted), and keep every hinge margin at least KINK_GAP away
 from 0 so that centered differences never straddle a kink (cases that put a margin on its kink
 are left out for the hinge losses). The visible cases of `coursekit.checks.a1_linear` are
-included, so a judge's verdict is a complete grade.
+included, so a judge's verdict is a complete grade; among them, for the hinge losses, the
+margin of exactly 0, whose gradient the notebook states is 0 (checked against the reference
+only). A case's last field, `large`, means: no centered differences there.
 """
 
 import numpy as np
@@ -101,18 +103,24 @@ def linear_cases():
 
 
 def weight_cases_for(name):
-    """weight_cases(), without the cases that put an SVM margin on its kink (hinge losses)."""
+    """weight_cases(); for the hinge losses, the cases with a margin on its kink are replaced
+    by the visible case of a margin of exactly 0."""
     cases = weight_cases()
     if name.startswith("svm"):
         cases = [c for c in cases if _away_from_kinks(c[1], c[2], c[3])]
+        cases.append((f"visible case: {checks.MARGIN_ZERO}", *checks.margin_zero_case(True),
+                      True))
     return cases
 
 
 def score_cases_for(name):
-    """score_cases(), without the cases that put an SVM margin on its kink (hinge losses)."""
+    """score_cases(); for the hinge losses, the cases with a margin on its kink are replaced
+    by the visible case of a margin of exactly 0."""
     cases = score_cases()
     if name.startswith("svm"):
         cases = [c for c in cases if _away_from_kinks(np.eye(c[1].shape[1]), c[1], c[2])]
+        cases.append((f"visible case: {checks.MARGIN_ZERO}", *checks.margin_zero_case(False),
+                      True))
     return cases
 
 

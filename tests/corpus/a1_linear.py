@@ -62,6 +62,21 @@ def linear_scores(X, W, b=None):
         ("    counts = (margins > 0)", "    counts = (margins >= 0)"),
         why="counts margins >= 0, which includes the zeroed correct-class entries",
     ),
+    "a1_svm_loss_counts_margin_zero": mutant(
+        "svm_loss",
+        {"a1_svm_loss_dscores", "a1_svm_loss_vectorized_dW"},
+        ("    counts = (margins > 0).astype(scores.dtype)\n",
+         "    counts = (scores - correct_class_scores + 1 >= 0).astype(scores.dtype)\n"
+         "    counts[rows, y] = 0\n"),
+        why="counts a margin of exactly 0 (the notebook says only margins > 0 count); right "
+            "everywhere else",
+    ),
+    "a1_svm_naive_counts_margin_zero": mutant(
+        "svm_loss_naive",
+        {"a1_svm_loss_naive_dW"},
+        ("            if margin > 0:", "            if margin >= 0:"),
+        why="counts a margin of exactly 0 in the gradient (it adds 0 to the loss either way)",
+    ),
     "a1_svm_vectorized_no_reg_gradient": mutant(
         "svm_loss_vectorized",
         {"a1_svm_loss_vectorized_dW"},
