@@ -94,6 +94,9 @@ def _judge_init_case(failures, outputs, key, cls_name, args, kwargs):
         return
     _judge_init_layers(failures, outputs, key, call, dims, kwargs.get("weight_scale", 1e-3))
     _judge_init_settings(failures, outputs, key, call, kwargs)
+    if bool(outputs.get(f"{key}/global_rng_changed", False)):
+        failures.append(f"{call} changed numpy's global random state (np.random.seed, "
+                        f"np.random.randn, ...): draw from rng = np.random.default_rng(seed) only.")
 
 
 def judge_init(cls_name):

@@ -105,10 +105,13 @@ def probe_init(cls_name):
         for k, (args, kwargs) in enumerate(INIT_CASES[cls_name]):
             key = f"case{k}"
             nets = []
+            before = np.random.get_state()[1].copy()  # numpy's global stream: left alone?
             for seed_shift, tag in ((0, "a"), (0, "b"), (100, "c")):
                 kw = dict(kwargs, seed=kwargs["seed"] + seed_shift)
                 net = rec.call(f"{key}/{tag}", cls, *args, **kw)
                 nets.append(net)
+            rec.out[f"{key}/global_rng_changed"] = np.array(
+                not np.array_equal(before, np.random.get_state()[1]))
             if any(f"{key}/{tag}/error" in rec.out for tag in "abc"):
                 err = next(
                     rec.out[f"{key}/{tag}/error"]

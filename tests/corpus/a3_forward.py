@@ -105,6 +105,19 @@ MUTANTS = {
         ),
         why="np.random.randn ignores the seed (and uses global state)",
     ),
+    "a3_two_layer_seeds_the_global_stream": mutant(
+        "TwoLayerNet",
+        {"a3_two_layer_init"},
+        source=_two(
+            ("rng = np.random.default_rng(seed)", "np.random.seed(seed)"),
+            ("rng.standard_normal((input_dim, hidden_dim))",
+             "np.random.standard_normal((input_dim, hidden_dim))"),
+            ("rng.standard_normal((hidden_dim, num_classes))",
+             "np.random.standard_normal((hidden_dim, num_classes))"),
+        ),
+        why="reproducible from the seed, but through numpy's global stream, which it resets for "
+            "everyone (the notebook asks for np.random.default_rng(seed))",
+    ),
     "a3_two_layer_hardcoded_scale": mutant(
         "TwoLayerNet",
         {"a3_two_layer_init"},
