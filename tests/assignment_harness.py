@@ -13,12 +13,16 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
+import corpus
 import nbformat
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COURSE = os.path.join(REPO, "assignments")
 ASSIGNMENTS = ["a1_linear", "a2_activations", "a3_forward", "a4_backprop", "a5_autograd"]
+# every assignment, or the ones named in ASSIGNMENTS_UNDER_TEST (e.g. "a1_linear a4_backprop")
+AVAILABLE = [a for a in ASSIGNMENTS if a in os.environ.get("ASSIGNMENTS_UNDER_TEST", a)]
 
 
 def nbgrader_env():
@@ -173,3 +177,61 @@ def corpus_replacements(source_nb, entry):
     if entry.source is not None:
         return {entry.name: entry.source}
     return {entry.name: apply_edits(by_name[entry.name], entry.edits)}
+
+
+def grade_with_nbgrader(root, assignment):
+    """One assignment through real nbgrader in a fresh course at `root`: generate, autograde
+    the reference (timed), the stub and the packed corpus in one run, feedback, and Run All of
+    the release as a student. Returns a dict of what the tests read."""
+    course = Course(root, [assignment])
+    course.generate(assignment)
+    src, rel = course.source_nb(assignment), course.release_nb(assignment)
+    course.submit(assignment, "reference", submission(rel, src))
+    start = time.perf_counter()  # Run All of the full reference notebook, through nbgrader
+    course.nbgrader("autograde", assignment, "--student", "reference", "--force")
+    reference_seconds = time.perf_counter() - start
+    course.submit(assignment, "stub", rel)
+    mutants, variants = corpus.load(assignment)
+    entries = {**mutants, **variants}
+    packs = corpus.pack(mutants) + corpus.pack(variants)
+    for student, ids in packs:
+        replacements = {}
+        for entry_id in ids:
+            replacements.update(corpus_replacements(src, entries[entry_id]))
+        course.submit(assignment, student, submission(rel, src, replacements, drop_demos=True))
+    proc = course.autograde(assignment)
+    release_errors = run_release(course, assignment)
+    feedback = {s: course.feedback(assignment, s) for s in ("reference", "stub", packs[0][0])}
+    return {
+        "course": course,
+        "scores": course.scores(assignment),
+        "mutants": mutants,
+        "variants": variants,
+        "packs": dict(packs),
+        "log": proc.stdout + proc.stderr,
+        "feedback": feedback,
+        "release_errors": release_errors,
+        "reference_seconds": reference_seconds,
+    }
+
+
+def run_release(course, assignment):
+    """Run the release notebook as a student would (Run All in its folder): its error outputs."""
+    from nbclient import NotebookClient
+
+    folder = course.path("release", assignment)
+    nb = course.release_nb(assignment)
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": folder}},
+    ).execute()
+    return [
+        (o.ename, o.evalue)
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]

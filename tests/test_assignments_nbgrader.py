@@ -7,92 +7,25 @@ release, untouched), and the corpus (tests/corpus/): mutants packed into a few s
 (`corpus.pack`: different cells, disjoint target questions, so each verdict stays its own) and
 the correct variants packed likewise.
 Also times the reference's autograde (a full Run All) and runs every release notebook as a student.
+The grading is `nbgrader_graded` (tests/conftest.py, `assignment_harness.grade_with_nbgrader`),
+done once per test run: tests/test_grading_assignments.py compares the pipeline with it.
 Cost: about 4 minutes on 2 shared cores (kernel start-up dominates: ~1.5 s per notebook).
 """
 
 import os
 import re
-import time
-from concurrent.futures import ThreadPoolExecutor
 
-import corpus
 import nbformat
 import pytest
-from assignment_harness import (
-    ASSIGNMENTS,
-    REPO,
-    Course,
-    corpus_replacements,
-    submission,
-)
+from assignment_harness import AVAILABLE, REPO
 
 pytestmark = pytest.mark.slow
 
-# every assignment, or the ones named in ASSIGNMENTS_UNDER_TEST (e.g. "a1_linear a4_backprop")
-AVAILABLE = [a for a in ASSIGNMENTS if a in os.environ.get("ASSIGNMENTS_UNDER_TEST", a)]
-
-
-def _grade_assignment(root, assignment):
-    course = Course(root, [assignment])
-    course.generate(assignment)
-    src, rel = course.source_nb(assignment), course.release_nb(assignment)
-    course.submit(assignment, "reference", submission(rel, src))
-    start = time.perf_counter()  # Run All of the full reference notebook, through nbgrader
-    course.nbgrader("autograde", assignment, "--student", "reference", "--force")
-    reference_seconds = time.perf_counter() - start
-    course.submit(assignment, "stub", rel)
-    mutants, variants = corpus.load(assignment)
-    entries = {**mutants, **variants}
-    packs = corpus.pack(mutants) + corpus.pack(variants)
-    for student, ids in packs:
-        replacements = {}
-        for entry_id in ids:
-            replacements.update(corpus_replacements(src, entries[entry_id]))
-        course.submit(assignment, student, submission(rel, src, replacements, drop_demos=True))
-    proc = course.autograde(assignment)
-    release_errors = _run_release(course, assignment)
-    feedback = {s: course.feedback(assignment, s) for s in ("reference", "stub", packs[0][0])}
-    return {
-        "course": course,
-        "scores": course.scores(assignment),
-        "mutants": mutants,
-        "variants": variants,
-        "packs": dict(packs),
-        "log": proc.stdout + proc.stderr,
-        "feedback": feedback,
-        "release_errors": release_errors,
-        "reference_seconds": reference_seconds,
-    }
-
-
-def _run_release(course, assignment):
-    """Run the release notebook as a student would (Run All in its folder): its error outputs."""
-    from nbclient import NotebookClient
-
-    folder = course.path("release", assignment)
-    nb = course.release_nb(assignment)
-    NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": folder}},
-    ).execute()
-    return [
-        (o.ename, o.evalue)
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-        if o.output_type == "error"
-    ]
-
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    roots = {a: tmp_path_factory.mktemp(a) for a in AVAILABLE}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {a: pool.submit(_grade_assignment, roots[a], a) for a in AVAILABLE}
-        return {a: f.result() for a, f in futures.items()}
+def graded(nbgrader_graded):
+    """Every assignment under test through real nbgrader (tests/conftest.py)."""
+    return nbgrader_graded
 
 
 def _lost(grades):
