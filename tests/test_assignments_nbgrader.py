@@ -19,7 +19,8 @@ import nbformat
 import pytest
 from assignment_harness import AVAILABLE, REPO
 
-pytestmark = pytest.mark.slow
+# the first test grades every assignment through nbgrader (about 5 minutes here): a hang guard
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 @pytest.fixture(scope="module")
