@@ -31,7 +31,7 @@ system-deps:
 test: setup system-deps lint
 	$(PYTHON) -m pytest -q --durations=20
 
-## test-fast: the tests that start no kernel, nbgrader or browser (seconds)
+## test-fast: the tests that start no kernel, nbgrader or browser (about 2 minutes)
 test-fast: setup
 	$(PYTHON) -m pytest -q -m "not slow and not browser"
 
