@@ -129,10 +129,10 @@ def check_learning_rates(ns):
                 f"{1 - LR_LOW_FRACTION:.0%} of its start; good: it ends below {LR_GOOD_LOSS}."
             )
         own = curves.get(kind) if isinstance(curves, dict) else None
-        if own is not None and len(own) and learning_rate_verdict(own) != kind:
-            notes.append(f"note: your own net's curve for {kind!r} looks "
-                         f"{learning_rate_verdict(own)}; a correct net's does not. Check that "
-                         f"TwoLayerNet passes its tests above.")
+        own_verdict = learning_rate_verdict(own) if own is not None and len(own) else kind
+        if own_verdict != kind:
+            notes.append(f"note: your own net's curve for {kind!r} looks {own_verdict}; a "
+                         f"correct net's does not. Check that TwoLayerNet passes its tests above.")
     print("✓ learning rates: " + ", ".join(f"{LR_NAMES[k]} = {ns[LR_NAMES[k]]:g} ({k})"
                                           for k in LR_NAMES))
     for note in notes:
