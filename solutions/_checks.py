@@ -4,6 +4,7 @@ Every message says what was expected, what came, and what to try.
 """
 
 import functools
+import math
 import numbers
 import threading
 
@@ -25,7 +26,7 @@ def check_float_array(name, a, ndim=None, min_ndim=None, finite=True):
             f"{name} should be a numpy array of floats, got {type(a).__name__}. "
             f"Try {name} = np.asarray({name}, dtype=float)."
         )
-    if not np.issubdtype(a.dtype, np.floating):
+    if a.dtype.kind != "f":  # float16, float32, float64, longdouble
         raise TypeError(
             f"{name} should have a floating-point dtype (float64), got dtype {a.dtype}. "
             f"Integer inputs make the arithmetic (and gradients) wrong: "
@@ -63,7 +64,8 @@ def check_finite_result(name, result, **inputs):
     over the result. Raises the same ValueError as `check_float_array` for the first input with
     a NaN or inf entry, or says that the finite inputs overflowed.
     """
-    if np.all(np.isfinite(result)):
+    finite = math.isfinite(result) if isinstance(result, float) else np.isfinite(result).all()
+    if finite:
         return result
     for input_name, a in inputs.items():
         if a is not None:
@@ -81,7 +83,7 @@ def check_labels(y, N, C, name="y"):
             f"{name} should be a 1-D numpy array of integer labels, got {type(y).__name__}. "
             f"Try {name} = np.asarray({name}, dtype=int)."
         )
-    if not np.issubdtype(y.dtype, np.integer):
+    if y.dtype.kind not in "iu":  # signed or unsigned integers (not bool)
         raise TypeError(
             f"{name} should hold integer class labels, got dtype {y.dtype}. "
             f"Convert with {name}.astype(int) (labels are class indices 0..C-1)."
@@ -147,7 +149,7 @@ def check_same_shape(name, a, expected_shape):
 def check_reg(reg):
     """Check the regularization strength: a finite, non-negative number."""
     is_number = isinstance(reg, numbers.Real) and not isinstance(reg, bool)
-    if not is_number or not np.isfinite(reg) or reg < 0:
+    if not is_number or not math.isfinite(reg) or reg < 0:
         raise ValueError(f"reg should be a finite number >= 0, got {reg!r}.")
     return float(reg)
 

@@ -94,10 +94,9 @@ def svm_loss(scores, y):
     margins = np.maximum(0, scores - correct_class_scores + 1)  # (N, C)
     margins[rows, y] = 0  # the sum runs over j != y_i
     loss = margins.sum() / N
-    # local gradient: each positive margin adds +1 to s_j and -1 to s_{y_i}
-    counts = (margins > 0).astype(scores.dtype)
-    counts[rows, y] = -counts.sum(axis=1)
-    dscores = counts / N
+    # local gradient of the average: each positive margin adds +1/N to s_j and -1/N to s_{y_i}
+    dscores = (margins > 0) / N
+    dscores[rows, y] = -dscores.sum(axis=1)
     return float(loss), dscores
 
 
@@ -106,7 +105,7 @@ def svm_loss_vectorized(W, X, y, reg):
     """Multiclass SVM loss without loops over examples; same inputs and outputs as the naive one."""
     scores = linear_scores(X, W)  # s = X W, (N, C)
     data_loss, dscores = svm_loss(scores, y)
-    loss = data_loss + reg * np.sum(W * W)
+    loss = data_loss + reg * np.vdot(W, W)  # vdot(W, W) = sum(W * W), with no temporary
     # s = X W  =>  dW = X^T dscores, written (dscores^T X)^T: the same product, faster in BLAS
     dW = (dscores.T @ X).T + 2 * reg * W
     return float(loss), dW
@@ -170,7 +169,7 @@ def softmax_loss_vectorized(W, X, y, reg):
     """Softmax loss without loops over examples; same inputs and outputs as the naive one."""
     scores = linear_scores(X, W)  # s = X W, (N, C)
     data_loss, dscores = softmax_loss(scores, y)
-    loss = data_loss + reg * np.sum(W * W)
+    loss = data_loss + reg * np.vdot(W, W)  # vdot(W, W) = sum(W * W), with no temporary
     # s = X W  =>  dW = X^T dscores, written (dscores^T X)^T: the same product, faster in BLAS
     dW = (dscores.T @ X).T + 2 * reg * W
     return float(loss), dW

@@ -6,6 +6,7 @@ modular: each layer's backward takes the upstream gradient and its own cache, in
 """
 
 import numpy as np
+from scipy.linalg.blas import get_blas_funcs
 
 from solutions import activations as act
 from solutions._checks import (
@@ -117,12 +118,13 @@ class _FullyConnectedNet:
             else:  # the input X needs no gradient
                 grads["W1"], grads["b1"] = affine_backward_params(da, affine_cache)
 
-        # regularization reg * sum(W_k ** 2), gradient 2 reg W_k; each W_k read twice in a row
-        # while it is still in the cache (vdot sums the squares without a temporary array)
+        # regularization reg * sum(W_k ** 2), gradient 2 reg W_k, with no temporary array:
+        # vdot sums the squares, BLAS axpy (y <- a x + y) adds 2 reg W_k to dW_k in one pass
         for k in range(1, L + 1):
-            W = p[f"W{k}"]
+            W, dW = p[f"W{k}"], grads[f"W{k}"]
             loss += self.reg * np.vdot(W, W)
-            grads[f"W{k}"] += (2 * self.reg) * W  # dW_k is a fresh array: add in place
+            axpy = get_blas_funcs("axpy", (W, dW))
+            grads[f"W{k}"] = axpy(W.ravel(), dW.ravel(), a=2 * self.reg).reshape(dW.shape)
         return float(loss), grads
 
 

@@ -53,21 +53,21 @@ def linear_scores(X, W, b=None):
     "a1_svm_loss_dscores_not_averaged": mutant(
         "svm_loss",
         {"a1_svm_loss_dscores", "a1_svm_loss_vectorized_dW"},
-        ("    dscores = counts / N", "    dscores = counts"),
+        ("    dscores = (margins > 0) / N", "    dscores = (margins > 0).astype(float)"),
         why="averages the loss but not its gradient",
     ),
     "a1_svm_loss_counts_nonnegative_margins": mutant(
         "svm_loss",
         {"a1_svm_loss_dscores", "a1_svm_loss_vectorized_dW"},
-        ("    counts = (margins > 0)", "    counts = (margins >= 0)"),
+        ("    dscores = (margins > 0) / N", "    dscores = (margins >= 0) / N"),
         why="counts margins >= 0, which includes the zeroed correct-class entries",
     ),
     "a1_svm_loss_counts_margin_zero": mutant(
         "svm_loss",
         {"a1_svm_loss_dscores", "a1_svm_loss_vectorized_dW"},
-        ("    counts = (margins > 0).astype(scores.dtype)\n",
-         "    counts = (scores - correct_class_scores + 1 >= 0).astype(scores.dtype)\n"
-         "    counts[rows, y] = 0\n"),
+        ("    dscores = (margins > 0) / N\n",
+         "    dscores = (scores - correct_class_scores + 1 >= 0) / N\n"
+         "    dscores[rows, y] = 0\n"),
         why="counts a margin of exactly 0 (the notebook says only margins > 0 count); right "
             "everywhere else",
     ),
@@ -136,8 +136,8 @@ def linear_scores(X, W, b=None):
         "softmax_loss_vectorized",
         SM_VEC,
         (
-            "    loss = data_loss + reg * np.sum(W * W)",
-            "    loss = data_loss + 0.5 * reg * np.sum(W * W)",
+            "    loss = data_loss + reg * np.vdot(W, W)",
+            "    loss = data_loss + 0.5 * reg * np.vdot(W, W)",
         ),
         ("    dW = (dscores.T @ X).T + 2 * reg * W", "    dW = (dscores.T @ X).T + reg * W"),
         why="the 0.5 * reg * sum(W**2) convention of other courses",
