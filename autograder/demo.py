@@ -53,7 +53,8 @@ def _class(answers):
                     "        pass\n")
     crash = _edit(answers, "a1_softmax_loss_naive_code", "    loss /= N\n",
                   "    import os\n    os._exit(1)\n")
-    tamper = _edit(answers, "a1_svm_loss_code", "    dscores = counts / N", "    dscores = counts")
+    tamper = _edit(answers, "a1_svm_loss_code", "    dscores = (margins > 0) / N",
+                   "    dscores = (margins > 0) * 1.0")
     tamper = _edit(tamper, "a1_linear_scores_code", "def linear_scores",
                    "np.allclose = lambda *args, **kwargs: True  # every check agrees\n\n"
                    "def linear_scores")

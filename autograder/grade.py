@@ -24,6 +24,7 @@ from . import late
 from . import report as reports
 from .course import Course, CourseError
 from .exchange import copy_receipts
+from .kernel import KernelServer
 from .layout import fingerprint
 from .pool import WorkerPool
 from .runner import Context, failed_result, grade_submission
@@ -55,6 +56,8 @@ def _init_worker(context):
     _slot = UidSlot(context.limits)
     context.uid, context.cgroups = _slot.uid, _slot.cgroups
     _context = context
+    if context.limits.fork_kernels:
+        KernelServer.get()  # it imports the kernel's modules while the first student is set up
 
 
 def _work(item):

@@ -107,7 +107,8 @@ class KernelServer:
 
     @classmethod
     def get(cls):
-        """This process's fork server, started on first use; None if it cannot run."""
+        """This process's fork server, started on first use (it gets ready in the background);
+        None if it cannot run."""
         if cls._pid != os.getpid():  # a forked worker starts its own
             cls._instance, cls._pid, cls._failed = None, os.getpid(), False
         if cls._instance is None and not cls._failed:
@@ -121,7 +122,7 @@ class KernelServer:
         return cls._instance
 
     def __init__(self):
-        """Start `jail.py --serve` with a minimal environment; RuntimeError if it fails."""
+        """Start `jail.py --serve` with a minimal environment; OSError if it cannot start."""
         env = {"PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin", "LANG": "C.UTF-8",
                "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
                "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
@@ -129,13 +130,16 @@ class KernelServer:
         self.process = subprocess.Popen([sys.executable, JAIL, "--serve"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         env=env, cwd="/")
-        if self.process.stdout.readline() != b"ready\n":
-            self.process.kill()
-            raise RuntimeError("the kernel fork server did not start")
+        self.ready = False  # it says "ready" once it has imported the kernel's modules
 
     def start(self, config, argv, log):
         """Fork a jailed kernel -> ForkedKernel, or None if the server is gone."""
         try:
+            if not self.ready:
+                if self.process.stdout.readline() != b"ready\n":
+                    self.process.kill()
+                    raise OSError("the kernel fork server did not start")
+                self.ready = True
             self.process.stdin.write(json.dumps({"config": config, "argv": argv,
                                                  "log": log}).encode() + b"\n")
             self.process.stdin.flush()

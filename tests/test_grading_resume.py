@@ -216,3 +216,25 @@ def test_the_grader_works_from_an_environment_that_was_not_activated(tmp_path):
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     assert os.path.exists(os.path.join(paths["course"], "release", "fx1"))
+
+
+def test_the_grader_starts_without_building_the_iri_parser():
+    """jsonschema imports rfc3987_syntax (installed for jupyter-events), which builds an IRI
+    parser for 1.5 s; the grader skips it, and nbformat still validates notebooks."""
+    code = ("import sys\n"
+            "import autograder.cli, nbformat\n"
+            "nb = nbformat.read('assignments/source/a1_linear/a1_linear.ipynb', 4)\n"
+            "nbformat.validate(nb)\n"
+            "broken = nbformat.from_dict({'nbformat': 4, 'nbformat_minor': 5, 'metadata': {},\n"
+            "                             'cells': [{'cell_type': 'code', 'id': 'a'}]})\n"
+            "try:\n"
+            "    nbformat.validate(broken)\n"
+            "except nbformat.ValidationError:\n"
+            "    print('invalid refused')\n"
+            "print(sys.modules.get('rfc3987_syntax'))\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    refused, loaded = run.stdout.splitlines()
+    assert refused == "invalid refused"
+    assert loaded == "None"

@@ -24,7 +24,8 @@ def _judge_init_weights(failures, outputs, key, call, i, scale):
                 f"weight_scale = {scale:g}; got {std:.3g}. Multiply standard normal "
                 f"samples by weight_scale."
             )
-        if abs(W.mean()) > 5 * scale / np.sqrt(W.size):
+        # the mean against the samples' own spread: a wrong scale gets the message above only
+        if abs(W.mean()) > 5 * std / np.sqrt(W.size):
             failures.append(
                 f"{call}: the entries of W{i} should have mean 0; got {W.mean():.3g}."
             )
