@@ -15,21 +15,11 @@ from coursekit.checks.harness import (
     forward_pair,
     gradient,
     layer_objective,
+    lookup,
     passed,
     unpack,
     visible_check,
 )
-
-
-def _lookup(ns, names):
-    """The notebook variables `names` from the namespace ns (the notebook's globals())."""
-    missing = [n for n in names if n not in ns]
-    if missing:
-        raise CheckFailed(
-            f"{', '.join(missing)} not defined: the cell above is not written yet (it still "
-            f"raises NotImplementedError). Complete it, run it, then run this cell again."
-        )
-    return [ns[n] for n in names]
 
 
 def visible_affine_cases():
@@ -327,7 +317,7 @@ def _check_relu_kink(cls, cls_name):
 @visible_check
 def check_trained(ns, name, X, y, threshold, what):
     """The trained net called `name` in ns classifies at least `threshold` of (X, y) correctly."""
-    (net,) = _lookup(ns, (name,))
+    (net,) = lookup(ns, (name,))
     scores = call(net.loss, f"{name}.loss", what, X)
     if np.shape(scores) != (len(y), int(y.max()) + 1):
         raise CheckFailed(

@@ -20,6 +20,7 @@ from coursekit.checks.a5_expressions import (
 from coursekit.checks.harness import (
     CheckFailed,
     blaming,
+    lookup,
     note_error,
     passed,
     student_code,
@@ -206,11 +207,7 @@ def check_backward_deep(Value, length=25_000):
 def check_neuron(ns):
     """The lecture's sigmoid neuron: f = 0.73 and its five gradients."""
     names = ["w0", "x0", "w1", "x1", "w2"]
-    missing = [n for n in ["f", *names] if n not in ns]
-    if missing:
-        raise CheckFailed(f"{', '.join(missing)} not defined: the cell above is not written "
-                          f"yet (it still raises NotImplementedError). Complete it, run it, then "
-                          f"run this cell again.")
+    lookup(ns, ["f", *names])
     with blaming("the neuron", *_value_checks(ns.get("Value"), "forward", "gradients")):
         _check_neuron(ns, names)
     passed("the sigmoid neuron", "f = 0.73 and the lecture's five gradients", 1)
@@ -291,12 +288,7 @@ def _check_mlp_case(MLP, mlp_loss, two_layer_loss, label, X, y, params, reg):
 def check_trained(ns, X, y, target=0.95):
     """The notebook's trained MLP (circles_net in ns, its globals()) classifies at least `target`
     of its training points right, and accuracy_values agrees."""
-    missing = [n for n in ("circles_net", "accuracy_values") if n not in ns]
-    if missing:
-        raise CheckFailed(f"{', '.join(missing)} not defined: a cell above is not written yet "
-                          f"(it still raises NotImplementedError). Complete the cells above, run "
-                          f"them, then run this cell again.")
-    net, accuracy_values = ns["circles_net"], ns["accuracy_values"]
+    net, accuracy_values = lookup(ns, ("circles_net", "accuracy_values"), one_cell=False)
     with student_code("circles_net", "the 40 training points"):
         predictions = [int(np.argmax([float(s.data) for s in net([float(v) for v in x])]))
                        for x in X]

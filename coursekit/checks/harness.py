@@ -59,6 +59,20 @@ class CheckFailed(AssertionError):
         return [f"CheckFailed: {lines[0]}", *lines[1:]]
 
 
+def lookup(ns, names, one_cell=True):
+    """The notebook variables `names` from ns (the notebook's globals()), or a CheckFailed naming
+    the missing ones: the cell above (`one_cell`), or one of the cells above, is not written."""
+    missing = [n for n in names if n not in ns]
+    if missing:
+        where, todo = (("the cell above", "Complete it, run it") if one_cell else
+                       ("a cell above", "Complete the cells above, run them"))
+        raise CheckFailed(
+            f"{', '.join(missing)} not defined: {where} is not written yet (it still raises "
+            f"NotImplementedError). {todo}, then run this cell again."
+        )
+    return [ns[n] for n in names]
+
+
 # ---------------------------------------------------------------- calling student code
 
 
