@@ -224,7 +224,7 @@ COMMANDS = {"release": _release, "grade": _grade, "merge": _merge, "export": _ex
             "similarity": _similarity}
 
 
-def _tools_on_path():
+def tools_on_path():
     """Put this interpreter's bin folder first on PATH: nbgrader runs `alembic` from PATH to
     open a gradebook, which fails when the environment was not activated."""
     bin_dir = os.path.dirname(sys.executable)
@@ -235,7 +235,7 @@ def _tools_on_path():
 def main(argv=None):
     """Run one command -> exit status (0 done, 2 the instructor's side is broken, 130 stopped)."""
     args = parser().parse_args(argv)
-    _tools_on_path()
+    tools_on_path()
     given_course, args.course = args.course, args.course or "assignments"
     try:
         if args.command == "demo":

@@ -114,7 +114,7 @@ class KernelServer:
         if cls._instance is None and not cls._failed:
             try:
                 cls._instance = cls()
-            except (OSError, RuntimeError):
+            except OSError:  # the server could not be started
                 cls._failed = True
         if cls._instance is not None and cls._instance.process.poll() is not None:
             cls._instance = None  # it died: the next kernel starts the plain way

@@ -30,6 +30,7 @@ import nbformat
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from autograder.cli import tools_on_path  # noqa: E402
 from autograder.demo import ASSIGNMENT, _solutions  # noqa: E402
 from autograder.release import release  # noqa: E402
 
@@ -102,8 +103,7 @@ def main():
     p.add_argument("--jobs", type=int, default=2)
     args = p.parse_args()
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
-    # nbgrader runs `alembic` from PATH: this interpreter's environment first
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
+    tools_on_path()  # nbgrader runs `alembic` from PATH: this interpreter's environment first
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         course = scratch_course(tmp)
         one = submissions(course, args.students)
