@@ -46,7 +46,7 @@ def check_float_array(name, a, ndim=None, min_ndim=None, finite=True):
             f"{name} should have at least {min_ndim} dimensions (examples along axis 0), "
             f"got shape {a.shape}. For a single example use {name}[None]."
         )
-    if finite and not np.all(np.isfinite(a)):
+    if finite and not all_finite(a):
         bad = np.argwhere(~np.isfinite(a))
         first = tuple(int(i) for i in bad[0])
         raise ValueError(
@@ -57,6 +57,15 @@ def check_float_array(name, a, ndim=None, min_ndim=None, finite=True):
     return a
 
 
+def all_finite(a):
+    """True when every entry of the float array `a` is finite (not NaN, inf or -inf).
+
+    A sum of squares is finite only when every entry is, so one dot product, with no temporary
+    array, settles the common case; when the sum overflows, the entries are tested one by one.
+    """
+    return math.isfinite(np.vdot(a, a)) or bool(np.isfinite(a).all())
+
+
 def check_finite_result(name, result, **inputs):
     """Check that `result` computed from `inputs` is finite; if not, name the input to blame.
 
@@ -64,8 +73,7 @@ def check_finite_result(name, result, **inputs):
     over the result. Raises the same ValueError as `check_float_array` for the first input with
     a NaN or inf entry, or says that the finite inputs overflowed.
     """
-    finite = math.isfinite(result) if isinstance(result, float) else np.isfinite(result).all()
-    if finite:
+    if math.isfinite(result) if isinstance(result, float) else all_finite(result):
         return result
     for input_name, a in inputs.items():
         if a is not None:
@@ -103,7 +111,8 @@ def check_labels(y, N, C, name="y"):
             f"there are no examples (N=0): the loss is an average over N examples. "
             f"Pass at least one row of X and one label in {name}."
         )
-    if (y.min() < 0 or y.max() >= C):
+    # y[argmin] and y[argmax]: plain scans, which cost less than the min and max reductions
+    if y[y.argmin()] < 0 or y[y.argmax()] >= C:
         bad = np.flatnonzero((y < 0) | (y >= C))
         raise ValueError(
             f"labels in {name} must lie in [0, C) = [0, {C}), got {name}[{bad[0]}] = "
@@ -148,7 +157,8 @@ def check_same_shape(name, a, expected_shape):
 
 def check_reg(reg):
     """Check the regularization strength: a finite, non-negative number."""
-    is_number = isinstance(reg, numbers.Real) and not isinstance(reg, bool)
+    # a float is the common case; numbers.Real (an abstract class) is the slower test
+    is_number = type(reg) is float or (isinstance(reg, numbers.Real) and not isinstance(reg, bool))
     if not is_number or not math.isfinite(reg) or reg < 0:
         raise ValueError(f"reg should be a finite number >= 0, got {reg!r}.")
     return float(reg)
@@ -178,6 +188,7 @@ def validated(check_inputs, check_result=None):
 
     def decorate(fn):
         """fn wrapped in its checks."""
+        quiet = np.errstate(invalid="ignore", over="ignore")(fn)  # fn with the warnings silenced
 
         @functools.wraps(fn)
         def checked(*args, **kwargs):
@@ -189,8 +200,7 @@ def validated(check_inputs, check_result=None):
             try:
                 if check_result is None:
                     return fn(*args, **kwargs)
-                with np.errstate(invalid="ignore", over="ignore"):
-                    result = fn(*args, **kwargs)
+                result = quiet(*args, **kwargs)
             finally:
                 _calls.inside = False
             check_result(result, *args, **kwargs)
