@@ -71,7 +71,7 @@ def affine_backward_params(dout, cache):
     x, W, b = cache
     N = x.shape[0]
     x_rows = x.reshape(N, -1)
-    # out = x W + b: local gradients d out/d W = x^T, d out/d b = 1 (summed over N)
-    dW = x_rows.T @ dout
+    # out = x W + b: local gradients d out/d b = 1 (summed over N), d out/d W = x^T
     db = dout.sum(axis=0)
+    dW = x_rows.T @ dout
     return dW, db

@@ -5,6 +5,8 @@ plus `reg * sum(W**2)` over every weight matrix (never the biases). The backward
 modular: each layer's backward takes the upstream gradient and its own cache, in reverse order.
 """
 
+import functools
+
 import numpy as np
 from scipy.linalg.blas import get_blas_funcs
 
@@ -31,6 +33,12 @@ ACTIVATIONS = {
 }
 
 DATA_LOSSES = {"softmax": softmax_loss, "svm": svm_loss}
+
+
+@functools.cache
+def _blas(name, *dtypes):
+    """The BLAS routine `name` for arrays of these dtypes (looked up once per combination)."""
+    return get_blas_funcs(name, dtype=np.result_type(*dtypes))
 
 
 def _check_dim(name, value):
@@ -123,7 +131,7 @@ class _FullyConnectedNet:
         for k in range(1, L + 1):
             W, dW = p[f"W{k}"], grads[f"W{k}"]
             loss += self.reg * np.vdot(W, W)
-            axpy = get_blas_funcs("axpy", (W, dW))
+            axpy = _blas("axpy", W.dtype, dW.dtype)
             grads[f"W{k}"] = axpy(W.ravel(), dW.ravel(), a=2 * self.reg).reshape(dW.shape)
         return float(loss), grads
 
