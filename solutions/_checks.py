@@ -63,7 +63,8 @@ def all_finite(a):
     A sum of squares is finite only when every entry is, so one dot product, with no temporary
     array, settles the common case; when the sum overflows, the entries are tested one by one.
     """
-    return math.isfinite(np.vdot(a, a)) or bool(np.isfinite(a).all())
+    flat = a.ravel(order="K")  # a view, not a copy, when `a` is contiguous in either order
+    return math.isfinite(np.vdot(flat, flat)) or bool(np.isfinite(a).all())
 
 
 def check_finite_result(name, result, **inputs):
