@@ -104,7 +104,7 @@ def svm_loss(scores, y):
 def svm_loss_vectorized(W, X, y, reg):
     """Multiclass SVM loss without loops over examples; same inputs and outputs as the naive one."""
     # s = X W, (N, C), as (W^T X^T)^T: the same product, stored column by column, which makes
-    # the loss's maxima and sums along each row faster
+    # the loss's sums along each row faster
     scores = (W.T @ X.T).T
     data_loss, dscores = svm_loss(scores, y)
     loss = data_loss + reg * np.vdot(W, W)  # vdot(W, W) = sum(W * W), with no temporary
