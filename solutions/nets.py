@@ -127,12 +127,13 @@ class _FullyConnectedNet:
                 grads["W1"], grads["b1"] = affine_backward_params(da, affine_cache)
 
         # regularization reg * sum(W_k ** 2), gradient 2 reg W_k, with no temporary array:
-        # vdot sums the squares, BLAS axpy (y <- a x + y) adds 2 reg W_k to dW_k in one pass
+        # BLAS axpy (y <- a x + y) adds 2 reg W_k to dW_k in one pass (first, while dW_k is in
+        # cache), vdot sums the squares
         for k in range(1, L + 1):
             W, dW = p[f"W{k}"], grads[f"W{k}"]
-            loss += self.reg * np.vdot(W, W)
             axpy = _blas("axpy", W.dtype, dW.dtype)
             grads[f"W{k}"] = axpy(W.ravel(), dW.ravel(), a=2 * self.reg).reshape(dW.shape)
+            loss += self.reg * np.vdot(W, W)
         return float(loss), grads
 
 
