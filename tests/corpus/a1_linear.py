@@ -103,7 +103,8 @@ def linear_scores(X, W, b=None):
         "softmax_loss",
         SM,
         (
-            "    shifted = scores - scores.max(axis=1, keepdims=True)",
+            "    scores = np.asfortranarray(scores)  # stored column by column: faster maxima and "
+            "sums per row\n    shifted = scores - scores.max(axis=1, keepdims=True)",
             "    scores -= scores.max(axis=1, keepdims=True)\n    shifted = scores",
         ),
         why="shifts the caller's scores in place (impure)",
