@@ -1,6 +1,7 @@
 """Command line of the grading pipeline: release, grade, merge, export, similarity, demo.
 
     python -m autograder release [ASSIGNMENT ...]
+    python -m autograder collect ASSIGNMENT [--student ID] [--no-owner-check]
     python -m autograder grade ASSIGNMENT --submissions DIR [--jobs N] [--report FILE]
                                [--force] [--student ID] [--shard K/N|auto[/N]] [--output DIR]
                                [limits...]
@@ -87,6 +88,17 @@ def _add_grade(sub, d):
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _add_collect(sub):
+    """The `collect` command's options."""
+    c = sub.add_parser("collect", help="collect the latest submissions from nbgrader's "
+                                       "exchange into COURSE/submitted, refusing what is unsafe")
+    c.add_argument("assignment")
+    c.add_argument("--student", help="collect this student only")
+    c.add_argument("--no-owner-check", dest="owner_check", action="store_false",
+                   help="take a folder whoever owns it: only for exchanges where every student "
+                        "runs as one Unix user (then anyone can submit as anyone)")
+
+
 def _add_merge(sub):
     """The `merge` command's options."""
     m = sub.add_parser("merge", help="join the JSON reports of shards")
@@ -139,6 +151,7 @@ def parser():
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("release", help="build the student release of assignments")
     r.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    _add_collect(sub)
     _add_grade(sub, Limits())
     _add_merge(sub)
     _add_export(sub)
@@ -153,6 +166,19 @@ def _release(args):
 
     for path in release(args.course, args.assignments):
         print(f"released {path}")
+
+
+def _collect(args):
+    """`collect`: take the submissions in; name every refused folder and why."""
+    from .collect import collect
+
+    outcome = collect(args.course, args.assignment, student=args.student,
+                      owner_check=args.owner_check)
+    print(f"collected {len(outcome.collected)} submission(s) of {args.assignment}"
+          + (f", {len(outcome.unchanged)} unchanged" if outcome.unchanged else "")
+          + f" into {os.path.join(os.path.abspath(args.course), 'submitted')}")
+    for sid, why in outcome.refused:
+        print(f"refused {sid}: {why}", file=sys.stderr)
 
 
 def _grade(args):
@@ -220,8 +246,8 @@ def _demo(args, given_course):
     return demo(course=given_course or os.path.join(PROJECT_ROOT, "assignments"))
 
 
-COMMANDS = {"release": _release, "grade": _grade, "merge": _merge, "export": _export,
-            "similarity": _similarity}
+COMMANDS = {"release": _release, "collect": _collect, "grade": _grade, "merge": _merge,
+            "export": _export, "similarity": _similarity}
 
 
 def tools_on_path():

@@ -9,7 +9,10 @@ keeps them in `autograded/` too. `copy_receipts` does the same for `python -m au
 
 import os
 
+from .untrusted import Refused, read_file
+
 RECEIPTS = ("timestamp.txt", "submission_secret.txt")
+RECEIPT_BYTES = 4096  # a secret is 128 hex digits, a timestamp one line
 
 
 def copy_receipts(course, assignment, submissions, students):
@@ -31,8 +34,8 @@ def copy_receipts(course, assignment, submissions, students):
 
 
 def _read(path):
-    """The bytes of a regular file (not a link), or None."""
-    if not os.path.isfile(path) or os.path.islink(path):
+    """The bytes of a small regular file (not a link, FIFO or device), or None."""
+    try:
+        return read_file(path, RECEIPT_BYTES)
+    except Refused:
         return None
-    with open(path, "rb") as f:
-        return f.read()

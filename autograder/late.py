@@ -8,13 +8,15 @@ The policy is part of the course config (`nbgrader_config.py`), next to nbgrader
     c.LatePolicy.cap = 0.5               # the most a penalty takes, x the maximum
     c.LatePolicy.extensions = "extensions.csv"   # student,assignment,hours (course root)
 
-Due dates come from nbgrader's gradebook (`nbgrader db assignment add A --duedate ...`), the
-time of a submission from the `timestamp.txt` that nbgrader's `submit` writes and `collect`
-keeps (the latest submission counts). An extension moves one student's due date by some
-hours. Lateness beyond the grace period counts from the (extended) due date: with "per_day",
-a submission 25 hours late loses 2 x rate x the maximum, never more than `cap` x the maximum
-nor more than the student earned. "zero" takes every point of a submission late beyond the
-grace period.
+Due dates come from nbgrader's gradebook (`nbgrader db assignment add A --duedate ...`). The
+time of a submission is the one `python -m autograder collect` took from the exchange (the
+newest change time of the student's folder, which they cannot set back), as long as the graded
+files are the ones it collected; otherwise it is what `timestamp.txt` claims (a folder drop, an
+LMS download), and the report and the feedback say that the student could have edited it.
+An extension moves one student's due date by some hours. Lateness beyond the grace period
+counts from the (extended) due date: with "per_day", a submission 25 hours late loses
+2 x rate x the maximum, never more than `cap` x the maximum nor more than the student earned.
+"zero" takes every point of a submission late beyond the grace period.
 
 `settle(course, assignment, submissions, results)` gives each student's entry `raw_score`,
 `late_seconds` (after the extension, 0 when on time), `penalty` and `score` (after the
@@ -30,11 +32,14 @@ import html
 import math
 import os
 import re
+from dataclasses import dataclass
 
 from traitlets import Enum, Float, TraitError, Unicode
 from traitlets.config import Configurable
 
+from .collect import CLAIM_BYTES, load_record
 from .course import CourseError
+from .untrusted import Refused, read_file
 
 UNIT_SECONDS = {"per_hour": 3600.0, "per_day": 86400.0}
 EXTENSION_COLUMNS = ("student", "assignment", "hours")
@@ -117,21 +122,62 @@ def read_extensions(path):
     return extensions
 
 
-def submission_time(folder):
-    """When the submission in `folder` was handed in (naive UTC, from nbgrader's
-    timestamp.txt), or None when it has no timestamp."""
+@dataclass
+class HandedIn:
+    """When a submission was handed in, where that time comes from, and a note for the reader.
+
+    `source`: "exchange" (collected by `python -m autograder collect`: the newest change time
+    of the student's exchange folder, which they cannot set back), "timestamp.txt" (what the
+    student's own file claims: a folder drop, an LMS download, plain `nbgrader collect`) or
+    None (no time at all)."""
+
+    time: datetime.datetime | None  # naive UTC
+    source: str | None
+    note: str = ""
+
+
+CLAIM_TOLERANCE = datetime.timedelta(minutes=5)  # nbgrader submit writes its time, then copies
+
+
+def claimed_time(folder):
+    """What the `timestamp.txt` in `folder` says (naive UTC), or None: read without following a
+    link and at most CLAIM_BYTES of it."""
     from nbgrader.utils import parse_utc
 
-    path = os.path.join(folder, "timestamp.txt")
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read().strip()
-    except OSError:
+        text = read_file(os.path.join(folder, "timestamp.txt"), CLAIM_BYTES).decode(
+            "utf-8", "replace").strip()
+    except Refused:
         return None
     try:
         return parse_utc(text) if text else None
     except (ValueError, OverflowError):
         return None
+
+
+def handed_in(collected, folder, graded_fingerprint):
+    """The HandedIn of the submission in `folder`: the collect record's time when the graded
+    files are those it collected (`collected`: its entry for the student, or None)."""
+    from nbgrader.utils import parse_utc
+
+    if collected and graded_fingerprint and collected.get("fingerprint") == graded_fingerprint:
+        time = parse_utc(collected["time"])
+        note = ""
+        try:
+            claimed = parse_utc(collected["claimed"]) if collected.get("claimed") else None
+        except (ValueError, OverflowError):
+            claimed = None
+        if claimed is not None and abs(claimed - time) > CLAIM_TOLERANCE:
+            note = (f"timestamp.txt claims {claimed:%Y-%m-%d %H:%M:%S} UTC, but the exchange "
+                    f"folder last changed at {time:%Y-%m-%d %H:%M:%S} UTC: the exchange's "
+                    "time counts")
+        return HandedIn(time, "exchange", note)
+    claimed = claimed_time(folder)
+    if claimed is not None:
+        return HandedIn(claimed, "timestamp.txt",
+                        "the submission time is the one in timestamp.txt, which the student "
+                        "can edit (it was not taken in by `python -m autograder collect`)")
+    return HandedIn(None, None, "no submission time is known: counted as on time")
 
 
 def due_date(course, assignment):
@@ -153,19 +199,27 @@ def late_seconds(submitted, due, extension_hours=0.0):
     return max(0.0, (submitted - deadline).total_seconds())
 
 
-def apply(policy, due, extensions, assignment, submissions, results):
+def apply(policy, due, extensions, assignment, submissions, results, collected=None):
     """Entries with the late fields: {sid: copy of result + raw_score, late_seconds, penalty,
-    score, submitted (ISO time or None), extension_hours}. `results` keep the raw score."""
+    score, submitted (ISO time or None), time_source, extension_hours}. `results` keep the raw
+    score; `collected`: the collect record {sid: entry} (see collect.py)."""
     entries = {}
+    lateness_matters = due is not None and policy.method != "none"
     for sid, result in results.items():
-        submitted = submission_time(os.path.join(submissions, sid, assignment))
+        when = handed_in((collected or {}).get(sid), os.path.join(submissions, sid, assignment),
+                         result.get("fingerprint"))
         hours = extensions.get((sid, assignment), 0.0)
-        late = late_seconds(submitted, due, hours)
+        late = late_seconds(when.time, due, hours)
         raw = float(result.get("raw_score", result["score"]))
         penalty = policy.penalty(raw, result["max_score"], late)
+        flags = list(result.get("flags", []))
+        note = when.note if lateness_matters else ""
+        if note and note not in flags:
+            flags.append(note)
         entries[sid] = dict(result, raw_score=raw, late_seconds=late, penalty=penalty,
                             score=round(raw - penalty, 6), extension_hours=hours,
-                            submitted=submitted.isoformat() if submitted else None)
+                            submitted=when.time.isoformat() if when.time else None,
+                            time_source=when.source, time_note=note, flags=flags)
     return entries
 
 
@@ -175,7 +229,8 @@ def settle(course, assignment, submissions, results, log=print):
     policy = load_policy(course)
     due = due_date(course, assignment)
     extensions = read_extensions(os.path.join(course.root, policy.extensions))
-    entries = apply(policy, due, extensions, assignment, submissions, results)
+    collected = load_record(course.root, assignment)
+    entries = apply(policy, due, extensions, assignment, submissions, results, collected)
     if due is None and any(e["submitted"] for e in entries.values()) \
             and policy.method != "none":
         log(f"note: {assignment} has no due date in the gradebook, so nothing is late "
@@ -224,6 +279,8 @@ def score_paragraph(result, policy=None):
                  + (f" with an extension of {ext:g} h" if ext else "")
                  + f", late penalty {result['penalty']:g}"
                  + (f": {html.escape(policy.describe())}" if policy else "") + ")")
+    if result.get("time_note"):
+        text += f"<br>Submission time: {html.escape(result['time_note'])}."
     return f"<!-- score --><p>{text}</p><!-- /score -->"
 
 

@@ -21,6 +21,7 @@ from . import late
 _exporter = None
 MANUAL = "graded by hand in formgrader"
 LATE_FIELDS = ("raw_score", "late_seconds", "penalty")
+TIME_FIELDS = ("submitted", "time_source", "extension_hours")  # when, and how it is known
 
 
 class _Remembered:
@@ -158,7 +159,7 @@ def contract_report(assignment, results):
             "questions": {g: dict(q) for g, q in r["questions"].items()},
             "flags": list(r["flags"]), "error": r["error"],
         }
-        students[sid].update({k: r[k] for k in LATE_FIELDS if k in r})  # see late.py
+        students[sid].update({k: r[k] for k in LATE_FIELDS + TIME_FIELDS if k in r})  # late.py
     max_score = max((r["max_score"] for r in results.values()), default=0.0)
     return {"assignment": assignment, "max_score": max_score, "students": students}
 

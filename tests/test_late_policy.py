@@ -11,10 +11,11 @@ from autograder.course import CourseError
 from autograder.late import (
     LatePolicy,
     apply,
+    claimed_time,
+    handed_in,
     late_seconds,
     read_extensions,
     score_paragraph,
-    submission_time,
 )
 
 DUE = datetime.datetime(2026, 3, 1, 17, 0, 0)
@@ -115,6 +116,12 @@ def test_apply_reads_nbgrader_timestamps_and_extensions(tmp_path):
     assert got["eve"][1:] == (pytest.approx(3.0), pytest.approx(5.0), 8.0)
     assert got["fay"] == (0.0, 0.0, 8.0, 8.0)  # no timestamp.txt: nothing to call late
     assert results["cat"]["score"] == 8.0  # the graded results keep the raw score
+    # none of these times was collected from the exchange: each entry says so
+    assert entries["ann"]["time_source"] == "timestamp.txt"
+    assert "which the student can edit" in entries["ann"]["time_note"]
+    assert any("which the student can edit" in f for f in entries["ann"]["flags"])
+    assert entries["fay"]["time_source"] is None
+    assert "no submission time is known" in entries["fay"]["time_note"]
 
 
 def test_a_late_resubmission_counts_from_its_own_time(tmp_path):
@@ -132,8 +139,46 @@ def test_an_unreadable_timestamp_counts_as_none(tmp_path):
     folder = tmp_path / "x"
     folder.mkdir()
     (folder / "timestamp.txt").write_text("last tuesday-ish")
-    assert submission_time(str(folder)) is None
-    assert submission_time(str(tmp_path / "missing")) is None
+    assert claimed_time(str(folder)) is None
+    assert claimed_time(str(tmp_path / "missing")) is None
+
+
+def test_a_timestamp_linked_to_an_endless_file_or_a_fifo_is_not_read(tmp_path):
+    folder = tmp_path / "x"
+    folder.mkdir()
+    os.symlink("/dev/zero", folder / "timestamp.txt")  # read to the end, it fills the memory
+    assert claimed_time(str(folder)) is None
+    os.unlink(folder / "timestamp.txt")
+    os.mkfifo(folder / "timestamp.txt")  # opened for reading, it blocks forever
+    assert claimed_time(str(folder)) is None
+    os.unlink(folder / "timestamp.txt")
+    (folder / "timestamp.txt").write_text("2026-03-01 12:00:00 UTC" + " " * 10_000)
+    assert claimed_time(str(folder)) is None  # longer than any timestamp: not read
+
+
+COLLECTED = {"time": "2026-03-02 18:00:00.000000 UTC", "claimed": "2026-03-01 12:00:00 UTC",
+             "folder": "ann+a1+2026-03-01 12:00:00 UTC+x", "fingerprint": "f1"}
+
+
+def test_the_collected_time_counts_over_a_forged_timestamp(tmp_path):
+    root = str(tmp_path)
+    _submit(root, "ann", "2026-03-01 12:00:00 UTC")  # what she wrote after the deadline
+    results = {"ann": dict(_result(10.0), fingerprint="f1")}
+    entry = apply(policy(**PER_DAY), DUE, {}, "a1", root, results, {"ann": COLLECTED})["ann"]
+    assert entry["time_source"] == "exchange"
+    assert entry["late_seconds"] == DAY + HOUR
+    assert entry["penalty"] == pytest.approx(2.0)
+    assert "timestamp.txt claims 2026-03-01 12:00:00 UTC" in entry["time_note"]
+    assert "the exchange&#x27;s time counts" in score_paragraph(entry)  # escaped for HTML
+
+
+def test_a_collected_time_is_trusted_only_for_the_files_it_was_collected_with(tmp_path):
+    folder = str(tmp_path)
+    replaced = handed_in(COLLECTED, folder, "another fingerprint")  # the folder was replaced
+    assert replaced.source is None and replaced.time is None
+    assert handed_in(COLLECTED, folder, None).source is None
+    same = handed_in(dict(COLLECTED, claimed="2026-03-02 17:58:00 UTC"), folder, "f1")
+    assert same.source == "exchange" and same.note == ""  # claim and exchange agree
 
 
 def test_extensions_csv_is_read_and_bad_lines_are_named(tmp_path):
