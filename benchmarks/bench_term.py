@@ -2,7 +2,7 @@
 
 A scratch copy of the course gets a1_linear, a due date, a late policy and a local exchange.
 One student (this user) fetches and submits through the exchange; the demo's nine sample
-students (`python -m autograder demo`) are handed in beside them as `nbgrader collect` lays
+students (`python -m autograder demo`) are handed in beside them as `collect` lays
 submissions out, one of them a day late. Then grading, an extension, a one-student regrade,
 feedback out and back, the LMS export and the similarity report. Prints every command's wall
 time and CPU time (the README's table) and the machine's load: on a busy shared machine the
@@ -104,7 +104,7 @@ def main():
         run("(student) nbgrader fetch_assignment a1_linear",
             nbg + ["fetch_assignment", A, *student], home, rows)
         run("(student) nbgrader submit a1_linear", nbg + ["submit", A, *student], home, rows)
-        run("nbgrader collect a1_linear", nbg + ["collect", A], course, rows)
+        run("autograder collect a1_linear", py + ["collect", A], ROOT, rows)
         submitted = hand_in_sample_class(course)
         grade = py + ["grade", A, "--submissions", submitted, "--cell-timeout", "5", "--quiet"]
         run("autograder grade a1_linear (10 students)", grade, ROOT, rows)

@@ -1,10 +1,14 @@
 """A whole assignment's round trip through nbgrader's exchange, with students as Unix users.
 
-The instructor (root) releases the fixture course's assignment to a local exchange; three
+The instructor (root) releases the fixture course's assignment to a local exchange; five
 students, each a Unix user with a private home, fetch it, answer and submit; the due date
-passes and one student submits again, late (the latest counts); the instructor collects,
-grades with `python -m autograder grade` (the course's late policy applies), releases the
-feedback, and each student fetches their own, and only their own.
+passes and one student submits again, late (the latest counts). Two students then attack the
+exchange: eve edits her submission in the inbound folder after the deadline, dating it back
+(timestamp.txt and the files' times), and plants a submission in ann's name; dan links the
+instructor's source notebook and /etc/shadow into his submission and leaves a FIFO in
+inbound. The instructor collects with `python -m autograder collect`, grades with
+`python -m autograder grade` (the course's late policy applies), releases the feedback, and
+each student fetches their own, and only their own.
 
 The students' nbgrader runs under their own uid in a private mount namespace where the
 Python installation is reachable even when it lives under a folder only root can enter
@@ -26,11 +30,12 @@ import time
 
 import nbformat
 import pytest
-from fixture_course import ANSWERS, make_course, student
+from fixture_course import ANSWERS, make_course, released, student
 from test_grading_adversarial import cli, closed_ancestors, python_paths
 
 pytestmark = pytest.mark.slow
-STUDENTS = ("ann", "bob", "cat")
+STUDENTS = ("ann", "bob", "cat", "dan", "eve")
+GRADED = ("ann", "bob", "cat", "eve")  # dan's submission is refused at collect
 POLICY = """
 c.LatePolicy.method = "per_hour"
 c.LatePolicy.rate = 0.1
@@ -147,22 +152,60 @@ def run_term(paths, students):
     students.hand_in("ann", ANSWERS)
     students.hand_in("bob", wrong_scale)  # on time, but wrong
     students.hand_in("cat", wrong_scale)
+    students.hand_in("dan", ANSWERS)
+    students.hand_in("eve", wrong_scale)
     due = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=1)
     instructor(course, "db", "assignment", "add", "fx1",
                f"--duedate={due:%Y-%m-%d %H:%M:%S.%f} UTC")
     time.sleep(max(0.0, (due - datetime.datetime.now(datetime.UTC)).total_seconds())
                + 1)
     students.hand_in("bob", ANSWERS)  # fixed, after the deadline: this one counts
-    instructor(course, "collect", "fx1")
+    attack(paths, students, wrong_scale)
+    collected = cli(paths, "collect", "fx1")
+    assert collected.returncode == 0, collected.stdout + collected.stderr
     submitted = os.path.join(course, "submitted")
     grade = cli(paths, "grade", "fx1", "--submissions", submitted, *GRADE_ARGS)
     assert grade.returncode == 0, grade.stdout + grade.stderr
     instructor(course, "release_feedback", "fx1")
-    fetched = {s: students.nbgrader(s, "fetch_feedback", "fx1") for s in STUDENTS}
+    fetched = {s: students.nbgrader(s, "fetch_feedback", "fx1") for s in GRADED}
     with open(os.path.join(course, "grades", "fx1", "report.json")) as f:
         report = json.load(f)["students"]
     return {"paths": paths, "students": students, "report": report, "fetched": fetched,
-            "due": due}
+            "due": due, "collected": collected}
+
+
+def inbound_folder(students, s):
+    """The inbound folder `nbgrader submit` made for student `s` (as root sees it)."""
+    inbound = os.path.join(students.exchange, "fixture", "inbound")
+    mine = [n for n in os.listdir(inbound) if n.startswith(students.names[s] + "+")]
+    assert len(mine) == 1, mine
+    return os.path.join(inbound, mine[0])
+
+
+def attack(paths, students, wrong_answers):
+    """After the deadline: eve fixes her work in inbound and dates it back, and submits in
+    ann's name; dan links the instructor's files into his submission, and leaves a FIFO."""
+    eve, dan = inbound_folder(students, "eve"), inbound_folder(students, "dan")
+    fixed = os.path.join(students.homes["eve"], "fixed.ipynb")
+    nbformat.write(student(released(paths["course"]), ANSWERS), fixed)
+    os.chown(fixed, *students.ids["eve"])
+    with open(os.path.join(eve, "timestamp.txt")) as f:
+        claimed = f.read()
+    students.run("eve", "sh", "-c", 'cp "$1" "$2/fx1.ipynb" && printf %s "$3" > '
+                 '"$2/timestamp.txt" && touch -d "2020-01-01" "$2"/* "$2"', "sh", fixed, eve,
+                 claimed)
+    forged = os.path.join(os.path.dirname(eve), f"{students.names['ann']}+fx1+{claimed}+evil")
+    bad = os.path.join(students.homes["eve"], "bad.ipynb")
+    nbformat.write(student(released(paths["course"]), wrong_answers), bad)
+    os.chown(bad, *students.ids["eve"])
+    students.run("eve", "sh", "-c", 'mkdir "$1" && cp "$2" "$1/fx1.ipynb" && printf %s "$3" > '
+                 '"$1/timestamp.txt"', "sh", forged, bad, claimed)
+    students.run("dan", "mkfifo", os.path.join(os.path.dirname(dan),
+                                               f"{students.names['dan']}+fx1+{claimed}+fifo"))
+    time.sleep(0.05)
+    source = os.path.join(paths["course"], "source", "fx1", "fx1.ipynb")
+    students.run("dan", "ln", "-s", source, os.path.join(dan, "answers.ipynb"))
+    students.run("dan", "ln", "-s", "/etc/shadow", os.path.join(dan, "shadow.txt"))
 
 
 def feedback_files(term, s):
@@ -170,22 +213,52 @@ def feedback_files(term, s):
                                          "*.html")))
 
 
-def test_every_submission_is_collected_and_graded_the_latest_counting(term):
+def test_every_honest_submission_is_collected_and_graded_the_latest_counting(term):
     names = term["students"].names
     report = term["report"]
-    assert set(report) == set(names.values())
+    assert set(report) == {names[s] for s in GRADED}
     scores = {s: (report[names[s]]["raw_score"], report[names[s]]["penalty"],
-                  report[names[s]]["score"]) for s in STUDENTS}
+                  report[names[s]]["score"]) for s in GRADED}
     assert scores["ann"] == (6.0, 0.0, 6.0)
     assert scores["cat"] == (3.0, 0.0, 3.0)
     assert scores["bob"] == (6.0, pytest.approx(0.6), pytest.approx(5.4))  # 1 started hour
     assert 0 < report[names["bob"]]["late_seconds"] < 600
     assert report[names["ann"]]["late_seconds"] == 0
+    assert {entry["time_source"] for entry in report.values()} == {"exchange"}
+
+
+def test_a_submission_edited_in_inbound_after_the_deadline_is_late_whatever_it_claims(term):
+    eve = term["report"][term["students"].names["eve"]]
+    assert eve["time_source"] == "exchange"
+    assert eve["raw_score"] == 6.0  # the files she put in after the deadline...
+    assert eve["late_seconds"] > 0 and eve["penalty"] == pytest.approx(0.6)  # ...are late
+
+
+def test_a_folder_in_someone_elses_name_is_refused_and_theirs_is_graded(term):
+    names = term["students"].names
+    ann = term["report"][names["ann"]]
+    assert (ann["raw_score"], ann["penalty"]) == (6.0, 0.0)  # her own work, on time
+    refusals = term["collected"].stderr
+    assert f"refused {names['ann']}: {names['ann']}+fx1+" in refusals
+    assert f"it claims to be {names['ann']}'s but belongs to {names['eve']}" in refusals
+
+
+def test_links_and_fifos_in_inbound_bring_nothing_in_and_stop_no_one(term):
+    names, course = term["students"].names, term["paths"]["course"]
+    assert names["dan"] not in term["report"]
+    assert not os.path.exists(os.path.join(course, "submitted", names["dan"]))
+    assert "is a symbolic link; the latest submission was not collected" in \
+        term["collected"].stderr
+    for folder in ("submitted", "autograded", "feedback"):
+        for base, _dirs, files in os.walk(os.path.join(course, folder)):
+            for name in files:
+                with open(os.path.join(base, name), "rb") as f:
+                    assert b"root:" not in f.read()  # nothing of /etc/shadow
 
 
 def test_each_student_fetches_their_own_feedback_and_no_one_elses(term):
     names = term["students"].names
-    for s in STUDENTS:
+    for s in GRADED:
         files = feedback_files(term, s)
         assert len(files) == 1, (s, files, term["fetched"][s].stderr)
         with open(files[0], encoding="utf-8") as f:
