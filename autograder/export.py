@@ -3,9 +3,11 @@
     python -m autograder export ASSIGNMENT --format canvas|moodle|csv --roster FILE --output FILE
 
 The grades are the report `grade` wrote (`COURSE/grades/ASSIGNMENT/report.json`, or
-`--report`): the score after any late penalty. The roster maps nbgrader's student ids to the
-LMS's; it is a CSV with a header, the one `nbgrader db student import` reads plus optional LMS
-columns:
+`--report`), with the hand grades a TA has entered in the formgrader since then folded in
+(the report, grades.csv and the feedback are brought up to date too, see `totals.py`): the
+score after any late penalty, as `nbgrader export` counts it. The roster maps nbgrader's
+student ids to the LMS's; it is a CSV with a header, the one `nbgrader db student import` reads
+plus optional LMS columns:
 
     id            nbgrader's student id (or `student_id`)          required
     first_name, last_name (or name)                                 shown to the person importing
@@ -28,6 +30,7 @@ import json
 import os
 
 from .course import CourseError
+from .totals import refresh
 
 FORMATS = ("canvas", "moodle", "csv")
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -149,7 +152,8 @@ def export(course_root, assignment, fmt, roster_path, output, report=None, colum
     """Write the export -> the graded student ids missing from the roster (for a warning)."""
     if fmt not in FORMATS:
         raise CourseError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    data = load_report(course_root, assignment, report)
+    path = report or os.path.join(course_root, "grades", assignment, "report.json")
+    data = refresh(course_root, assignment, load_report(course_root, assignment, path), path)
     roster = read_roster(roster_path)
     column = column or assignment
     if fmt == "canvas":

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import nbformat
 
-from . import late
 from . import report as reports
+from . import totals
 from .course import Course, CourseError
 from .exchange import copy_receipts
 from .kernel import KernelServer
@@ -311,7 +311,7 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     save = _Saver(course, assignment, templates, results_dir, not shard, attempts, results, log)
     _grade_all(context, todo, jobs, progress, save)
     final = {sid: results[sid] for sid, _ in students if sid in results}
-    final = late.settle(course, assignment, submissions, final, log)
+    final = totals.settle(course, assignment, submissions, final, log)
     copy_receipts(course, assignment, submissions, final)  # for nbgrader release_feedback
     report_dict, table = reports.write_outputs(output, assignment, final, report)
     return report_dict, table, output

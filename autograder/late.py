@@ -20,18 +20,16 @@ counts from the (extended) due date: with "per_day", a submission 25 hours late 
 
 `settle(course, assignment, submissions, results)` gives each student's entry `raw_score`,
 `late_seconds` (after the extension, 0 when on time), `penalty` and `score` (after the
-penalty), records the same timestamp, extension and penalty in nbgrader's gradebook (so the
-formgrader, `nbgrader export` and `generate_feedback` agree) and rewrites the score line of the
-student's feedback. Grading again after an extension changes recomputes only this.
+penalty); `record` writes the same timestamp, extension and penalty into nbgrader's gradebook
+(so the formgrader, `nbgrader export` and `generate_feedback` agree). `totals.py` calls both,
+with the hand grades folded in first. Grading again after an extension recomputes only this.
 """
 
 import csv
 import datetime
-import glob
 import html
 import math
 import os
-import re
 from dataclasses import dataclass
 
 from traitlets import Enum, Float, TraitError, Unicode
@@ -224,8 +222,7 @@ def apply(policy, due, extensions, assignment, submissions, results, collected=N
 
 
 def settle(course, assignment, submissions, results, log=print):
-    """Apply the course's late policy to graded `results` -> entries (see `apply`); record
-    timestamps, extensions and penalties in the gradebook and in the feedback."""
+    """Apply the course's late policy to graded `results` -> entries (see `apply`)."""
     policy = load_policy(course)
     due = due_date(course, assignment)
     extensions = read_extensions(os.path.join(course.root, policy.extensions))
@@ -235,9 +232,6 @@ def settle(course, assignment, submissions, results, log=print):
             and policy.method != "none":
         log(f"note: {assignment} has no due date in the gradebook, so nothing is late "
             f"(nbgrader db assignment add {assignment} --duedate ...)")
-    record(course, assignment, entries)
-    for sid, entry in entries.items():
-        update_feedback(course, assignment, sid, entry, policy)
     return entries
 
 
@@ -270,7 +264,7 @@ def record(course, assignment, entries):
 # ---------------------------------------------------------------- the feedback's score line
 
 def score_paragraph(result, policy=None):
-    """The feedback's score line (between markers, so that a regrade can replace it)."""
+    """The feedback's score line."""
     text = f"Score: <b>{result['score']:g} / {result['max_score']:g}</b>"
     if result.get("penalty") or result.get("late_seconds"):
         late = duration(result["late_seconds"])
@@ -281,24 +275,7 @@ def score_paragraph(result, policy=None):
                  + (f": {html.escape(policy.describe())}" if policy else "") + ")")
     if result.get("time_note"):
         text += f"<br>Submission time: {html.escape(result['time_note'])}."
-    return f"<!-- score --><p>{text}</p><!-- /score -->"
-
-
-_SCORE = re.compile(r"<!-- score -->.*?<!-- /score -->", re.S)
-
-
-def update_feedback(course, assignment, sid, entry, policy=None):
-    """Replace the score line in the student's feedback HTML (only when it changes)."""
-    new = score_paragraph(entry, policy)
-    for path in glob.glob(os.path.join(course.root, "feedback", sid, assignment, "*.html")):
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        updated = _SCORE.sub(lambda m: new, text, count=1)
-        if updated != text:
-            tmp = f"{path}.tmp{os.getpid()}"
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(updated)
-            os.replace(tmp, path)
+    return f"<p>{text}</p>"
 
 
 def duration(seconds):

@@ -9,9 +9,11 @@
 
 import copy
 import csv
+import glob
 import html
 import json
 import os
+import re
 
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
@@ -21,7 +23,7 @@ from . import late
 _exporter = None
 MANUAL = "graded by hand in formgrader"
 LATE_FIELDS = ("raw_score", "late_seconds", "penalty")
-TIME_FIELDS = ("submitted", "time_source", "extension_hours")  # when, and how it is known
+TIME_FIELDS = ("submitted", "time_source", "time_note", "extension_hours")  # when, and how
 
 
 class _Remembered:
@@ -95,8 +97,10 @@ def atomic_write(path, text):
     os.replace(tmp, path)
 
 
-def question_table(result, names=None):
-    """HTML table of per-question scores and messages for one student."""
+def question_table(result, names=None, policy=None):
+    """The feedback's head for one student: the score line, the per-question table (scores,
+    messages, hand grades), the TA's comments and notes, between markers that let
+    `update_feedback` replace it. `names`: the grade ids of this notebook (default: all)."""
     rows = []
     for gid, q in result["questions"].items():
         if names is not None and gid not in names:
@@ -108,14 +112,35 @@ def question_table(result, names=None):
             f"<td style='color:{'#1a7f37' if ok else '#cf222e'}'><pre style='margin:0;"
             f"white-space:pre-wrap'>{html.escape(q['feedback'])}</pre></td></tr>")
     notes = "".join(f"<li>{html.escape(f.splitlines()[0])}</li>" for f in result["flags"])
+    comments = "".join(f"<li><code>{html.escape(cell)}</code>: {html.escape(text)}</li>"
+                       for cell, text in (result.get("comments") or {}).items())
     error = (f"<p><b>This submission could not be fully graded:</b> "
              f"{html.escape(result['error'])}</p>" if result.get("error") else "")
     return (
-        f"<h2>Feedback: {html.escape(result['student'])}</h2>"
-        f"{late.score_paragraph(result)}{error}"
+        f"{TABLE_START}<h2>Feedback: {html.escape(result['student'])}</h2>"
+        f"{late.score_paragraph(result, policy)}{error}"
         "<table><tr><th>question</th><th>score</th><th>message</th></tr>"
         + "".join(rows) + "</table>"
-        + (f"<p>Notes from grading:</p><ul>{notes}</ul>" if notes else ""))
+        + (f"<p>Comments from your TA:</p><ul>{comments}</ul>" if comments else "")
+        + (f"<p>Notes from grading:</p><ul>{notes}</ul>" if notes else "") + TABLE_END)
+
+
+TABLE_START, TABLE_END = "<!-- feedback -->", "<!-- /feedback -->"
+_TABLE = re.compile(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), re.S)
+
+
+def update_feedback(course_root, assignment, sid, entry, ids, policy=None):
+    """Rewrite the head of each of the student's feedback pages from `entry` (only when it
+    changes); `ids`: {notebook name: its grade ids}."""
+    folder = os.path.join(course_root, "feedback", sid, assignment)
+    for path in glob.glob(os.path.join(glob.escape(folder), "*.html")):
+        name = os.path.basename(path)[:-len(".html")]
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        new = question_table(dict(entry, student=sid), ids.get(name), policy)
+        updated = _TABLE.sub(lambda m, new=new: new, text, count=1)
+        if updated != text:
+            atomic_write(path, updated)
 
 
 def save_graded(context, student_id, name, graded, result):

@@ -36,7 +36,10 @@ def _hidden(grade_id):
             f'check("{grade_id}", globals())\n### END HIDDEN TESTS')
 
 
-def source_notebook():
+FREE_RESPONSE_POINTS = 2.0  # the optional free-response question, graded by hand
+
+
+def source_notebook(free_response=False):
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     cells = [
         md("# Fixture assignment\nImplement three small functions."),
@@ -58,6 +61,10 @@ def source_notebook():
         code("assert np.allclose(row_norms(np.eye(2)), [1, 1])" + _hidden("test_norm"),
              metadata=_meta("test_norm", grade=True, locked=True, points=1)),
     ]
+    if free_response:
+        cells += [md("Why does `row_norms` square before summing? (graded by hand)"),
+                  md("YOUR ANSWER HERE", metadata=_meta("explain", grade=True, solution=True,
+                                                        points=FREE_RESPONSE_POINTS))]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
@@ -194,14 +201,16 @@ def _write(path, text):
         f.write(text)
 
 
-def make_course(tmp):
-    """Write the fixture course and hidden tests under `tmp` -> dict of paths."""
+def make_course(tmp, free_response=False):
+    """Write the fixture course and hidden tests under `tmp` -> dict of paths (with
+    `free_response`, the notebook ends with a question a TA grades by hand)."""
     tmp = str(tmp)
     course = os.path.join(tmp, "course")
     py = os.path.join(tmp, "py")
     _write(os.path.join(course, "nbgrader_config.py"),
            'c = get_config()\nc.CourseDirectory.course_id = "fixture"\n')
-    nbformat.write(source_notebook(), _mk(os.path.join(course, "source", "fx1", "fx1.ipynb")))
+    nbformat.write(source_notebook(free_response),
+                   _mk(os.path.join(course, "source", "fx1", "fx1.ipynb")))
     _write(os.path.join(course, "source", "fx1", "data.txt"), "2.0\n")
     _write(os.path.join(py, "fxhidden", "__init__.py"), HIDDEN_INIT)
     _write(os.path.join(py, "fxhidden", "probes.py"), HIDDEN_PROBES)

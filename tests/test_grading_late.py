@@ -107,7 +107,7 @@ def test_grades_csv_and_feedback_show_the_penalty(course):
     assert "<th>question</th>" in bob and "&lt;" not in bob.split("<main>")[1][:400]  # real HTML
     assert "<b>4.8 / 6</b>" in bob and "earned 6" in bob and "1 d 1 h late" in bob
     assert "late penalty 1.2" in bob and "10% of the maximum per started day" in bob
-    assert "late" not in feedback(course, "ann").split("<!-- score -->")[1].split("<!--")[0]
+    assert "late" not in feedback(course, "ann").split("<!-- feedback -->")[1].split("<table>")[0]
     with open(os.path.join(course["course"], "grades", "fx1", "summary.txt")) as f:
         summary = {line.split()[0]: line for line in f if line[:3] in ("bob", "ann")}
     assert "late 1 d 1 h: -1.2" in summary["bob"] and "late" not in summary["ann"]
@@ -139,14 +139,14 @@ def test_changing_an_extension_recomputes_only_the_penalty(course):
     changed = {s for s in again if again[s] != course["first"][s]}
     assert changed == {"bob"}
     assert {k for k in again["bob"] if again["bob"][k] != course["first"]["bob"][k]} == \
-        {"late_seconds", "penalty", "score"}
+        {"late_seconds", "penalty", "score", "extension_hours"}
     assert gradebook_penalties(course)["bob"] == (6.0, 0.0, 0.0)
     assert "<b>6 / 6</b>" in feedback(course, "bob") and "penalty" not in feedback(course, "bob")
     assert os.stat(os.path.join(course["course"], "feedback", "ann", "fx1",
                                 "fx1.html")).st_mtime_ns == ann_feedback.st_mtime_ns
 
 
-def test_regrading_one_student_leaves_everyone_else_and_manual_grades_alone(course):
+def test_regrading_one_student_leaves_everyone_else_and_keeps_manual_grades(course):
     from nbgrader.api import Gradebook
 
     db = "sqlite:///" + os.path.join(course["course"], "gradebook.db")
@@ -161,19 +161,21 @@ def test_regrading_one_student_leaves_everyone_else_and_manual_grades_alone(cour
     results = os.path.join(course["course"], "grades", "fx1", "results")
     before = mtimes(results)
     others = {s: os.stat(os.path.join(course["course"], "feedback", s, "fx1",
-                                      "fx1.html")).st_mtime_ns for s in ("ann", "bob", "dan")}
+                                      "fx1.html")).st_mtime_ns for s in ("bob", "dan")}
     book_before = gradebook_penalties(course)
     report = grade(course, "--student", "cat")
     after = mtimes(results)
     assert {f for f in after if after[f] != before[f]} == {"cat.json"}
-    assert report["cat"]["raw_score"] == 6.0 and report["cat"]["score"] == 6.0
-    assert report["ann"]["score"] == 6.0  # ann's new (wrong) notebook is not graded by this
+    # the TA's 0.5 on cat's test_add counts, as in nbgrader export: 0.5 + 3 + 1
+    assert report["cat"]["raw_score"] == 4.5 and report["cat"]["score"] == 4.5
+    # ann's new (wrong) notebook is not graded by this; her TA's 1.5 on test_scale counts
+    assert report["ann"]["score"] == 4.5 and report["ann"]["questions"]["test_add"]["score"] == 2
+    assert "score set by hand: 1.5 / 3" in feedback(course, "ann")
     for sid, stamp in others.items():
         assert os.stat(os.path.join(course["course"], "feedback", sid, "fx1",
                                     "fx1.html")).st_mtime_ns == stamp
     book = gradebook_penalties(course)
-    assert {s: book[s] for s in ("ann", "bob", "dan")} == \
-        {s: book_before[s] for s in ("ann", "bob", "dan")}
+    assert {s: book[s] for s in ("bob", "dan")} == {s: book_before[s] for s in ("bob", "dan")}
     with Gradebook(db) as gb:
         assert gb.find_grade("test_scale", "fx1", "fx1", "ann").manual_score == 1.5
         assert gb.find_grade("test_add", "fx1", "fx1", "cat").manual_score == 0.5
