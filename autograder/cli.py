@@ -5,6 +5,7 @@
     python -m autograder grade ASSIGNMENT --submissions DIR [--jobs N] [--report FILE]
                                [--force] [--student ID] [--shard K/N|auto[/N]] [--output DIR]
                                [limits...]
+    python -m autograder release-feedback ASSIGNMENT
     python -m autograder merge REPORT ... [--output DIR] [--report FILE]
     python -m autograder export ASSIGNMENT --format canvas|moodle|csv --roster FILE --output FILE
     python -m autograder similarity ASSIGNMENT --submissions DIR --output DIR [--threshold T]
@@ -153,6 +154,9 @@ def parser():
     r.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     _add_collect(sub)
     _add_grade(sub, Limits())
+    f = sub.add_parser("release-feedback", help="nbgrader release_feedback for every student "
+                                                "who submitted through the exchange")
+    f.add_argument("assignment")
     _add_merge(sub)
     _add_export(sub)
     _add_similarity(sub)
@@ -198,6 +202,19 @@ def _grade(args):
     print(f"\ngrades: {os.path.join(output, 'grades.csv')}")
     print(f"feedback: {os.path.join(os.path.abspath(args.course), 'feedback')}"
           f"/<student>/{args.assignment}/")
+
+
+def _release_feedback(args):
+    """`release-feedback`: feedback to the exchange; name who has to get it another way."""
+    from .course import Course
+    from .exchange import release_feedback
+
+    released, without = release_feedback(Course(args.course), args.assignment)
+    print(f"released the feedback of {len(released)} student(s) to the exchange")
+    if without:
+        print(f"not through the exchange (no timestamp.txt and submission_secret.txt: a folder "
+              f"drop or an LMS download), give them COURSE/feedback/<student>/"
+              f"{args.assignment}/ another way: {', '.join(without)}", file=sys.stderr)
 
 
 def _merge(args):
@@ -247,7 +264,8 @@ def _demo(args, given_course):
 
 
 COMMANDS = {"release": _release, "collect": _collect, "grade": _grade, "merge": _merge,
-            "export": _export, "similarity": _similarity}
+            "release-feedback": _release_feedback, "export": _export,
+            "similarity": _similarity}
 
 
 def tools_on_path():

@@ -1,13 +1,19 @@
 """nbgrader's exchange around grading: the receipts a submission carries, kept with its feedback.
 
 `nbgrader submit` writes `timestamp.txt` and `submission_secret.txt` beside the notebooks and
-`nbgrader collect` keeps them in `submitted/<student>/<assignment>/`. `nbgrader release_feedback`
-reads both from `feedback/<student>/<assignment>/` (the secret names the feedback file in the
+`collect` keeps them in `submitted/<student>/<assignment>/`. `nbgrader release_feedback` reads
+both from `feedback/<student>/<assignment>/` (the secret names the feedback file in the
 exchange, so that only the student who submitted can fetch it), and nbgrader's own autograde
 keeps them in `autograded/` too. `copy_receipts` does the same for `python -m autograder grade`.
+
+`release_feedback` runs nbgrader's for every student who has receipts, and names the others (a
+folder drop, an LMS download: they never used the exchange, so their feedback is handed to them
+another way); nbgrader's own stops at the first student without them.
 """
 
 import os
+import subprocess
+import sys
 
 from .untrusted import Refused, read_file
 
@@ -39,3 +45,26 @@ def _read(path):
         return read_file(path, RECEIPT_BYTES)
     except Refused:
         return None
+
+
+def release_feedback(course, assignment):
+    """nbgrader release_feedback for the students with receipts -> (released student ids,
+    ids without receipts). CourseError with nbgrader's message if it fails."""
+    from .course import CourseError
+
+    folder = os.path.join(course.root, "feedback")
+    students = sorted(s for s in os.listdir(folder)
+                      if os.path.isdir(os.path.join(folder, s, assignment))) \
+        if os.path.isdir(folder) else []
+    without = [s for s in students
+               if any(_read(os.path.join(folder, s, assignment, n)) is None for n in RECEIPTS)]
+    released = [s for s in students if s not in without]
+    if released:
+        exclude = ",".join(without)
+        run = subprocess.run([sys.executable, "-m", "nbgrader", "release_feedback", assignment,
+                              f"--CourseDirectory.student_id_exclude={exclude}"],
+                             cwd=course.root, capture_output=True, text=True)
+        if run.returncode != 0:
+            raise CourseError(f"nbgrader release_feedback {assignment} failed:\n"
+                              f"{run.stderr.strip()[-2000:]}")
+    return released, without

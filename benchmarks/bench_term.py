@@ -116,7 +116,7 @@ def main():
         run("autograder grade a1_linear --student ada_perfect", grade + ["--student",
                                                                           "ada_perfect"],
             ROOT, rows)
-        run("nbgrader release_feedback a1_linear", nbg + ["release_feedback", A], course, rows)
+        run("autograder release-feedback a1_linear", py + ["release-feedback", A], ROOT, rows)
         run("(student) nbgrader fetch_feedback a1_linear",
             nbg + ["fetch_feedback", A, *student], home, rows)
         roster = os.path.join(tmp, "roster.csv")

@@ -164,14 +164,18 @@ def run_term(paths, students):
     collected = cli(paths, "collect", "fx1")
     assert collected.returncode == 0, collected.stdout + collected.stderr
     submitted = os.path.join(course, "submitted")
+    dropped = os.path.join(submitted, "fay", "fx1")  # a folder drop: no exchange receipts
+    os.makedirs(dropped)
+    nbformat.write(student(released(course), ANSWERS), os.path.join(dropped, "fx1.ipynb"))
     grade = cli(paths, "grade", "fx1", "--submissions", submitted, *GRADE_ARGS)
     assert grade.returncode == 0, grade.stdout + grade.stderr
-    instructor(course, "release_feedback", "fx1")
+    feedback_out = cli(paths, "release-feedback", "fx1")
+    assert feedback_out.returncode == 0, feedback_out.stdout + feedback_out.stderr
     fetched = {s: students.nbgrader(s, "fetch_feedback", "fx1") for s in GRADED}
     with open(os.path.join(course, "grades", "fx1", "report.json")) as f:
         report = json.load(f)["students"]
     return {"paths": paths, "students": students, "report": report, "fetched": fetched,
-            "due": due, "collected": collected}
+            "due": due, "collected": collected, "feedback_out": feedback_out}
 
 
 def inbound_folder(students, s):
@@ -216,7 +220,7 @@ def feedback_files(term, s):
 def test_every_honest_submission_is_collected_and_graded_the_latest_counting(term):
     names = term["students"].names
     report = term["report"]
-    assert set(report) == {names[s] for s in GRADED}
+    assert set(report) == {names[s] for s in GRADED} | {"fay"}
     scores = {s: (report[names[s]]["raw_score"], report[names[s]]["penalty"],
                   report[names[s]]["score"]) for s in GRADED}
     assert scores["ann"] == (6.0, 0.0, 6.0)
@@ -224,7 +228,9 @@ def test_every_honest_submission_is_collected_and_graded_the_latest_counting(ter
     assert scores["bob"] == (6.0, pytest.approx(0.6), pytest.approx(5.4))  # 1 started hour
     assert 0 < report[names["bob"]]["late_seconds"] < 600
     assert report[names["ann"]]["late_seconds"] == 0
-    assert {entry["time_source"] for entry in report.values()} == {"exchange"}
+    assert {report[names[s]]["time_source"] for s in GRADED} == {"exchange"}
+    assert report["fay"]["time_source"] is None  # a folder drop without a time: flagged
+    assert "no submission time is known" in " ".join(report["fay"]["flags"])
 
 
 def test_a_submission_edited_in_inbound_after_the_deadline_is_late_whatever_it_claims(term):
@@ -270,6 +276,8 @@ def test_each_student_fetches_their_own_feedback_and_no_one_elses(term):
     with open(feedback_files(term, "bob")[0], encoding="utf-8") as f:
         bob = f.read()
     assert "<b>5.4 / 6</b>" in bob and "late penalty 0.6" in bob
+    assert "released the feedback of 4 student(s)" in term["feedback_out"].stdout
+    assert "another way: fay" in term["feedback_out"].stderr  # named, and not fatal
 
 
 def test_students_cannot_see_each_others_homes_or_the_exchange_listings(term):
