@@ -117,11 +117,24 @@ def _bind(new, path, mode):
     mount(None, target, None, flags)
 
 
+def _make_dev(new):
+    """A small /dev under `new`: the harmless devices and the /proc/self/fd links."""
+    os.makedirs(new + "/dev", exist_ok=True)
+    mount("tmpfs", new + "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=755")
+    for name in DEVICES:
+        open(f"{new}/dev/{name}", "a").close()
+        mount(f"/dev/{name}", f"{new}/dev/{name}", None, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{new}/dev/{name}")
+
+
 def build_root(config):
     """Build the allowlisted root under config["newroot"], mount /proc, then enter it."""
     new = os.path.realpath(config["newroot"])
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=755")
+    _make_dev(new)  # first: a tmpfs folder under /dev (/dev/shm) goes on top of it
     for path, size_mb in config.get("tmpfs", {}).items():
         os.makedirs(new + path, exist_ok=True)
         mount("tmpfs", new + path, "tmpfs", MS_NOSUID | MS_NODEV,
@@ -131,14 +144,6 @@ def build_root(config):
     for path, text in config.get("files", {}).items():
         os.makedirs(os.path.dirname(new + path), exist_ok=True)
         _write(new + path, text)
-    os.makedirs(new + "/dev", exist_ok=True)
-    mount("tmpfs", new + "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=755")
-    for name in DEVICES:
-        open(f"{new}/dev/{name}", "a").close()
-        mount(f"/dev/{name}", f"{new}/dev/{name}", None, MS_BIND)
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
-        os.symlink(target, f"{new}/dev/{name}")
     os.makedirs(new + "/proc", exist_ok=True)
     mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this PID namespace
     os.chdir(new)

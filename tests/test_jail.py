@@ -40,25 +40,22 @@ print(json.dumps(seen))
 """
 
 
-def _jailed(code, limits=None):
-    """Run `code` in a jailed Python from a forked worker -> its stdout, parsed as JSON."""
+def _in_worker(job):
+    """Run `job(root, slot) -> bytes` in a forked worker with a kernel uid and a fresh folder
+    -> what it returned."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read)
         out = b""
         try:
-            slot = UidSlot(limits or Limits())
+            slot = UidSlot(Limits())
             root = tempfile.mkdtemp(prefix="jail-test-")
             os.chmod(root, 0o711)
-            sandbox = Sandbox(root, slot.uid, limits or Limits(), slot.cgroups)
-            sandbox.prepare()
-            _config, cmd = sandbox.jail_command(os.path.join(root, "jail.json"),
-                                                [sys.executable, "-c", code])
-            run = subprocess.run(cmd, capture_output=True, timeout=120)
-            out = run.stdout or run.stderr
-            sandbox.close()
+            out = job(root, slot)
             slot.release()
+        except BaseException as e:  # noqa: BLE001  (reported to the test)
+            out = repr(e).encode()
         finally:
             os.write(write, out)
             os._exit(0)
@@ -66,7 +63,34 @@ def _jailed(code, limits=None):
     with os.fdopen(read, "rb") as f:
         data = f.read()
     os.waitpid(pid, 0)
-    return json.loads(data)
+    return data
+
+
+def _new_sandbox(root, slot, limits=None):
+    """A prepared Sandbox under `root` for kernels of `slot`."""
+    sandbox = Sandbox(root, slot.uid, limits or Limits(), slot.cgroups)
+    sandbox.prepare()
+    return sandbox
+
+
+def _jailed(code, make_sandbox=_new_sandbox):
+    """Run `code` (or `code(sandbox)`) in a jailed Python from a forked worker -> its stdout,
+    parsed as JSON."""
+
+    def job(root, slot):
+        sandbox = make_sandbox(root, slot)
+        code_text = code(sandbox) if callable(code) else code
+        _config, cmd = sandbox.jail_command(os.path.join(root, "jail.json"),
+                                            [sys.executable, "-c", code_text])
+        run = subprocess.run(cmd, capture_output=True, timeout=120)
+        sandbox.close()
+        return run.stdout or run.stderr
+
+    data = _in_worker(job)
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise AssertionError(data.decode(errors="replace")) from None
 
 
 def test_a_kernel_sees_only_the_allowlist_and_is_alone():
@@ -95,3 +119,26 @@ def test_as_root_a_kernel_runs_under_its_own_uid_and_cgroup():
         assert f"pids:/autograder/k{seen['uid']}" in seen["cgroup"]
         with open(f"/sys/fs/cgroup/pids/autograder/k{seen['uid']}/pids.max") as f:
             assert int(f.read()) == Limits().processes
+
+
+SHM = """\
+import json, os
+from multiprocessing import shared_memory
+st = os.statvfs("/dev/shm")
+with open("/dev/shm/scratch", "wb") as f:
+    f.write(b"x" * 4096)
+block = shared_memory.SharedMemory(create=True, size=1 << 20)
+block.buf[:5] = b"hello"
+again = shared_memory.SharedMemory(name=block.name)
+print(json.dumps({"mb": st.f_blocks * st.f_frsize // 2**20, "read": bytes(again.buf[:5]).decode(),
+                  "files": os.listdir("/dev/shm")}))
+again.close()
+block.close()
+block.unlink()
+"""
+
+
+def test_dev_shm_is_a_small_writable_tmpfs_for_shared_memory():
+    seen = _jailed(SHM)
+    assert seen["mb"] == 64 and seen["read"] == "hello"
+    assert "scratch" in seen["files"]
