@@ -4,8 +4,10 @@ Each test starts one jailed Python the way grading does (a worker's private moun
 on tmpfs, the jail config of a Sandbox) and reads what it sees. ~2 s each.
 """
 
+import errno
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -121,6 +123,83 @@ def test_as_root_a_kernel_runs_under_its_own_uid_and_cgroup():
             assert int(f.read()) == Limits().processes
 
 
+CAPS = """\
+import errno
+import json
+status = dict(l.split(":", 1) for l in open("/proc/self/status"))
+print(json.dumps({k: status[k].strip() for k in status if k.startswith("Cap")}))
+"""
+
+
+def test_a_kernel_has_no_capability_left_not_even_in_its_bounding_set():
+    seen = _jailed(CAPS)
+    assert set(seen) >= {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"}, seen
+    assert all(int(value, 16) == 0 for value in seen.values()), seen
+
+
+SYSCALLS = """\
+import ctypes, errno, json, os
+DENIED, (clone, clone3) = %(denied)r, %(clone)r
+CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
+libc = ctypes.CDLL(None, use_errno=True)
+def call(nr, *args):
+    ctypes.set_errno(0)
+    rc = libc.syscall(nr, *(ctypes.c_long(a) for a in args))
+    if rc == 0 and nr == clone:
+        os._exit(0)  # a new child: it must never exist
+    return errno.errorcode.get(ctypes.get_errno(), "OK") if rc < 0 else "OK"
+status = dict(l.split(":", 1) for l in open("/proc/self/status"))
+seen = {"seccomp": status["Seccomp"].strip(),
+        "denied": {name: call(nr, 0, 0, 0, 0, 0, 0) for name, nr in DENIED.items()},
+        "unshare_user": call(DENIED["unshare"], CLONE_NEWUSER | CLONE_NEWNS),
+        "clone_user": call(clone, CLONE_NEWUSER | 17, 0, 0, 0, 0),  # SIGCHLD
+        "clone3": call(clone3, 0, 0)}
+print(json.dumps(seen))
+"""
+
+
+MUST_DENY = {"unshare", "setns", "mount", "umount2", "pivot_root", "keyctl", "add_key",
+             "request_key", "ptrace", "bpf", "perf_event_open", "open_by_handle_at", "kexec_load",
+             "init_module", "finit_module", "delete_module", "userfaultfd", "process_vm_readv",
+             "process_vm_writev"}
+
+
+def test_namespace_mount_keyring_trace_and_module_syscalls_fail_with_eperm():
+    from autograder import jail
+
+    machine = platform.machine()
+    assert MUST_DENY <= set(jail.DENIED[machine])
+    seen = _jailed(SYSCALLS % {"denied": jail.DENIED[machine], "clone": jail.CLONE[machine]})
+    assert seen["seccomp"] == "2"  # a filter is installed
+    assert seen["denied"] == dict.fromkeys(seen["denied"], "EPERM")
+    assert seen["unshare_user"] == "EPERM" and seen["clone_user"] == "EPERM"
+    assert seen["clone3"] == "ENOSYS"  # so that the C library falls back to clone
+
+
+KEYS = """\
+import ctypes, json, platform
+libc = ctypes.CDLL(None, use_errno=True)
+add_key, keyctl = {"x86_64": (248, 250), "aarch64": (217, 219)}[platform.machine()]
+USER_KEYRING = ctypes.c_long(-4)
+key = libc.syscall(add_key, b"user", %(mark)r, b"secret", 6, USER_KEYRING)
+err_add = ctypes.get_errno()
+ring = libc.syscall(keyctl, 0, USER_KEYRING, 0)  # KEYCTL_GET_KEYRING_ID
+err_ctl = ctypes.get_errno()
+keys = open("/proc/keys").read()
+print(json.dumps({"add_key": [key, err_add], "keyctl": [ring, err_ctl],
+                  "seen": %(mark)r.decode() in keys}))
+"""
+
+
+def test_a_kernel_can_neither_add_nor_find_keys_of_an_earlier_kernel_of_its_uid():
+    mark = f"left-by-a-student-{os.urandom(4).hex()}".encode()
+    first = _jailed(KEYS % {"mark": mark})
+    second = _jailed(KEYS % {"mark": mark})  # the next kernel on this worker: the same uid
+    assert second["seen"] is False  # the key the first one tried to leave
+    for seen in (first, second):
+        assert seen["add_key"] == [-1, errno.EPERM] and seen["keyctl"] == [-1, errno.EPERM]
+
+
 SHM = """\
 import json, os
 from multiprocessing import shared_memory
@@ -142,3 +221,29 @@ def test_dev_shm_is_a_small_writable_tmpfs_for_shared_memory():
     seen = _jailed(SHM)
     assert seen["mb"] == 64 and seen["read"] == "hello"
     assert "scratch" in seen["files"]
+
+
+WORK = """\
+import json, os, subprocess, sys, threading
+import matplotlib.pyplot as plt
+import numpy as np
+done = []
+threads = [threading.Thread(target=lambda: done.append(np.ones(3).sum())) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+forked = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+child = subprocess.run([sys.executable, "-c", "print(6 * 7)"], capture_output=True, text=True)
+plt.plot([1, 2]); plt.savefig("plot.png")
+print(json.dumps({"threads": len(done), "fork": forked, "subprocess": child.stdout.strip(),
+                  "plot": os.path.getsize("plot.png") > 0}))
+"""
+
+
+def test_threads_fork_subprocess_numpy_and_matplotlib_work_under_the_filter():
+    seen = _jailed(WORK)
+    assert seen == {"threads": 4, "fork": 7, "subprocess": "42", "plot": True}
