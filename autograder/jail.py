@@ -55,6 +55,7 @@ PR_SET_PDEATHSIG, PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 22, 
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(platform.machine())
 SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())
 KEYCTL_JOIN_SESSION_KEYRING = 1
+LOG_CAP = 1 << 20  # bytes of the jail's stdout or stderr kept in a log file; then it starts over
 DEVICES = ("null", "zero", "full", "random", "urandom")
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -295,10 +296,14 @@ def _join_cgroups(config):
 
 # ---------------------------------------------------------------- the three processes
 
-def _supervise(child):
-    """The process the caller knows: pass SIGINT/SIGTERM to the init, exit with its status."""
+def _supervise(child, pipes):
+    """The process the caller knows: copy the jail's output to its own stdout and stderr, pass
+    SIGINT/SIGTERM to the init, exit with its status."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda s, _f: os.kill(child, s))
+    for _read, write in pipes:
+        os.close(write)
+    _relay({read: target for target, (read, _w) in enumerate(pipes, start=1)})
     while True:
         try:
             _pid, status = os.waitpid(child, 0)
@@ -307,6 +312,30 @@ def _supervise(child):
             status = 1 << 8
             break
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _relay(targets):
+    """Copy each pipe of `targets` ({read end: fd}) to its fd until no process of the jail
+    holds it; a file past LOG_CAP bytes starts over, so its end stays readable."""
+    written = dict.fromkeys(targets.values(), 0)
+    while targets:
+        for read in select.select(list(targets), [], [])[0]:
+            data, fd = os.read(read, 65536), targets[read]
+            if not data:
+                os.close(read)
+                del targets[read]
+                continue
+            if written[fd] + len(data) > LOG_CAP:
+                written[fd] = 0
+                try:
+                    os.ftruncate(fd, 0)
+                    os.lseek(fd, 0, os.SEEK_SET)
+                except OSError:  # a pipe or a terminal: the reader keeps what it wants
+                    pass
+            try:
+                written[fd] += os.write(fd, data)
+            except OSError:  # the reader is gone: drop the output, keep draining
+                written[fd] += len(data)
 
 
 def _init(child):
@@ -356,7 +385,12 @@ def jail(config):
     _check(libc.unshare(flags | (CLONE_NEWUSER if rootless else 0)), "unshare")
     if rootless:
         _map_identity(uid, gid)
-    alive = _fork_as_child_of(_supervise)
+    pipes = [os.pipe(), os.pipe()]  # the jail's stdout and stderr: no descriptor on a host file
+    alive = _fork_as_child_of(lambda child: _supervise(child, pipes))
+    for fd, (read, write) in enumerate(pipes, start=1):
+        os.dup2(write, fd)
+        os.close(read)
+        os.close(write)
     build_root(config)
     _drop_privileges(config, program)
     _die_with_parent(alive)  # after the identity change, which clears it

@@ -11,6 +11,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -247,3 +248,45 @@ print(json.dumps({"threads": len(done), "fork": forked, "subprocess": child.stdo
 def test_threads_fork_subprocess_numpy_and_matplotlib_work_under_the_filter():
     seen = _jailed(WORK)
     assert seen == {"threads": 4, "fork": 7, "subprocess": "42", "plot": True}
+
+
+DESCRIPTORS = """\
+import json, os, sys
+held = {}
+for pid in ["self"] + [p for p in os.listdir("/proc") if p.isdigit()]:
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            held[f"{pid}/{fd}"] = os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:  # another process of the jail that is not dumpable
+        pass
+os.write(sys.stderr.fileno(), b"written to the kernel's own stderr\\n")  # the real fd
+print(json.dumps(held))
+"""
+
+
+@pytest.mark.parametrize("fork_kernels", [True, False], ids=["forked", "fresh"])
+def test_a_kernel_holds_no_descriptor_on_a_host_file_and_its_log_still_works(fork_kernels):
+    def job(root, slot):
+        sandbox = _new_sandbox(root, slot, Limits(fork_kernels=fork_kernels))
+        kernel = sandbox.start_kernel()
+        try:
+            run = kernel.run(DESCRIPTORS, 30)
+            deadline = time.monotonic() + 5
+            while "kernel's own stderr" not in kernel.log_tail() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return json.dumps({"work": sandbox.work, "status": str(run.status),
+                               "out": "".join(o.get("text", "") + "".join(o.get("traceback", []))
+                                              for o in run.outputs),
+                               "log": kernel.log_tail()}).encode()
+        finally:
+            kernel.shutdown()
+            sandbox.close()
+
+    seen = json.loads(_in_worker(job))
+    assert seen["status"] == "ok", seen["out"]
+    held = json.loads(seen["out"])
+    files = {fd: target for fd, target in held.items() if target.startswith("/")}
+    outside = {fd: target for fd, target in files.items()
+               if not target.startswith(seen["work"] + "/") and target != "/dev/null"}
+    assert len(held) > 3 and outside == {}, held
+    assert "kernel's own stderr" in seen["log"]
