@@ -250,6 +250,40 @@ def test_threads_fork_subprocess_numpy_and_matplotlib_work_under_the_filter():
     assert seen == {"threads": 4, "fork": 7, "subprocess": "42", "plot": True}
 
 
+PROBES = """\
+import json, os
+found = []
+for base, _dirs, files in os.walk(%(probes)r):
+    found += [os.path.relpath(os.path.join(base, f), %(probes)r) for f in files]
+print(json.dumps(sorted(found)))
+"""
+
+
+def _graded_sandbox(assignment):
+    """make_sandbox for _jailed: a sandbox opened by the runner for `assignment`'s notebook."""
+    from autograder.course import Course
+    from autograder.runner import Context, _open_sandbox
+    from hiddentests import QUESTIONS
+
+    def make(root, slot):
+        template = Course(os.path.join(ROOT, "assignments")).templates(assignment)[0]
+        context = Context(ROOT, assignment, [template], "hiddentests", Limits(), root,
+                          uid=slot.uid, cgroups=slot.cgroups)
+        submission = os.path.join(root, "submission")
+        os.makedirs(submission)
+        return _open_sandbox(context, root, template, submission, QUESTIONS, [])
+
+    return make
+
+
+def test_a_kernel_sees_only_the_probes_of_the_assignment_it_grades():
+    found = _jailed(lambda sandbox: PROBES % {"probes": sandbox.probes},
+                    _graded_sandbox("a1_linear"))
+    assert set(found) == {"hiddentests/__init__.py", "hiddentests/probes/__init__.py",
+                          "hiddentests/probes/_record.py", "hiddentests/probes/a1_linear.py"}, \
+        found
+
+
 DESCRIPTORS = """\
 import json, os, sys
 held = {}
