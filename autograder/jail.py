@@ -22,17 +22,27 @@ Namespaces: mount, PID, IPC, network (empty: no network), UTS, and as a normal u
 user namespace. The command runs under a tiny init (PID 1 of the new PID namespace) that reaps
 orphans and passes SIGINT on; when the command ends, or the process the caller started is
 killed, the init dies and the kernel kills every process left in the namespace. Shared memory
-segments die with the IPC namespace, files with the tmpfs folders. All capabilities are
-dropped and no_new_privs is set before the command runs.
+segments die with the IPC namespace, files with the tmpfs folders. The process the caller
+started stays outside as a supervisor: the jail's stdout and stderr are pipes it copies to its
+own (a log file starts over past ``LOG_CAP``), so the jail writes to no descriptor on a host
+file (stdin is the caller's: /dev/null when grading).
+
+Before the command runs, the capability bounding set is emptied (while still privileged), the
+process becomes ``uid`` (as root), joins a new session keyring of its own, drops every
+capability, sets no_new_privs and installs a seccomp filter (x86_64 and aarch64; other machines
+are refused): ``DENIED`` syscalls (new namespaces, mounts, keyrings, ptrace and other
+processes' memory, bpf, perf, kernel modules, kexec, file handles, userfaultfd) and clone with
+any CLONE_NEW* flag fail with EPERM, clone3 with ENOSYS (the C library then uses clone);
+threads, fork and exec work as usual.
 
     python autograder/jail.py --serve
 
 is a fork server for Jupyter kernels: it imports numpy, matplotlib and ipykernel once (no
 thread, zmq context or event loop exists yet), then for every request read from stdin (one JSON
 line: ``{"config": ..., "log": path, "argv": [ipykernel arguments]}``) forks a child that jails
-itself with ``config`` exactly as above and runs the kernel, and answers the child's pid on
-stdout. A kernel forked this way starts in ~0.1 s of CPU instead of ~1.5 s. The server and its
-kernels die with the caller.
+itself with ``config`` exactly as above (its supervisor writes the kernel's output to ``log``)
+and runs the kernel, and answers the child's pid on stdout. A kernel forked this way starts in
+~0.1 s of CPU instead of ~1.5 s. The server and its kernels die with the caller.
 """
 
 import ctypes
