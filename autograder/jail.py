@@ -22,20 +22,31 @@ Namespaces: mount, PID, IPC, network (empty: no network), UTS, and as a normal u
 user namespace. The command runs under a tiny init (PID 1 of the new PID namespace) that reaps
 orphans and passes SIGINT on; when the command ends, or the process the caller started is
 killed, the init dies and the kernel kills every process left in the namespace. Shared memory
-segments die with the IPC namespace, files with the tmpfs folders. All capabilities are
-dropped and no_new_privs is set before the command runs.
+segments die with the IPC namespace, files with the tmpfs folders. The process the caller
+started stays outside as a supervisor: the jail's stdout and stderr are pipes it copies to its
+own (a log file starts over past ``LOG_CAP``), so the jail writes to no descriptor on a host
+file (stdin is the caller's: /dev/null when grading).
+
+Before the command runs, the capability bounding set is emptied (while still privileged), the
+process becomes ``uid`` (as root), joins a new session keyring of its own, drops every
+capability, sets no_new_privs and installs a seccomp filter (x86_64 and aarch64; other machines
+are refused): ``DENIED`` syscalls (new namespaces, mounts, keyrings, ptrace and other
+processes' memory, bpf, perf, kernel modules, kexec, file handles, userfaultfd) and clone with
+any CLONE_NEW* flag fail with EPERM, clone3 with ENOSYS (the C library then uses clone);
+threads, fork and exec work as usual.
 
     python autograder/jail.py --serve
 
 is a fork server for Jupyter kernels: it imports numpy, matplotlib and ipykernel once (no
 thread, zmq context or event loop exists yet), then for every request read from stdin (one JSON
 line: ``{"config": ..., "log": path, "argv": [ipykernel arguments]}``) forks a child that jails
-itself with ``config`` exactly as above and runs the kernel, and answers the child's pid on
-stdout. A kernel forked this way starts in ~0.1 s of CPU instead of ~1.5 s. The server and its
-kernels die with the caller.
+itself with ``config`` exactly as above (its supervisor writes the kernel's output to ``log``)
+and runs the kernel, and answers the child's pid on stdout. A kernel forked this way starts in
+~0.1 s of CPU instead of ~1.5 s. The server and its kernels die with the caller.
 """
 
 import ctypes
+import errno
 import json
 import os
 import platform
@@ -50,8 +61,11 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
 MS_NOATIME, MS_NODIRATIME, MS_BIND, MS_REC, MS_PRIVATE = 1024, 2048, 4096, 16384, 1 << 18
 MS_RELATIME = 1 << 21
 MNT_DETACH = 2
-PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
+PR_SET_PDEATHSIG, PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 22, 24, 38
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(platform.machine())
+SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())
+KEYCTL_JOIN_SESSION_KEYRING = 1
+LOG_CAP = 1 << 20  # bytes of the jail's stdout or stderr kept in a log file; then it starts over
 DEVICES = ("null", "zero", "full", "random", "urandom")
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -117,11 +131,24 @@ def _bind(new, path, mode):
     mount(None, target, None, flags)
 
 
+def _make_dev(new):
+    """A small /dev under `new`: the harmless devices and the /proc/self/fd links."""
+    os.makedirs(new + "/dev", exist_ok=True)
+    mount("tmpfs", new + "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=755")
+    for name in DEVICES:
+        open(f"{new}/dev/{name}", "a").close()
+        mount(f"/dev/{name}", f"{new}/dev/{name}", None, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{new}/dev/{name}")
+
+
 def build_root(config):
     """Build the allowlisted root under config["newroot"], mount /proc, then enter it."""
     new = os.path.realpath(config["newroot"])
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=755")
+    _make_dev(new)  # first: a tmpfs folder under /dev (/dev/shm) goes on top of it
     for path, size_mb in config.get("tmpfs", {}).items():
         os.makedirs(new + path, exist_ok=True)
         mount("tmpfs", new + path, "tmpfs", MS_NOSUID | MS_NODEV,
@@ -131,14 +158,6 @@ def build_root(config):
     for path, text in config.get("files", {}).items():
         os.makedirs(os.path.dirname(new + path), exist_ok=True)
         _write(new + path, text)
-    os.makedirs(new + "/dev", exist_ok=True)
-    mount("tmpfs", new + "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=755")
-    for name in DEVICES:
-        open(f"{new}/dev/{name}", "a").close()
-        mount(f"/dev/{name}", f"{new}/dev/{name}", None, MS_BIND)
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
-        os.symlink(target, f"{new}/dev/{name}")
     os.makedirs(new + "/proc", exist_ok=True)
     mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this PID namespace
     os.chdir(new)
@@ -157,14 +176,35 @@ def _map_identity(uid, gid):
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
 
 
-def _drop_privileges(config):
-    """Become the jail's uid (as root), then drop every capability for good."""
+def _drop_bounding_set():
+    """Empty the capability bounding set (needs CAP_SETPCAP: before leaving uid 0)."""
+    for cap in range(64):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            if ctypes.get_errno() == errno.EINVAL and cap > 0:  # past the last capability
+                return
+            _check(-1, f"drop capability {cap} from the bounding set")
+
+
+def _own_keyring():
+    """Join a new anonymous session keyring: no key of an earlier process of this uid is in
+    it. A kernel without keyrings, or an outer filter that already denies keyctl, is fine."""
+    if SYS_KEYCTL is None:
+        return
+    if libc.syscall(SYS_KEYCTL, KEYCTL_JOIN_SESSION_KEYRING, None) < 0:
+        if ctypes.get_errno() not in (errno.ENOSYS, errno.EPERM):
+            _check(-1, "join a new session keyring")
+
+
+def _drop_privileges(config, program):
+    """Empty the bounding set, become the jail's uid (as root), take a keyring of its own,
+    drop every capability for good, set no_new_privs and install the syscall filter
+    `program`."""
+    _drop_bounding_set()
     if os.getuid() == 0 and "uid" in config:
         os.setgroups([])
         os.setgid(int(config["gid"]))
         os.setuid(int(config["uid"]))
-    for cap in range(64):
-        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # fails quietly past the last capability
+    _own_keyring()
 
     class Header(ctypes.Structure):
         """struct __user_cap_header_struct."""
@@ -178,6 +218,77 @@ def _drop_privileges(config):
     header, data = Header(0x20080522, 0), (Data * 2)()
     _check(libc.capset(ctypes.byref(header), data), "capset")
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    install_syscall_filter(program)
+
+
+# ---------------------------------------------------------------- the syscall filter
+
+# syscalls the jail denies with EPERM, by architecture: new namespaces and mounts, keyrings,
+# tracing and other processes' memory, BPF and perf, kernel modules and kexec, file handles,
+# userfaultfd; clone3 answers ENOSYS (its flags sit in memory a filter cannot read), so that
+# the C library falls back to clone, whose flags are checked
+DENIED = {
+    "x86_64": {"unshare": 272, "setns": 308, "mount": 165, "umount2": 166, "pivot_root": 155,
+               "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
+               "fsmount": 432, "fspick": 433, "mount_setattr": 442, "keyctl": 250,
+               "add_key": 248, "request_key": 249, "ptrace": 101, "process_vm_readv": 310,
+               "process_vm_writev": 311, "bpf": 321, "perf_event_open": 298,
+               "open_by_handle_at": 304, "kexec_load": 246, "kexec_file_load": 320,
+               "init_module": 175, "finit_module": 313, "delete_module": 176,
+               "userfaultfd": 323},
+    "aarch64": {"unshare": 97, "setns": 268, "mount": 40, "umount2": 39, "pivot_root": 41,
+                "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
+                "fsmount": 432, "fspick": 433, "mount_setattr": 442, "keyctl": 219,
+                "add_key": 217, "request_key": 218, "ptrace": 117, "process_vm_readv": 270,
+                "process_vm_writev": 271, "bpf": 280, "perf_event_open": 241,
+                "open_by_handle_at": 265, "kexec_load": 104, "kexec_file_load": 294,
+                "init_module": 105, "finit_module": 273, "delete_module": 106,
+                "userfaultfd": 282},
+}
+CLONE = {"x86_64": (56, 435), "aarch64": (220, 435)}  # clone, clone3
+AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+X32_SYSCALL_BIT = 0x40000000  # x86_64's x32 numbers: denied as a whole
+CLONE_NEW_ANY = (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID
+                 | CLONE_NEWNET | 0x02000000)  # ... | CLONE_NEWCGROUP
+LD_W_ABS, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06  # classic BPF opcodes (with K)
+RET_KILL_PROCESS, RET_ERRNO, RET_ALLOW = 0x80000000, 0x00050000, 0x7FFF0000
+
+
+def filter_program(machine):
+    """The seccomp filter for `machine` -> [(code, jt, jf, k)]; RuntimeError if the jail has no
+    syscall table for it."""
+    if machine not in DENIED:
+        raise RuntimeError(f"the jail's syscall filter knows x86_64 and aarch64, not {machine!r}:"
+                           " grading is refused on this machine")
+    clone, clone3 = CLONE[machine]
+    prog = [(LD_W_ABS, 0, 0, 4), (JEQ, 1, 0, AUDIT_ARCH[machine]), (RET, 0, 0, RET_KILL_PROCESS),
+            (LD_W_ABS, 0, 0, 0)]  # seccomp_data: nr at 0, arch at 4, args[0] (low half) at 16
+    if machine == "x86_64":
+        prog += [(JGE, 0, 1, X32_SYSCALL_BIT), (RET, 0, 0, RET_ERRNO | errno.EPERM)]
+    for nr in sorted(DENIED[machine].values()):
+        prog += [(JEQ, 0, 1, nr), (RET, 0, 0, RET_ERRNO | errno.EPERM)]
+    prog += [(JEQ, 0, 1, clone3), (RET, 0, 0, RET_ERRNO | errno.ENOSYS),
+             (JEQ, 0, 3, clone), (LD_W_ABS, 0, 0, 16), (JSET, 0, 1, CLONE_NEW_ANY),
+             (RET, 0, 0, RET_ERRNO | errno.EPERM), (RET, 0, 0, RET_ALLOW)]
+    return prog
+
+
+def install_syscall_filter(prog):
+    """Install `prog` (filter_program's) on this thread and every process it starts (after
+    no_new_privs)."""
+
+    class SockFilter(ctypes.Structure):
+        """struct sock_filter: one classic BPF instruction."""
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                    ("k", ctypes.c_uint32)]
+
+    class SockFprog(ctypes.Structure):
+        """struct sock_fprog: the program."""
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+
+    insns = (SockFilter * len(prog))(*(SockFilter(*insn) for insn in prog))
+    fprog = SockFprog(len(prog), insns)
+    _check(libc.prctl(PR_SET_SECCOMP, 2, ctypes.byref(fprog), 0, 0), "seccomp filter")
 
 
 def _set_limits(config):
@@ -195,10 +306,14 @@ def _join_cgroups(config):
 
 # ---------------------------------------------------------------- the three processes
 
-def _supervise(child):
-    """The process the caller knows: pass SIGINT/SIGTERM to the init, exit with its status."""
+def _supervise(child, pipes):
+    """The process the caller knows: copy the jail's output to its own stdout and stderr, pass
+    SIGINT/SIGTERM to the init, exit with its status."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda s, _f: os.kill(child, s))
+    for _read, write in pipes:
+        os.close(write)
+    _relay({read: target for target, (read, _w) in enumerate(pipes, start=1)})
     while True:
         try:
             _pid, status = os.waitpid(child, 0)
@@ -207,6 +322,30 @@ def _supervise(child):
             status = 1 << 8
             break
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _relay(targets):
+    """Copy each pipe of `targets` ({read end: fd}) to its fd until no process of the jail
+    holds it; a file past LOG_CAP bytes starts over, so its end stays readable."""
+    written = dict.fromkeys(targets.values(), 0)
+    while targets:
+        for read in select.select(list(targets), [], [])[0]:
+            data, fd = os.read(read, 65536), targets[read]
+            if not data:
+                os.close(read)
+                del targets[read]
+                continue
+            if written[fd] + len(data) > LOG_CAP:
+                written[fd] = 0
+                try:
+                    os.ftruncate(fd, 0)
+                    os.lseek(fd, 0, os.SEEK_SET)
+                except OSError:  # a pipe or a terminal: the reader keeps what it wants
+                    pass
+            try:
+                written[fd] += os.write(fd, data)
+            except OSError:  # the reader is gone: drop the output, keep draining
+                written[fd] += len(data)
 
 
 def _init(child):
@@ -247,6 +386,7 @@ def jail(config):
 
     The caller's process stays outside as a supervisor, its child is the init of the new PID
     namespace, and the init's child (the one this function returns in) runs the command."""
+    program = filter_program(platform.machine())  # refuses a machine it has no table for
     uid, gid = os.getuid(), os.getgid()
     rootless = uid != 0
     if not rootless:
@@ -255,9 +395,14 @@ def jail(config):
     _check(libc.unshare(flags | (CLONE_NEWUSER if rootless else 0)), "unshare")
     if rootless:
         _map_identity(uid, gid)
-    alive = _fork_as_child_of(_supervise)
+    pipes = [os.pipe(), os.pipe()]  # the jail's stdout and stderr: no descriptor on a host file
+    alive = _fork_as_child_of(lambda child: _supervise(child, pipes))
+    for fd, (read, write) in enumerate(pipes, start=1):
+        os.dup2(write, fd)
+        os.close(read)
+        os.close(write)
     build_root(config)
-    _drop_privileges(config)
+    _drop_privileges(config, program)
     _die_with_parent(alive)  # after the identity change, which clears it
     _die_with_parent(_fork_as_child_of(_init))
     _set_limits(config)

@@ -1,9 +1,10 @@
 """The probes in the sandbox: their modules copied in, and the code a kernel runs to call one.
 
-`install_probes(questions, folder)` copies the modules the questions' probes need (never the
-judges, never `solutions`) under `folder`; `probe_code(question, probe_dir, out_path)` is the
-cell that imports a question's probe there, calls it on the student's globals and saves what it
-returns as plain arrays in `out_path` (.npz).
+`install_probes(questions_of(template, questions), folder)` copies the modules the probes of
+one notebook's questions need (never another assignment's probes, the judges or `solutions`)
+under `folder`; `probe_code(question, probe_dir, out_path)` is the cell that imports a
+question's probe there, calls it on the student's globals and saves what it returns as plain
+arrays in `out_path` (.npz).
 """
 
 import ast
@@ -56,6 +57,13 @@ def _importable(name):
         return {name}
     except ImportError:
         return set()
+
+
+def questions_of(template, questions):
+    """The entries of `questions` graded in `template` (one notebook): only their probes go
+    into its kernel, never another assignment's."""
+    graded = template.by_id()
+    return {gid: q for gid, q in questions.items() if gid in graded}
 
 
 def install_probes(questions, folder):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .layout import check_layout, copy_student_files, fingerprint, match_notebooks
 from .notebook import grade_notebook
-from .probing import install_probes
+from .probing import install_probes, questions_of
 from .records import GraderError, QuestionResult, Result
 from .sandbox import Sandbox
 from .submission import SubmissionError, load_notebook
@@ -107,7 +107,7 @@ def _open_sandbox(context, root, template, folder, questions, flags):
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             with open(dest, "wb") as f:
                 f.write(data)
-        install_probes(questions, sandbox.probes)
+        install_probes(questions_of(template, questions), sandbox.probes)
         sandbox.prepare()
     except BaseException:
         sandbox.close()
