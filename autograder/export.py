@@ -29,6 +29,7 @@ import csv
 import json
 import os
 
+from . import spreadsheet
 from .course import CourseError
 from .totals import refresh
 
@@ -164,6 +165,6 @@ def export(course_root, assignment, fmt, roster_path, output, report=None, colum
         rows = csv_rows(data, roster, missing)
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     with open(output, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+        spreadsheet.writer(f, lineterminator="\n").writerows(rows)
     rostered = {r["id"] for r in roster}
     return sorted(s for s in data["students"] if s not in rostered)

@@ -8,7 +8,6 @@
 """
 
 import copy
-import csv
 import glob
 import html
 import json
@@ -18,7 +17,7 @@ import re
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
-from . import late
+from . import late, spreadsheet
 
 _exporter = None
 MANUAL = "graded by hand in formgrader"
@@ -194,7 +193,7 @@ def write_csv(path, results):
     ids = question_ids(results)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
+        w = spreadsheet.writer(f)
         w.writerow(["student_id", "score", "max_score", *LATE_FIELDS, *ids, "flags", "error"])
         for sid in sorted(results):
             r = results[sid]

@@ -19,7 +19,6 @@ escaped text; the page runs no script.
 """
 
 import builtins
-import csv
 import io
 import json
 import keyword
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import spreadsheet
 from .course import CourseError
 
 MAX_SHOWN = 100  # pairs on the page at most (similarity.csv has them all)
@@ -250,7 +250,7 @@ def analyze(course_root, assignment, submissions, jobs=None):
 def write_csv(path, rows):
     """similarity.csv: every pair, highest score first."""
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = spreadsheet.writer(f, lineterminator="\n")
         w.writerow(["student_a", "student_b", "score", "shared_fingerprints"])
         for score, shared, a, b in rows:
             w.writerow([a, b, f"{score:.4f}", shared])

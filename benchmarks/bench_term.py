@@ -109,6 +109,7 @@ def main():
         grade = py + ["grade", A, "--submissions", submitted, "--cell-timeout", "5", "--quiet"]
         run("autograder grade a1_linear (10 students)", grade, ROOT, rows)
         with open(os.path.join(course, "extensions.csv"), "w") as f:
+            # an input late.py reads back, not a sheet: ids as they are (see spreadsheet.py)
             csv.writer(f).writerows([("student", "assignment", "hours"),
                                      (sorted(os.listdir(submitted))[1], A, 48)])
         run("autograder grade a1_linear after an extension (nothing regraded)", grade, ROOT,

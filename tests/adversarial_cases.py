@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 from fixture_course import ANSWERS, student
+from hostile_markdown import HOSTILE
 
 FULL = {"test_add": 2.0, "test_scale": 3.0, "test_norm": 1.0}
 
@@ -206,6 +207,18 @@ def _markdown_script(nb):
     nb.cells.insert(i + 2, nbformat.v4.new_code_cell(SCRIPTS_CELL))
 
 
+def _hostile_markdown(nb):
+    """Every payload of tests/hostile_markdown.py in a markdown cell of its own, between two
+    cells that mark it (BEGIN-i, END-i), after the answer to `add`."""
+    i = next(i for i, c in enumerate(nb.cells)
+             if c.metadata.get("nbgrader", {}).get("grade_id") == "add")
+    cells = []
+    for n, name in enumerate(sorted(HOSTILE)):
+        cells += [nbformat.v4.new_markdown_cell(text) for text in
+                  (f"BEGIN-{n}", HOSTILE[name], f"END-{n}")]
+    nb.cells[i + 1:i + 1] = cells
+
+
 def _malformed_metadata(nb):
     nb.cells.insert(1, nbformat.v4.new_code_cell("x = 1"))
     nb.cells[1].metadata["nbgrader"] = "not a dict"
@@ -362,6 +375,8 @@ CASES = [
     Case("fill_disk", "fills its work dir past the disk limit", extra_cell(FILL_DISK), FULL),
     Case("scripts", "HTML, JavaScript and SVG outputs and a markdown answer with scripts",
          edit_cells(_markdown_script), FULL),
+    Case("hostile_markdown", "markdown with script links and external images in every disguise",
+         edit_cells(_hostile_markdown), FULL),
     Case("huge_errors", "three cells raise errors with 3 MB messages",
          edit_cells(_huge_errors), FULL),
     Case("malformed_metadata", "non-dict nbgrader metadata and 200-deep nested metadata",

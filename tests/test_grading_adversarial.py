@@ -17,6 +17,7 @@ import sys
 import pytest
 from adversarial_cases import CASES, MATH_MARKDOWN
 from fixture_course import make_course, released, submit
+from hostile_markdown import HOSTILE, active_parts, between, formgrade_page
 
 pytestmark = pytest.mark.slow
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -223,6 +224,18 @@ def test_student_scripts_never_reach_graded_notebooks_or_feedback(graded):
     # the student's code may appear as (escaped) text; nothing of it as live markup
     for bad in ("<script>window.stolen", "<script>alert", "onerror=", 'href="javascript:'):
         assert bad not in page, bad
+
+
+def test_hostile_markdown_is_inert_in_the_formgrader_and_the_feedback_page(graded):
+    course = graded["paths"]["course"]
+    page = formgrade_page(os.path.join(course, "autograded", "hostile_markdown", "fx1",
+                                       "fx1.ipynb"))
+    with open(os.path.join(course, "feedback", "hostile_markdown", "fx1", "fx1.html"),
+              encoding="utf-8") as f:
+        feedback = f.read()
+    for i in range(len(HOSTILE)):
+        for html_page in (page, feedback):
+            assert active_parts(between(html_page, i)) == [], between(html_page, i)
 
 
 def test_huge_error_messages_are_cut_in_graded_notebook_and_feedback(graded):
