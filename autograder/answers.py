@@ -91,7 +91,7 @@ def judge_one(question, answer_path, uid):
     if outputs is None:
         return None  # no answer: the caller says why
     try:
-        failures = list(question.judge(outputs))
+        failures = question.verdict(outputs)
     except Exception as e:
         return False, f"the answer could not be checked: {type(e).__name__}: {e}"
     if failures:

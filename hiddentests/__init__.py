@@ -34,6 +34,6 @@ def check(grade_id, ns):
     from hiddentests.registry import QUESTIONS
 
     question = QUESTIONS[grade_id]
-    failures = question.judge(question.probe(ns))
+    failures = question.verdict(question.probe(ns))
     if failures:
         raise HiddenTestFailure(grade_id, failures)

@@ -162,3 +162,24 @@ def test_visible_tests_agree_with_the_mutation_corpus(assignment, entry):
             continue  # a target, or a test of the notebook's state (graphs, trained nets)
         _, shown = _run(test_cell, ns)
         assert shown is None, f"{grade_id} fails:\n" + "\n".join(shown)
+
+
+def _cheat_entries():
+    for assignment in ASSIGNMENTS:
+        mutants, _ = corpus.load(assignment)
+        for entry_id, entry in sorted(mutants.items()):
+            if entry_id.split("_")[1] == "cheat":
+                yield pytest.param(assignment, entry, id=entry_id)
+
+
+@pytest.mark.parametrize(("assignment", "entry"), list(_cheat_entries()))
+def test_visible_tests_refuse_a_numerical_gradient_with_one_line_saying_why(assignment, entry):
+    """Validate's verdict on a numerical gradient is the hidden tests': no points, and why."""
+    source = nbformat.read(f"{COURSE}/source/{assignment}/{assignment}.ipynb", as_version=4)
+    ns = _reference_namespace(assignment)
+    for name, cell in corpus_replacements(source, entry).items():
+        _exec_cell(cell, ns, f"/tmp/ipykernel_0/{name}.py")
+    for grade_id in sorted(entry.fails):
+        _, shown = _run(_test_cells(assignment)[grade_id], ns)
+        assert shown is not None, f"{grade_id} passes a numerical gradient"
+        assert len(shown) == 1 and "a numerical estimate earns no points" in shown[0], shown

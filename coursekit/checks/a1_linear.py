@@ -190,7 +190,7 @@ def _check_margin_rule(fn, fn_name, of_W):
     """The SVM's gradient at a margin of exactly 0 is 0 (the stated rule)."""
     args = margin_zero_case(of_W)
     names = ("loss", "dW") if of_W else ("loss", "dscores")
-    _, grad = unpack(call(fn, fn_name, "margin 0", *args), fn_name, names)
+    _, grad = unpack(call(fn, fn_name, "margin 0", *args, derived={}), fn_name, names)
     close(fn_name, MARGIN_ZERO, names[1], grad, np.zeros((2, 2) if of_W else (1, 2)))
 
 
@@ -199,7 +199,8 @@ def _loss_of_W_gradient(fn, fn_name, kind):
     cases = visible_weight_cases()
     dscores = LECTURE_SVM_DSCORES if kind == "svm" else LECTURE_SOFTMAX_DSCORES
     W, X, y, reg = cases["lecture example, reg=0.1"]
-    _, dW = unpack(call(fn, fn_name, "lecture", W, X, y, reg), fn_name, ("loss", "dW"))
+    _, dW = unpack(call(fn, fn_name, "lecture", W, X, y, reg, derived={}), fn_name,
+                   ("loss", "dW"))
     # X = I: each score is one weight (s = W), so dW = dscores + 2 reg W
     close(
         fn_name,
@@ -211,7 +212,8 @@ def _loss_of_W_gradient(fn, fn_name, kind):
         sizes={"N": 3, "C": 3, "D": 3},
     )
     W, X, y, reg = cases["random N=7, D=5, C=4, reg=0.3"]
-    _, dW = unpack(call(fn, fn_name, "random", W, X, y, reg), fn_name, ("loss", "dW"))
+    _, dW = unpack(call(fn, fn_name, "random", W, X, y, reg, derived={}), fn_name,
+                   ("loss", "dW"))
 
     def f(Wp):
         """The loss (a float) at weights Wp (D, C), on fresh copies of X and y."""
@@ -266,7 +268,7 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
     """The dscores of a (scores, y) data loss against the lecture's and numerical values."""
     cases = visible_score_cases()
     s, y = cases["lecture example"]
-    _, ds = unpack(call(fn, fn_name, "lecture", s, y), fn_name, ("loss", "dscores"))
+    _, ds = unpack(call(fn, fn_name, "lecture", s, y, derived={}), fn_name, ("loss", "dscores"))
     close(
         fn_name,
         "lecture example",
@@ -278,12 +280,13 @@ def _loss_of_scores_gradient(fn, fn_name, kind):
     n = 1
     if kind == "softmax":
         s, y = cases["large scores"]
-        _, ds = unpack(call(fn, fn_name, "large", s, y), fn_name, ("loss", "dscores"))
+        _, ds = unpack(call(fn, fn_name, "large", s, y, derived={}), fn_name,
+                       ("loss", "dscores"))
         close(fn_name, LARGE, "dscores", ds, LARGE_SOFTMAX_DSCORES, atol=1e-12)
         n += 1
     W, X, y = small_problem(seed=1)
     s = X @ W
-    _, ds = unpack(call(fn, fn_name, "random", s, y), fn_name, ("loss", "dscores"))
+    _, ds = unpack(call(fn, fn_name, "random", s, y, derived={}), fn_name, ("loss", "dscores"))
 
     def f(sp):
         """The data loss (a float) at scores sp (N, C), on a fresh copy of y."""

@@ -134,7 +134,7 @@ def _check_backward(forward, backward, act):
     name = f"{act}_backward"
     _, cache = forward_pair(forward, f"{act}_forward", "known", A2_BACKWARD_X)
     dout = np.array([1.0, -2.0, 0.5, 3.0])
-    dx = call(backward, name, "known", dout, cache)
+    dx = call(backward, name, "known", dout, cache, derived={f"{act}_forward": forward})
     close(
         name,
         f"x = {np.round(A2_BACKWARD_X, 4).tolist()}, dout = {dout.tolist()} "
@@ -150,7 +150,7 @@ def _check_backward(forward, backward, act):
     x = random_backward_x()
     dout = np.random.default_rng(8).standard_normal((3, 4))
     _, cache = forward_pair(forward, f"{act}_forward", "random", x)
-    dx = call(backward, name, "random", dout, cache)
+    dx = call(backward, name, "random", dout, cache, derived={f"{act}_forward": forward})
 
     def f(xp):
         """The forward's output alone, as a function of x."""
@@ -167,7 +167,8 @@ def _check_kink_rule(forward, backward, act):
     rule, alpha, expected = KINK_RULES[act]
     kwargs = {} if alpha is None else {"alpha": alpha}
     _, cache = forward_pair(forward, f"{act}_forward", "kink", KINK_X, **kwargs)
-    dx = call(backward, name, "kink", np.ones(3), cache)
+    dx = call(backward, name, "kink", np.ones(3), cache,
+              derived={f"{act}_forward": forward})
     label = f"x = [-ln 2, 0, 1]{f', alpha={alpha:g}' if alpha else ''}, dout = 1 ({rule})"
     close(name, label, "dx", dx, expected)
 
@@ -252,7 +253,8 @@ def _check_maxout_backward(maxout_forward, maxout_backward):
     """The cases of check_maxout_backward."""
     _, cache = forward_pair(maxout_forward, "maxout_forward", "tie", *MAXOUT_TIE)
     grads = unpack(
-        call(maxout_backward, "maxout_backward", "tie", np.ones((1, 1)), cache),
+        call(maxout_backward, "maxout_backward", "tie", np.ones((1, 1)), cache,
+             derived={"maxout_forward": maxout_forward}),
         "maxout_backward",
         ("dx", "dW1", "db1", "dW2", "db2"),
     )
@@ -263,7 +265,8 @@ def _check_maxout_backward(maxout_forward, maxout_backward):
     x, W1, b1, W2, b2 = maxout_known()
     _, cache = forward_pair(maxout_forward, "maxout_forward", "known", x, W1, b1, W2, b2)
     grads = unpack(
-        call(maxout_backward, "maxout_backward", "known", np.ones((2, 1)), cache),
+        call(maxout_backward, "maxout_backward", "known", np.ones((2, 1)), cache,
+             derived={"maxout_forward": maxout_forward}),
         "maxout_backward",
         ("dx", "dW1", "db1", "dW2", "db2"),
     )
@@ -280,7 +283,8 @@ def _check_maxout_backward(maxout_forward, maxout_backward):
     args, dout = maxout_random()
     _, cache = forward_pair(maxout_forward, "maxout_forward", "random", *args)
     grads = unpack(
-        call(maxout_backward, "maxout_backward", "random", dout, cache),
+        call(maxout_backward, "maxout_backward", "random", dout, cache,
+             derived={"maxout_forward": maxout_forward}),
         "maxout_backward",
         ("dx", "dW1", "db1", "dW2", "db2"),
     )

@@ -81,7 +81,8 @@ def _check_affine_backward(affine_forward, affine_backward):
     (x, W, b, dout), (x3, W3, b3, dout3) = visible_affine_cases().values()
     _, cache = forward_pair(affine_forward, "affine_forward", "by hand", x, W, b)
     grads = unpack(
-        call(affine_backward, "affine_backward", "by hand", dout, cache),
+        call(affine_backward, "affine_backward", "by hand", dout, cache,
+             derived={"affine_forward": affine_forward}),
         "affine_backward",
         ("dx", "dW", "db"),
     )
@@ -95,7 +96,8 @@ def _check_affine_backward(affine_forward, affine_backward):
         close("affine_backward", "x (2, 3) worked out by hand", name, got, exp, sizes={"N": 2})
     _, cache = forward_pair(affine_forward, "affine_forward", "3-D x", x3, W3, b3)
     grads = unpack(
-        call(affine_backward, "affine_backward", "3-D x", dout3, cache),
+        call(affine_backward, "affine_backward", "3-D x", dout3, cache,
+             derived={"affine_forward": affine_forward}),
         "affine_backward",
         ("dx", "dW", "db"),
     )
@@ -247,9 +249,8 @@ def _check_net_grads(cls, cls_name):
     cases = visible_net_loss_cases(cls_name)
     (params, X, y, reg), (rparams, rX, ry, rreg) = cases.values()
     net = _net_for(cls, cls_name, params, reg)
-    _, grads = unpack(
-        call(net.loss, f"{cls_name}.loss", "by hand", X, y), f"{cls_name}.loss", ("loss", "grads")
-    )
+    _, grads = unpack(call(net.loss, f"{cls_name}.loss", "by hand", X, y, derived={}),
+                      f"{cls_name}.loss", ("loss", "grads"))
     if not isinstance(grads, dict) or sorted(grads) != sorted(params):
         raise CheckFailed(
             f"{cls_name}.loss(X, y) should return grads as a dict keyed like "
@@ -268,9 +269,8 @@ def _check_net_grads(cls, cls_name):
             sizes={"N": 2},
         )
     net = _net_for(cls, cls_name, rparams, rreg)
-    _, grads = unpack(
-        call(net.loss, f"{cls_name}.loss", "random", rX, ry), f"{cls_name}.loss", ("loss", "grads")
-    )
+    _, grads = unpack(call(net.loss, f"{cls_name}.loss", "random", rX, ry, derived={}),
+                      f"{cls_name}.loss", ("loss", "grads"))
     for name in rparams:
 
         def f(v, name=name):
@@ -304,7 +304,8 @@ def _check_relu_kink(cls, cls_name):
         params.update(W3=np.array([[1.0, -1.0], [2.0, 1.0]]), b3=np.zeros(2))
     net = _net_for(cls, cls_name, params, 0.0)
     _, grads = unpack(
-        call(net.loss, f"{cls_name}.loss", "kink", np.array([[1.0, 2.0]]), np.array([0])),
+        call(net.loss, f"{cls_name}.loss", "kink", np.array([[1.0, 2.0]]), np.array([0]),
+             derived={}),
         f"{cls_name}.loss", ("loss", "grads"),
     )
     case = ("X = [[1, 2]], reg=0: hidden unit 2 has pre-activation exactly 0, and ReLU'(0) = 0 "

@@ -52,7 +52,7 @@ def with_input(inputs, i, value):
 
 def graph_result(fn, name, case, inputs):
     """(out, grads) of fn(*inputs), checked for form: one gradient per input, of its shape."""
-    out, grads = unpack(call(fn, name, case, *inputs), name, ("out", "grads"))
+    out, grads = unpack(call(fn, name, case, *inputs, derived={}), name, ("out", "grads"))
     names = input_names(fn, len(inputs))
     grads = unpack(grads, f"{name}'s grads", tuple(f"d{n}" for n in names))
     for n, g, x in zip(names, grads, inputs, strict=True):
@@ -122,7 +122,7 @@ def check_matmul_jacobians(matmul_jacobians):
     for k, (N, D, M) in enumerate(JACOBIAN_SHAPES):
         x, W, _ = matmul_case(N, D, M, seed=110 + k)
         case = f"x ({N}, {D}), W ({D}, {M})"
-        Jx, JW = unpack(call(matmul_jacobians, "matmul_jacobians", case, x, W),
+        Jx, JW = unpack(call(matmul_jacobians, "matmul_jacobians", case, x, W, derived={}),
                         "matmul_jacobians", ("Jx", "JW"))
         of_x, of_W = products(x, W)
         close("matmul_jacobians", case, "Jx", Jx, numerical_jacobian(of_x, x), rtol=1e-6,
@@ -138,7 +138,7 @@ def check_matmul_backward(matmul_backward):
     for k, (N, D, M) in enumerate(JACOBIAN_SHAPES):
         x, W, dy = matmul_case(N, D, M, seed=120 + k)
         case = f"x ({N}, {D}), W ({D}, {M})"
-        dx, dW = unpack(call(matmul_backward, "matmul_backward", case, dy, x, W),
+        dx, dW = unpack(call(matmul_backward, "matmul_backward", case, dy, x, W, derived={}),
                         "matmul_backward", ("dx", "dW"))
         of_x, of_W = products(x, W)
         gradient("matmul_backward", case, of_x, x, dx, "dx", dout=dy, sizes={"N": N})

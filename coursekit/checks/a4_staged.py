@@ -144,7 +144,8 @@ def check_staged_backward(forward, backward):
     with student_code("two_layer_staged_forward", "the small net"):
         loss, cache = forward(X, y, {k: v.copy() for k, v in params.items()}, reg)
     names = [k for k in cache if k not in INPUTS]
-    grads = call(backward, "two_layer_staged_backward", "the small net", cache)
+    grads = call(backward, "two_layer_staged_backward", "the small net", cache,
+                 derived={"two_layer_staged_forward": forward})
     if not isinstance(grads, dict):
         raise CheckFailed(f"two_layer_staged_backward should return a dict of gradients "
                           f"(dloss, ..., dX), got {type(grads).__name__}.")

@@ -20,6 +20,7 @@ from coursekit.checks.a5_expressions import (
 from coursekit.checks.harness import (
     CheckFailed,
     blaming,
+    derived_by_hand,
     lookup,
     note_error,
     passed,
@@ -92,7 +93,8 @@ def _check_gradients(Value, cases, shared=False):
     """Every leaf's .grad after backward() against centered differences."""
     for label, (f, point) in cases.items():
         with student_code("Value", f"{label} at {point}", _RECURSION):
-            _, grads = forward_and_grads(Value, f, point)
+            with derived_by_hand("Value's backward()"):
+                _, grads = forward_and_grads(Value, f, point)
             numerical = numerical_grads(Value, f, point)
         for i, (g, n) in enumerate(zip(grads, numerical, strict=True)):
             if not _close(g, n):
@@ -261,7 +263,7 @@ def check_mlp_matches_vectorized(MLP, mlp_loss, two_layer_loss, seed=1):
 def _check_mlp_case(MLP, mlp_loss, two_layer_loss, label, X, y, params, reg):
     """One MLP case: the loss and every parameter's gradient."""
     loss = float(two_layer_loss(params, X, y, reg))
-    with student_code("mlp_loss", label):
+    with student_code("mlp_loss", label), derived_by_hand("mlp_loss and backward()"):
         model = MLP(X.shape[1], [params["W1"].shape[1], params["W2"].shape[1]])
         model.set_params(params)
         value_loss = mlp_loss(model, X, y, reg)

@@ -13,10 +13,11 @@ import io
 import os
 import traceback
 import warnings
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager, nullcontext, redirect_stdout
 
 import numpy as np
 
+from coursekit.checks.derived import Watch
 from coursekit.compare import shape_hint
 from coursekit.gradcheck import assert_close, check_gradient, rel_error
 
@@ -24,6 +25,7 @@ __all__ = [
     "KINK_GAP",
     "CheckFailed",
     "blaming",
+    "derived_by_hand",
     "student_code",
     "visible_check",
     "away_from_zero",
@@ -101,17 +103,20 @@ def mutated(originals, passed):
     ]
 
 
-def call(fn, fn_name, case, *args, hint=None, **kwargs):
+def call(fn, fn_name, case, *args, hint=None, derived=None, **kwargs):
     """fn(*args) on copies; fails if fn modified an input in place or raised (see student_code).
 
     hint: what to say when fn raises on this case (e.g. "flatten each example first").
+    derived: for a function whose point is a gradient, {name: given forward function} (or {}):
+    fails if it computed the gradient numerically (see `derived.Watch`).
     """
     if not callable(fn):
         raise CheckFailed(
             f"{fn_name} is not a function (got {type(fn).__name__}); run the cell that defines it."
         )
     passed = [fresh_copy(a) for a in args]
-    with student_code(fn_name, case, hint):
+    watch = derived_by_hand(fn_name, derived, fn) if derived is not None else nullcontext()
+    with student_code(fn_name, case, hint), watch:
         result = fn(*passed, **kwargs)
     changed = mutated(args, passed)
     if changed:
@@ -121,6 +126,17 @@ def call(fn, fn_name, case, *args, hint=None, **kwargs):
             f"(`x = x.copy()`, or `scores = scores - shift` instead of `scores -= shift`)."
         )
     return result
+
+
+@contextmanager
+def derived_by_hand(name, given=None, fn=None):
+    """Run a block of student code whose point is a gradient; CheckFailed if the gradient was
+    computed numerically (a kit helper, or a difference loop: see `derived.Watch`)."""
+    watch = Watch(fn, name, given)
+    with watch:
+        yield
+    if watch.shortcut:
+        raise CheckFailed(watch.shortcut)
 
 
 @contextmanager
@@ -359,9 +375,11 @@ def blaming(user, *dependencies):
             try:
                 with redirect_stdout(io.StringIO()):
                     check(*args)
-            except CheckFailed:
+            except CheckFailed as why:
                 through = "" if user == fn_name else f" ({user} is tested through it)"
-                raise CheckFailed(f"{fn_name} fails {where}: fix it first{through}.") from None
+                reason = (str(why).strip().splitlines() or [""])[0]
+                raise CheckFailed(f"{fn_name} fails {where}: fix it first{through}. Its test "
+                                  f"says: {reason}") from None
             finally:
                 _largest.update(saved)
         raise

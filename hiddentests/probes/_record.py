@@ -4,6 +4,7 @@ Everything recorded is a plain numpy array: float64 outputs, int64 indices, or a
 array `"ExcType: message"` when a call raised. Keys are `<call>/<what>`:
     <call>/error      the exception a call raised (nothing else is recorded for that call)
     <call>/mutated    indices of the positional arguments the call modified in place
+    <call>/shortcut   why a gradient was not derived (a numerical shortcut, `derived.Watch`)
     <call>/<output>   an output as float64 (e.g. loss, dW, out, dx)
     <call>/num+ , <call>/num-   the student's own scalar objective at x + h e_i and x - h e_i
                       for the sampled flat indices <call>/num_idx
@@ -11,9 +12,11 @@ array `"ExcType: message"` when a call raised. Keys are `<call>/<what>`:
 """
 
 import functools
+from contextlib import nullcontext
 
 import numpy as np
 
+from coursekit.checks.derived import Watch
 from coursekit.checks.harness import fresh_copy, layer_objective, mutated, quiet
 
 H = 1e-5  # step of the centered differences
@@ -36,21 +39,28 @@ class Recorder:
         """Record that call `key` raised `message`."""
         self.out[f"{key}/error"] = np.array(str(message)[:500])
 
-    def call(self, key, fn, *args, **kwargs):
+    def call(self, key, fn, *args, derived=None, name=None, **kwargs):
         """fn(*copies of args, **kwargs), or None after recording the exception it raised.
 
-        Records `key/mutated` when the call modified an argument in place.
+        Records `key/mutated` when the call modified an argument in place. `derived`: for a
+        call whose point is a gradient, {name: given forward function} (or {}); records
+        `key/shortcut` when the gradient was computed numerically (`derived.Watch`; `name`
+        is the student's function as the message names it).
         """
         if fn is None:
             self.error(key, "NameError: the function is not defined (run its cell first)")
             return None
         passed = [fresh_copy(a) for a in args]
+        watch = Watch(fn, name or getattr(fn, "__name__", "your function"), derived) \
+            if derived is not None else nullcontext()
         try:
-            with quiet():
+            with quiet(), watch:
                 result = fn(*passed, **kwargs)
         except Exception as exc:  # a failing student call must not hide the other calls
             self.error(key, _describe(exc))
             return None
+        if derived is not None and watch.shortcut:
+            self.out[f"{key}/shortcut"] = np.array(watch.shortcut)
         changed = mutated(args, passed)
         if changed:
             self.out[f"{key}/mutated"] = np.array(changed, dtype=np.int64)
@@ -122,7 +132,8 @@ class Recorder:
         if not (isinstance(result, (tuple, list)) and len(result) == 2):
             self.error(key, f"TypeError: {forward_name} should return (out, cache)")
             return
-        grads = self.call(key, backward, dout, result[1])
+        grads = self.call(key, backward, dout, result[1], derived={forward_name: forward},
+                          name=forward_name.replace("_forward", "_backward"))
         if f"{key}/error" in self.out or not self.values(key, grads, grad_names):
             return
         for a, name in enumerate(arg_names):

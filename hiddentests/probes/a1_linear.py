@@ -150,7 +150,8 @@ def probe_weight_loss(name, with_gradient):
         fn = student(ns, name)
         for k, (_, W, X, y, reg, large) in enumerate(weight_cases_for(name)):
             key = f"case{k}"
-            result = rec.call(key, fn, W, X, y, reg)
+            result = rec.call(key, fn, W, X, y, reg, derived={} if with_gradient else None,
+                              name=name)
             if f"{key}/error" in rec.out:
                 continue
             if not rec.values(key, result, ("loss", "dW")):
@@ -178,7 +179,8 @@ def probe_score_loss(name, with_gradient):
         fn = student(ns, name)
         for k, (_, scores, y, large) in enumerate(score_cases_for(name)):
             key = f"case{k}"
-            result = rec.call(key, fn, scores, y)
+            result = rec.call(key, fn, scores, y, derived={} if with_gradient else None,
+                              name=name)
             if f"{key}/error" in rec.out:
                 continue
             if not rec.values(key, result, ("loss", "dscores")):

@@ -128,7 +128,8 @@ def probe_backward(act):
                         f"{type(result).__name__}",
                     )
                     continue
-                dx = rec.call(key, backward, dout, result[1])
+                dx = rec.call(key, backward, dout, result[1],
+                              derived={f"{act}_forward": forward}, name=f"{act}_backward")
                 if f"{key}/error" in rec.out or not rec.value(key, "dx", dx):
                     continue
                 if label == KINK_CASE:

@@ -44,7 +44,7 @@ def probe_graph(name, shapes):
         fn = student(ns, name)
         for k, (_, inputs) in enumerate(graph_cases(shapes)):
             key = f"case{k}"
-            result = rec.call(key, fn, *inputs)
+            result = rec.call(key, fn, *inputs, derived={}, name=name)
             if f"{key}/error" in rec.out:
                 continue
             if not (isinstance(result, (tuple, list)) and len(result) == 2):
@@ -96,7 +96,8 @@ def probe_staged(ns):
                 and isinstance(result[1], dict)):
             rec.error(key, "TypeError: two_layer_staged_forward should return (loss, cache)")
             continue
-        grads = rec.call(key, backward, result[1])
+        grads = rec.call(key, backward, result[1], derived={"two_layer_staged_forward": forward},
+                         name="two_layer_staged_backward")
         if f"{key}/error" in rec.out:
             continue
         if not isinstance(grads, dict):
@@ -133,7 +134,8 @@ def probe_function(fn_name, outputs):
         rec = Recorder()
         fn = student(ns, fn_name)
         for k, args in enumerate(cases()):
-            result = rec.call(f"case{k}", fn, *args)
+            result = rec.call(f"case{k}", fn, *args, name=fn_name,
+                              derived=None if fn_name == "jacobian_bytes" else {})
             if f"case{k}/error" not in rec.out:
                 rec.values(f"case{k}", result, outputs)
         return rec.out
@@ -305,7 +307,8 @@ def probe_net(cls_name, with_gradients):
                 continue
             for name, value in params.items():
                 net.params[name] = value.copy()
-            result = rec.call(key, net.loss, X, y)
+            result = rec.call(key, net.loss, X, y, derived={} if with_gradients else None,
+                              name=f"{cls_name}.loss")
             if f"{key}/error" in rec.out:
                 continue
             if not (

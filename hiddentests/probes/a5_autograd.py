@@ -46,7 +46,7 @@ def graph_cases():
 DEEP_LENGTH = 50_000  # 100,000 nodes deep
 
 
-def _record_cases(rec, Value, cases, backward_calls=1):
+def _record_cases(rec, Value, cases, backward_calls=1, watch=True):
     """Record the value and input gradients of every expression case."""
     for k, (name, (f, point)) in enumerate(cases.items()):
         key = f"case{k}"
@@ -60,7 +60,7 @@ def _record_cases(rec, Value, cases, backward_calls=1):
                 out.backward()
             return float(out.data), [float(v.grad) for v in inputs]
 
-        result = rec.call(key, run)
+        result = rec.call(key, run, derived={} if watch else None, name="Value's backward()")
         if result is not None:
             rec.value(key, "data", result[0])
             rec.value(key, "grads", result[1])
@@ -107,7 +107,7 @@ def probe_deep(ns):
         rec.error("Value", "NotImplementedError: Value is not defined (its cell was not run)")
     else:
         with expr.gc_paused():
-            _record_cases(rec, Value, cases)
+            _record_cases(rec, Value, cases, watch=False)  # a question of depth, not rules
     return rec.out
 
 
@@ -154,7 +154,8 @@ def probe_mlp(ns):
             loss.backward()
             return float(loss.data), model.get_grads()
 
-        result = rec.call(f"case{k}", run if MLP and mlp_loss else None)
+        result = rec.call(f"case{k}", run if MLP and mlp_loss else None, derived={},
+                          name="mlp_loss and backward()")
         if result is None:
             continue
         rec.value(f"case{k}", "loss", result[0])

@@ -1,6 +1,6 @@
 """Assignment 1 corpus: mistakes students make with linear classifiers, and correct variants."""
 
-from corpus import mutant, variant
+from corpus import cheats, mutant, variant
 
 SVM_NAIVE = {"a1_svm_loss_naive_value", "a1_svm_loss_naive_dW"}
 SVM = {"a1_svm_loss_value", "a1_svm_loss_dscores"}
@@ -10,6 +10,7 @@ SM = {"a1_softmax_loss_value", "a1_softmax_loss_dscores"}
 SM_VEC = {"a1_softmax_loss_vectorized_value", "a1_softmax_loss_vectorized_dW"}
 
 MUTANTS = {
+    **cheats.A1,
     "a1_linear_scores_ignores_bias": mutant(
         "linear_scores",
         {"a1_linear_scores"},

@@ -1,8 +1,9 @@
 """Assignment 2 corpus: mistakes students make with activations, and correct variants."""
 
-from corpus import mutant, variant
+from corpus import cheats, mutant, variant
 
 MUTANTS = {
+    **cheats.A2,
     "a2_sigmoid_caches_x": mutant(
         "sigmoid_forward",
         {"a2_sigmoid_backward"},

@@ -1,11 +1,12 @@
 """Assignment 4 corpus: backpropagation mistakes, and correct implementations written otherwise."""
 
-from corpus import a4_graphs, a4_jacobians, mutant, variant
+from corpus import a4_graphs, a4_jacobians, cheats, mutant, variant
 
 NETS_TWO = {"a4_two_layer_loss", "a4_two_layer_grads"}
 NETS_THREE = {"a4_three_layer_loss", "a4_three_layer_grads"}
 
 MUTANTS = {
+    **cheats.A4,
     **a4_graphs.MUTANTS,
     **a4_jacobians.MUTANTS,
     "a4_affine_forward_no_flatten": mutant(

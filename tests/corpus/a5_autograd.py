@@ -1,6 +1,6 @@
 """Assignment 5 corpus: autograd engine mistakes, and correct engines written otherwise."""
 
-from corpus import mutant, variant
+from corpus import cheats, mutant, variant
 
 ADD_RULE = "            self.grad += out.grad\n            other.grad += out.grad"
 ITERATIVE_SORT = '''        topo, visited = [], {self}
@@ -52,6 +52,7 @@ ALL = {"a5_value_forward", "a5_value_gradients", "a5_value_graphs", "a5_backward
 BACKWARD_ALL = ALL - {"a5_value_forward"}
 
 MUTANTS = {
+    **cheats.A5,
     "a5_assign_instead_of_accumulate": mutant(
         "Value",
         {"a5_value_gradients", "a5_value_graphs", "a5_mlp_matches_vectorized",
