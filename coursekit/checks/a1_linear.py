@@ -234,7 +234,14 @@ def _loss_of_W_gradient(fn, fn_name, kind):
     if kind == "svm":
         _check_margin_rule(fn, fn_name, of_W=True)
         n += 1
-    passed(fn_name, "dW matches (known answer" + (", margin rule" if kind == "svm" else "")
+    else:  # s = X W with X = [[1], [-1]]: dW = X^T dscores
+        W, X, y, reg = cases["large scores (1000, 999, 990)"]
+        _, dW = unpack(call(fn, fn_name, "large", W, X, y, reg, derived={}), fn_name,
+                       ("loss", "dW"))
+        close(fn_name, LARGE, "dW", dW, X.T @ LARGE_SOFTMAX_DSCORES, atol=1e-12)
+        n += 1
+    passed(fn_name, "dW matches (known answer" + (", margin rule" if kind == "svm" else
+                                                  ", large scores")
            + " and numerical gradient)", n)
 
 

@@ -50,6 +50,7 @@ A2_BACKWARD_LOCAL = {
 # The rules at the kink x = 0 (stated in the notebook), and the slope of x < 0 for another alpha:
 # ReLU'(0) = 0, leaky ReLU'(0) = alpha, ELU'(0) = 1 (the x >= 0 branch); ELU'(-ln 2) = alpha / 2.
 KINK_X = np.array([-LN2, 0.0, 1.0])
+ALPHA_CASES = {"leaky_relu": 0.3, "elu": 0.3}  # a random case with an alpha other than the default
 KINK_RULES = {  # act -> (rule, alpha or None, expected dx for dout = 1)
     "relu": ("ReLU'(0) = 0: the gradient passes only where x > 0", None,
              np.array([0.0, 0.0, 1.0])),
@@ -158,6 +159,16 @@ def _check_backward(forward, backward, act):
 
     gradient(name, "random x of shape (3, 4)", f, x, dx, "dx", dout=dout,
              made_by=f"{act}_forward")
+    if act in ALPHA_CASES:  # the alpha given to the forward must reach the backward
+        alpha = ALPHA_CASES[act]
+        _, cache = forward_pair(forward, f"{act}_forward", f"random, alpha={alpha}", x,
+                                alpha=alpha)
+        dx = call(backward, name, f"random, alpha={alpha}", dout, cache,
+                  derived={f"{act}_forward": forward})
+        gradient(name, f"random x of shape (3, 4), alpha={alpha}",
+                 lambda xp: forward(xp, alpha=alpha)[0], x, dx, "dx", dout=dout,
+                 made_by=f"{act}_forward")
+        n += 1
     return n
 
 

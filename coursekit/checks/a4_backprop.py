@@ -164,6 +164,17 @@ def visible_net_loss_cases(cls_name):
     }
 
 
+LARGE_SCORES = ("the small net with 1000 added to every score (the last bias): the softmax "
+                "must shift each row by its maximum, and the loss and gradients stay the same")
+
+
+def with_large_scores(params):
+    """A copy of `params` with 1000 added to the last layer's bias: every score grows by 1000,
+    which changes neither the softmax loss nor any gradient."""
+    last = f"b{len(params) // 2}"
+    return {**params, last: params[last] + 1000.0}
+
+
 def _net_for(cls, cls_name, params, reg):
     """A net of the student's class with the case's sizes and parameters."""
     dims = [params["W1"].shape[0]] + [
@@ -221,6 +232,11 @@ def _check_net_loss(cls, cls_name):
         reg_term=reg_loss,
         sizes={"N": 2, "C": 2},
     )
+    net = _net_for(cls, cls_name, with_large_scores(params), reg)
+    result = unpack(call(net.loss, f"{cls_name}.loss", "large scores", X, y),
+                    f"{cls_name}.loss", ("loss", "grads"))
+    close(f"{cls_name}.loss(X, y)", LARGE_SCORES, "loss", result[0], NET_LOSS[cls_name],
+          reg_term=reg_loss, sizes={"N": 2, "C": 2})
     zeros = {n: np.zeros_like(v) for n, v in params.items()}
     net = _net_for(cls, cls_name, zeros, reg)
     loss, _ = unpack(
@@ -233,7 +249,7 @@ def _check_net_loss(cls, cls_name):
         loss,
         np.log(2),
     )
-    passed(f"{cls_name}.loss(X, y)", "loss matches", 2)
+    passed(f"{cls_name}.loss(X, y)", "loss matches (by hand, large scores, zero weights)", 3)
 
 
 @visible_check
@@ -290,24 +306,33 @@ def _check_net_grads(cls, cls_name):
             reg_term=2 * rreg * rparams[name] if name.startswith("W") else None,
             made_by=f"{cls_name}.loss",
         )
+    net = _net_for(cls, cls_name, with_large_scores(params), reg)
+    _, big = unpack(call(net.loss, f"{cls_name}.loss", "large scores", X, y, derived={}),
+                    f"{cls_name}.loss", ("loss", "grads"))
+    for name in params:
+        close(f"{cls_name}.loss(X, y)", LARGE_SCORES, f"grads['{name}']", big[name],
+              np.array(NET_GRADS[cls_name][name]), sizes={"N": 2})
     _check_relu_kink(cls, cls_name)
-    passed(f"{cls_name}.loss(X, y)", "every gradient matches (by hand, ReLU'(0) = 0, "
-           "numerically)", 3)
+    passed(f"{cls_name}.loss(X, y)", "every gradient matches (by hand, large scores, "
+           "ReLU'(0) = 0, numerically)", 4)
 
 
-def _check_relu_kink(cls, cls_name):
-    """A hidden unit whose pre-activation is exactly 0 passes no gradient (ReLU'(0) = 0)."""
-    # X W1 + b1 = [[2, 0]]: unit 2 of the first hidden layer sits on the kink
+def relu_kink_case(cls_name):
+    """(params, X, y, reg) of a net whose hidden unit 2 of the first layer sits exactly on the
+    ReLU kink: X W1 + b1 = [[2, 0]]."""
     params = {"W1": np.array([[1.0, -1.0], [0.5, 0.5]]), "b1": np.zeros(2),
               "W2": np.array([[1.0, -1.0], [2.0, 1.0]]), "b2": np.zeros(2)}
     if cls_name == "ThreeLayerNet":
         params.update(W3=np.array([[1.0, -1.0], [2.0, 1.0]]), b3=np.zeros(2))
-    net = _net_for(cls, cls_name, params, 0.0)
-    _, grads = unpack(
-        call(net.loss, f"{cls_name}.loss", "kink", np.array([[1.0, 2.0]]), np.array([0]),
-             derived={}),
-        f"{cls_name}.loss", ("loss", "grads"),
-    )
+    return params, np.array([[1.0, 2.0]]), np.array([0]), 0.0
+
+
+def _check_relu_kink(cls, cls_name):
+    """A hidden unit whose pre-activation is exactly 0 passes no gradient (ReLU'(0) = 0)."""
+    params, X, y, reg = relu_kink_case(cls_name)
+    net = _net_for(cls, cls_name, params, reg)
+    _, grads = unpack(call(net.loss, f"{cls_name}.loss", "kink", X, y, derived={}),
+                      f"{cls_name}.loss", ("loss", "grads"))
     case = ("X = [[1, 2]], reg=0: hidden unit 2 has pre-activation exactly 0, and ReLU'(0) = 0 "
             "passes no gradient to its weights")
     close(f"{cls_name}.loss(X, y)", case, "grads['W1'][:, 1]", np.asarray(grads["W1"])[:, 1],

@@ -11,6 +11,7 @@ import numpy as np
 from coursekit.checks.a5_expressions import (
     CHAIN_FACTOR,
     EXPRESSIONS,
+    REUSED_INPUTS,
     Number,
     chain,
     gc_paused,
@@ -24,6 +25,7 @@ from coursekit.checks.harness import (
     lookup,
     note_error,
     passed,
+    require,
     student_code,
     visible_check,
 )
@@ -150,8 +152,9 @@ def _check_sigmoid_far_out(Value):
 @visible_check
 def check_value_gradients(Value):
     """Every operation's gradient equals the centered difference; relu'(0) = 0."""
+    require("Value", *_value_checks(Value, "forward"))  # gradients of wrong values are wrong
     with blaming("Value", *_value_checks(Value, "forward")):
-        _check_gradients(Value, EXPRESSIONS)
+        _check_gradients(Value, {**EXPRESSIONS, **REUSED_INPUTS})
         with student_code("Value", "a.relu() at a = 0"):
             _, (grad,) = forward_and_grads(Value, lambda a: a.relu(), (0.0,))
         if grad != 0.0:
@@ -159,7 +162,7 @@ def check_value_gradients(Value):
                 f"Value: a.relu() at a = 0: d/da is {grad!r}; the convention is relu'(0) = 0 "
                 f"(the gradient flows only where a > 0).")
     passed("Value", "the gradient of every operation matches centered differences, "
-           "relu'(0) = 0", len(EXPRESSIONS) + 1)
+           "relu'(0) = 0", len(EXPRESSIONS) + len(REUSED_INPUTS) + 1)
 
 
 @visible_check
@@ -169,6 +172,7 @@ def check_value_graphs(Value):
     for seed in range(3):
         cases[f"random expression {seed}"] = (
             lambda *v, seed=seed: random_expression(v, 25, seed), (0.3, -0.8, 1.1))
+    require("Value", *_value_checks(Value, "forward"))  # gradients of wrong values are wrong
     with blaming("Value", *_value_checks(Value, "forward", "gradients")):
         _check_gradients(Value, cases, shared=True)
 

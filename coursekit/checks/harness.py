@@ -26,6 +26,7 @@ __all__ = [
     "CheckFailed",
     "blaming",
     "derived_by_hand",
+    "require",
     "student_code",
     "visible_check",
     "away_from_zero",
@@ -370,16 +371,23 @@ def blaming(user, *dependencies):
     except CheckFailed as failure:
         if getattr(failure, "stub", False):
             raise
-        for fn_name, check, args, where in dependencies:
-            saved = dict(_largest)
-            try:
-                with redirect_stdout(io.StringIO()):
-                    check(*args)
-            except CheckFailed as why:
-                through = "" if user == fn_name else f" ({user} is tested through it)"
-                reason = (str(why).strip().splitlines() or [""])[0]
-                raise CheckFailed(f"{fn_name} fails {where}: fix it first{through}. Its test "
-                                  f"says: {reason}") from None
-            finally:
-                _largest.update(saved)
+        require(user, *dependencies)
         raise
+
+
+def require(user, *dependencies):
+    """Fail as `blaming` does when a dependency of `user` fails its own test (run silently);
+    for a check whose answer rests on a dependency even when it looks right by itself (a
+    gradient consistent with a wrong forward pass)."""
+    for fn_name, check, args, where in dependencies:
+        saved = dict(_largest)
+        try:
+            with redirect_stdout(io.StringIO()):
+                check(*args)
+        except CheckFailed as why:
+            through = "" if user == fn_name else f" ({user} is tested through it)"
+            reason = (str(why).strip().splitlines() or [""])[0]
+            raise CheckFailed(f"{fn_name} fails {where}: fix it first{through}. Its test "
+                              f"says: {reason}") from None
+        finally:
+            _largest.update(saved)

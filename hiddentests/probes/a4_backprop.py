@@ -212,7 +212,9 @@ def _pre_activations(params, X, n_layers):
 
 
 def net_cases(cls_name):
-    """[(label, dims, params, X, y, reg, large)]; deterministic."""
+    """[(label, dims, params, X, y, reg, exact)]; deterministic. `exact` cases (large scores,
+    a unit on the ReLU kink) are judged against the reference alone, without centered
+    differences."""
     three = cls_name == "ThreeLayerNet"
     shapes = [
         (1, 3, (4, 3), 2, 0.0),
@@ -248,6 +250,10 @@ def net_cases(cls_name):
             params[f"W{i}"].shape[1] for i in range(1, len(params) // 2 + 1)
         ]
         cases.append((f"visible case: {label}", dims, params, X, y, reg, False))
+    params, X, y, reg = checks.relu_kink_case(cls_name)  # exact: no centered differences
+    dims = [2] * (len(params) // 2 + 1)
+    cases.append(("visible case: a hidden unit exactly on the ReLU kink", dims, params, X, y,
+                  reg, True))
     return cases
 
 

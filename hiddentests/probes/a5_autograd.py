@@ -28,8 +28,11 @@ def expression_cases():
     """name -> (expression, inputs) of the forward and gradient questions."""
     cases = {name: (expr.EXPRESSIONS[name][0], point) for name, point in FORWARD_POINTS.items()}
     cases["a.relu() at a = 0"] = (lambda a: a.relu(), (0.0,))
-    cases["(a - b) / (1 - a * b)"] = (lambda a, b: (a - b) / (1 - a * b), (0.3, -0.4))
-    cases["2 / a - a / 2 + 1 - a"] = (lambda a: 2 / a - a / 2 + 1 - a, (1.3,))
+    cases["a.sigmoid() at a < 0"] = (lambda a: a.sigmoid(), (-2.3,))
+    cases["a.sigmoid() at a = -1000 (without overflow)"] = (lambda a: a.sigmoid(), (-1000.0,))
+    for name, point in (("(a - b) / (1 - a * b)", (0.3, -0.4)),
+                        ("2 / a - a / 2 + 1 - a", (1.3,))):
+        cases[name] = (expr.REUSED_INPUTS[name][0], point)
     return cases
 
 
@@ -137,6 +140,8 @@ def mlp_cases():
         params = {"W1": 0.8 * rng.standard_normal((D, H)), "b1": 0.3 * rng.standard_normal(H),
                   "W2": 0.8 * rng.standard_normal((H, C)), "b2": 0.3 * rng.standard_normal(C)}
         cases.append((X, y, params, reg))
+    X, y, params, reg = cases[1]  # scores near 1000: the softmax must shift each row
+    cases.append((X, y, {**params, "b2": params["b2"] + 1000.0}, reg))
     return cases
 
 
