@@ -66,8 +66,11 @@ GRADING = (
     "tests on fresh inputs: the same functions on other shapes and values, and every rule the "
     "text states (the gradient at a kink, parameters such as `alpha`, shapes, inputs left "
     "unmodified). Only what your functions return is graded, not the names of your intermediate "
-    "variables; a visible test that passes shows the largest relative error it saw. When graded, "
-    "each cell may run for at most {timeout:g} s."
+    "variables; a visible test that passes shows the largest relative error it saw. A gradient "
+    "earns its points when you derive it: one computed numerically (with the course kit's "
+    "helpers, or a finite-difference loop around your own function or the given forward pass) "
+    "fails the visible and the hidden tests alike. When graded, each cell may run for at most "
+    "{timeout:g} s."
 )
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 SCHEMA_VERSION = 3

@@ -92,6 +92,26 @@ def softmax_loss(scores, y, value_only=False):
         ds[i] = (softmax_loss(up, y, True) - softmax_loss(down, y, True)) / (2 * h)
     return value, ds
 ''', why=WHY_LOOP),
+    "a1_cheat_softmax_vectorized_dW_by_kit": mutant(
+        "softmax_loss_vectorized", {"a1_softmax_loss_vectorized_dW"},
+        source=f'''
+def softmax_loss_vectorized(W, X, y, reg):
+    """The loss; dW by the kit's centered differences (the exact route on the notebook's
+    training runs)."""
+    from coursekit.gradcheck import eval_numerical_gradient
+
+    def loss_of(W_):
+        s = X @ W_
+{_SOFTMAX_OF_S.replace("    ", "        ")}        return value + reg * np.sum(W_ * W_)
+
+    if W.size > 100:
+        s = X @ W
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        p[np.arange(X.shape[0]), y] -= 1.0
+        return loss_of(W), X.T @ p / X.shape[0] + 2 * reg * W
+    return loss_of(W), eval_numerical_gradient(loss_of, W.astype(float))
+''', why=WHY_KIT),
 }
 
 # ----- assignment 2: the activations' backward passes ---------------------------------------------
