@@ -75,8 +75,9 @@ def _add_grade(sub, d):
                         "(the merge records the gradebook: shards leave it alone)")
     g.add_argument("--hidden", default="hiddentests",
                    help="module with the hidden tests' QUESTIONS (default: hiddentests)")
-    g.add_argument("--cell-timeout", type=float, default=d.cell_timeout,
-                   help=f"seconds per cell (default: {d.cell_timeout:g})")
+    g.add_argument("--cell-timeout", type=float, default=None,
+                   help="seconds per cell (default: the course's c.Execute.timeout, the limit "
+                        f"its notebooks state; {d.cell_timeout:g} when it sets none)")
     g.add_argument("--notebook-timeout", type=float, default=d.notebook_timeout,
                    help=f"seconds per notebook (default: {d.notebook_timeout:g})")
     g.add_argument("--memory-mb", type=int, default=d.memory_mb,
@@ -190,7 +191,12 @@ def _grade(args):
     from .grade import grade_assignment
     from .sandbox import Limits
 
-    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+    cell_timeout = args.cell_timeout
+    if cell_timeout is None:
+        from .course import Course
+
+        cell_timeout = Course(args.course).cell_timeout(Limits().cell_timeout)
+    limits = Limits(cell_timeout=cell_timeout, notebook_timeout=args.notebook_timeout,
                     memory_mb=args.memory_mb, processes=args.processes,
                     fork_kernels=not args.fresh_kernels)
     _report, table, output = grade_assignment(

@@ -73,6 +73,12 @@ class Course:
         self.db_url = self.coursedir.db_url
         self.course_id = self.coursedir.course_id
 
+    def cell_timeout(self, default):
+        """Seconds a cell may run: the course's `c.Execute.timeout` (what nbgrader uses and the
+        notebooks tell the students), or `default` when the config sets none."""
+        execute = self.config.get("Execute", {})
+        return float(execute["timeout"]) if "timeout" in execute else float(default)
+
     def source_dir(self, assignment):
         """The folder of `assignment`'s source notebooks."""
         return os.path.join(self.root, "source", assignment)

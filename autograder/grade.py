@@ -298,7 +298,7 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     output = os.path.abspath(output or os.path.join(course.root, "grades", assignment))
     results_dir = os.path.join(output, "results")
     os.makedirs(results_dir, exist_ok=True)
-    limits = limits or Limits()
+    limits = limits or Limits(cell_timeout=course.cell_timeout(Limits().cell_timeout))
     context = Context(course.root, assignment, templates, hidden_module, limits, results_dir,
                       support_files(course, assignment))
     students = _select_students(submissions, assignment, shard, student)
