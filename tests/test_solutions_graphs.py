@@ -73,3 +73,10 @@ def test_staged_net_gradients_equal_numerical_ones_on_every_hidden_case():
         for name, value in expected.items():
             assert np.shape(grads[name]) == value.shape, (label, name)
             assert np.allclose(grads[name], value, rtol=1e-5, atol=1e-8), (label, name)
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_the_visible_checks_know_each_graphs_given_forward_pass(name):
+    fn, examples = GRAPHS[name]
+    for inputs in [examples] + [inputs for _, inputs in P.graph_cases(_shapes(name))]:
+        assert visible.GIVEN_FORWARD[name](*inputs) == pytest.approx(fn(*inputs)[0], rel=1e-12)

@@ -36,6 +36,15 @@ MUTANTS = {
         ("    da += b * du", "    da += a * du"), ("    db += a * du", "    db += b * du"),
         why="the mul gate multiplies by the input itself instead of the other input",
     ),
+    "a4_fan_out_edited_forward": mutant(
+        "fan_out_graph", {"a4_graph_fan_out"},
+        source=_graph("fan_out_graph", "    u = a * b\n    v = np.tanh(u)\n    f = v * b\n",
+                      "    du = b\n    da = b * (1.0 - v * v) * du\n"
+                      "    db = v + a * (1.0 - v * v) * b\n    return f, (da, db)\n",
+                      "The given forward pass shortened (w = v + a left out), its backward "
+                      "to match."),
+        why="the given forward pass edited: gradients of another function",
+    ),
     "a4_fan_out_hard_coded": mutant(
         "fan_out_graph", {"a4_graph_fan_out"},
         source=_graph("fan_out_graph", FAN_OUT, "    return f, (-0.1577, -0.5826)\n"),
