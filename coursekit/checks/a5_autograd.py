@@ -290,6 +290,45 @@ def _check_mlp_case(MLP, mlp_loss, two_layer_loss, label, X, y, params, reg):
         note_error(rel_error(got, numeric))
 
 
+STEPS_CASE = {"n_in": 2, "n_outs": [3, 2], "seed": 1, "n_steps": (2, 4)}
+
+
+def gradients_after_training(MLP, train, X, y):
+    """The gradients a fresh MLP holds after `train` ran 2 steps, and after 4 steps, with a
+    learning rate of 0 (so the weights never move), each keyed like get_grads(). With the
+    gradients set to 0 in every step the two are equal (whatever the batches, when they repeat
+    every two steps; all 0 when they are zeroed after each update); never zeroed, the steps'
+    gradients add up, and 4 steps hold twice what 2 steps hold."""
+    c, held = STEPS_CASE, []
+    for n_steps in c["n_steps"]:
+        model = MLP(c["n_in"], list(c["n_outs"]), seed=c["seed"])
+        train(model, X, y, reg=0.0, learning_rate=0.0, n_steps=n_steps)
+        held.append(model.get_grads())
+    return tuple(held)
+
+
+def gradients_add_up(after_2, after_4):
+    """Whether training left different gradients after 2 and after 4 steps (see
+    gradients_after_training): the steps' gradients added up."""
+    return not all(np.allclose(np.asarray(after_2[k], dtype=float),
+                               np.asarray(after_4[k], dtype=float), rtol=1e-9, atol=1e-12)
+                   for k in after_4)
+
+
+STALE = ("train_mlp: with learning_rate=0 the gradients after 4 steps differ from those after 2 "
+         "steps: set every gradient to 0 (model.zero_grad()) before each backward(), or the "
+         "gradients of earlier steps add up.")
+
+
+def _check_steps(ns, X, y):
+    """train_mlp sets the gradients to 0 in every step (a learning rate of 0 shows it)."""
+    MLP, train_mlp = lookup(ns, ("MLP", "train_mlp"), one_cell=False)
+    with student_code("train_mlp", "2 and 4 steps with learning_rate=0"):
+        after_2, after_4 = gradients_after_training(MLP, train_mlp, X, y)
+    if gradients_add_up(after_2, after_4):
+        raise CheckFailed(STALE)
+
+
 @visible_check
 def check_trained(ns, X, y, target=0.95):
     """The notebook's trained MLP (circles_net in ns, its globals()) classifies at least `target`
@@ -309,4 +348,6 @@ def check_trained(ns, X, y, target=0.95):
     if not _close(float(reported), accuracy, 0, 1e-12):
         raise CheckFailed(f"accuracy_values says {reported!r}, the predictions give {accuracy} "
                           f"(the fraction of rows whose highest score is at their label).")
-    passed("circles_net", f"{accuracy:.0%} training accuracy (accuracy_values agrees)", 1)
+    _check_steps(ns, X, y)
+    passed("circles_net", f"{accuracy:.0%} training accuracy (accuracy_values agrees; "
+           "train_mlp sets the gradients to 0 in every step)", 2)

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from coursekit.checks.a5_autograd import STALE, STEPS_CASE, gradients_add_up
 from hiddentests.judges._compare import compare, error_of
 from hiddentests.probes import a5_autograd as P
 from solutions.autograd import Value
@@ -131,4 +132,20 @@ def judge_trained(outputs):
     if accuracy < 0.95:
         return [f"circles_net classifies {accuracy:.1%} of its 40 training points right; at "
                 f"least 95% expected."]
-    return []
+    return _judge_steps(outputs)
+
+
+def _judge_steps(outputs):
+    """train_mlp sets the gradients to 0 in every step (the visible test's rule)."""
+    err = error_of(outputs, "steps")
+    if err is not None:
+        return [f"train_mlp raised {err} with learning_rate=0."]
+    held = {}
+    for key, value in outputs.items():
+        if key.startswith("steps/"):
+            _, which, name = key.split("/", 2)
+            held.setdefault(which, {})[name] = value
+    a, b = (held.get(f"after{n}", {}) for n in STEPS_CASE["n_steps"])
+    if not a or set(a) != set(b):
+        return ["train_mlp: the gradients after training could not be read (get_grads)."]
+    return [STALE] if gradients_add_up(a, b) else []

@@ -9,6 +9,7 @@ reference engine.
 
 import numpy as np
 
+from coursekit.checks import a5_autograd as checks
 from coursekit.checks import a5_expressions as expr
 from coursekit.data import make_circles
 from hiddentests.probes._record import Recorder, student
@@ -182,9 +183,15 @@ def probe_trained(ns):
         rec.error("net", "NotImplementedError: no trained MLP called circles_net (its cell "
                   "still raises NotImplementedError, or was not run)")
         return rec.out
-    X, _ = circles()
+    X, y = circles()
     scores = rec.call("net", lambda: [[float(s.data) for s in net([float(v) for v in x])]
                                       for x in X])
     if scores is not None:
         rec.value("net", "scores", scores)
+    MLP, train_mlp = student(ns, "MLP"), student(ns, "train_mlp")
+    if MLP is not None and train_mlp is not None:
+        held = rec.call("steps", lambda: checks.gradients_after_training(MLP, train_mlp, X, y))
+        for n_steps, grads in zip(checks.STEPS_CASE["n_steps"], held or (), strict=False):
+            for name, value in grads.items():
+                rec.value("steps", f"after{n_steps}/{name}", value)
     return rec.out

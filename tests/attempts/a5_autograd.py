@@ -201,6 +201,10 @@ ATTEMPTS = [
                 "        for p in model.parameters():\n            p.grad = 0.0\n"),
                 "p.data -= learning_rate * p.grad",
                 "p.data -= learning_rate * p.grad * 0.999 ** _")),
+    bug("a5_train_circles", "no zero_grad: the gradients add up across steps",
+        VALUE + NETS + LOSS + changed(TRAIN, "        model.zero_grad()\n", ""),
+        says="set every gradient to 0 (model.zero_grad()) before each backward()",
+        names="train_mlp", lines=1),
     correct("a5_train_circles", "minibatches of 20 points", VALUE + NETS + LOSS + changed(
         TRAIN, "        loss = mlp_loss(model, X, y, reg)\n",
         "        rows = slice(0, 20) if _ % 2 else slice(20, 40)\n"

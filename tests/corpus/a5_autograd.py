@@ -152,6 +152,12 @@ MUTANTS = {
         ("for w in n.w]", "for w in n.w + [n.b]]"),
         why="regularizes the biases as well as the weights",
     ),
+    "a5_train_without_zero_grad": mutant(
+        "train_mlp",
+        {"a5_train_circles"},
+        ("        model.zero_grad()\n", ""),
+        why="the gradients never set to 0: every step adds the earlier steps' gradients",
+    ),
     "a5_train_steps_uphill": mutant(
         "train_mlp",
         {"a5_train_circles"},
