@@ -91,7 +91,8 @@ def judge_one(question, answer_path, uid):
     if outputs is None:
         return None  # no answer: the caller says why
     try:
-        failures = question.verdict(outputs)
+        verdict = getattr(question, "verdict", None)  # hiddentests.core.Question has one
+        failures = verdict(outputs) if verdict else list(question.judge(outputs))
     except Exception as e:
         return False, f"the answer could not be checked: {type(e).__name__}: {e}"
     if failures:

@@ -66,7 +66,7 @@ def _factor_hint(
         return None
 
     hint = match(named)
-    if hint:
+    if hint or scalar:  # one number off by 2 is as often a coincidence as a doubled term
         return hint
     if abs(k - 2.0) <= 2 * _HINT_RTOL:
         return f"{prefix} ≈ 2 × expected: off by a factor 2 (a term counted twice?)"
@@ -75,10 +75,7 @@ def _factor_hint(
             f"{prefix} ≈ expected / 2: off by a factor 2 (the derivative of x**2 is 2*x, "
             "of reg*W**2 it is 2*reg*W)"
         )
-    hint = match(from_shape)
-    if hint or scalar:
-        return hint
-    return f"{prefix} ≈ {k:.4g} × expected: off by a factor {k:.4g}"
+    return match(from_shape) or f"{prefix} ≈ {k:.4g} × expected: off by a factor {k:.4g}"
 
 
 def _reg_hint(c: float, loss: bool = False) -> str | None:
