@@ -80,3 +80,11 @@ def test_the_visible_checks_know_each_graphs_given_forward_pass(name):
     fn, examples = GRAPHS[name]
     for inputs in [examples] + [inputs for _, inputs in P.graph_cases(_shapes(name))]:
         assert visible.GIVEN_FORWARD[name](*inputs) == pytest.approx(fn(*inputs)[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(visible.USES))
+def test_the_graphs_split_by_use_compute_the_given_forward_pass(name):
+    positions, split = visible.USES[name]
+    fn, examples = GRAPHS[name]
+    for inputs in [examples] + [inputs for _, inputs in P.graph_cases(_shapes(name))]:
+        assert split(*[inputs[p] for p in positions]) == pytest.approx(fn(*inputs)[0], rel=1e-12)

@@ -23,6 +23,33 @@ from coursekit.checks.harness import (
 
 SCALE = 1.5  # inputs are SCALE * standard normal draws: both branches of every gate get taken
 VISIBLE_SEEDS = (101, 102, 103)
+# The given forward passes with every use of an input as an argument of its own: (the inputs'
+# positions in that argument list, the function). d f / d (one use) is what a gradient holds
+# when a later use overwrote (=) what an earlier one had added (+=).
+USES = {
+    "fan_out_graph": ((0, 0, 1, 1), lambda a_u, a_w, b_u, b_f: (np.tanh(a_u * b_u) + a_w) * b_f),
+    "max_min_graph": ((0, 1, 1, 2, 2),
+                      lambda x, y_p, y_n, z_m, z_n: max(x * y_p, z_m) * min(y_n, z_n)),
+    "div_exp_log_graph": ((0, 0, 1), lambda x_e, x_t, y: np.log(1.0 + np.exp(x_e))
+                          / (1.0 + (x_t - y) ** 2)),
+}
+
+
+def one_use_only(name, inputs, i, got, h=1e-6):
+    """Whether the scalar gradient `got` of input i is that of one of its uses alone."""
+    if name not in USES or np.ndim(got) != 0:
+        return False
+    positions, split = USES[name]
+    slots = [float(inputs[p]) for p in positions]
+    uses = [k for k, p in enumerate(positions) if p == i]
+    for k in uses if len(uses) > 1 else ():
+        up, down = list(slots), list(slots)
+        up[k] += h
+        down[k] -= h
+        partial = (split(*up) - split(*down)) / (2 * h)
+        if abs(float(got) - partial) <= 1e-5 * max(1.0, abs(partial)):
+            return True
+    return False
 GIVEN_FORWARD = {  # the forward pass each graph's exercise gives, as one expression
     "fan_out_graph": lambda a, b: (np.tanh(a * b) + a) * b,
     "max_min_graph": lambda x, y, z: max(x * y, z) * min(y, z),
@@ -93,7 +120,14 @@ def check_graph(fn, shapes):
                 return fn(*with_input(inputs, i, v))[0]
 
             x = np.array(inputs[i], dtype=np.float64)
-            gradient(name, case, out_of, x, np.asarray(grads[i], dtype=np.float64), f"d{n}")
+            try:
+                gradient(name, case, out_of, x, np.asarray(grads[i], dtype=np.float64), f"d{n}")
+            except CheckFailed as failure:
+                if not one_use_only(name, inputs, i, grads[i]):
+                    raise
+                raise CheckFailed(f"{failure}\nhint: d{n} is the gradient of one use of {n} "
+                                  f"only, but {n} feeds more than one gate: add the gradient of "
+                                  f"every use (d{n} += ..., not d{n} = ...)") from None
     passed(name, "every gradient matches the numerical one", len(VISIBLE_SEEDS))
 
 

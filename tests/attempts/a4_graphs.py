@@ -37,19 +37,19 @@ def _correct(entry_id):
 
 
 ATTEMPTS = [
-    _bug("a4_fan_out_overwrites_da", f"da {MISMATCH}", lines=4),
+    _bug("a4_fan_out_overwrites_da", "hint: da is the gradient of one use of a only", lines=5),
     _bug("a4_fan_out_tanh_gradient_without_square", f"da {MISMATCH}", lines=4),
     _bug("a4_fan_out_hard_coded", "case random inputs", lines=4),
     _correct("a4_fan_out_closed_form"),
     _correct("a4_fan_out_lists_accumulated"),
     _bug("a4_max_min_max_to_both", "no gradient flows to these entries", lines=5),
     _bug("a4_max_min_min_to_the_larger", f"dy {MISMATCH}", lines=5),
-    _bug("a4_max_min_overwrites_dz", f"dz {MISMATCH}", lines=4),
+    _bug("a4_max_min_overwrites_dz", "hint: dz is the gradient of one use of z only", lines=5),
     _correct("a4_max_min_masks"),
     _correct("a4_max_min_np_arrays"),
     _bug("a4_div_exp_log_division_sign", f"dx {MISMATCH}", lines=4),
     _bug("a4_div_exp_log_log_without_upstream", f"dx {MISMATCH}", lines=4),
-    _bug("a4_div_exp_log_overwrites_dx", f"dx {MISMATCH}", lines=4),
+    _bug("a4_div_exp_log_overwrites_dx", "hint: dx is the gradient of one use of x only", lines=5),
     _correct("a4_div_exp_log_quotient_rule"),
     _correct("a4_div_exp_log_logs"),
     _bug("a4_vector_relu_times_activation", f"dx {MISMATCH}", lines=7),
