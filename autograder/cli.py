@@ -6,7 +6,7 @@
                                [--force] [--student ID] [--shard K/N|auto[/N]] [--output DIR]
                                [limits...]
     python -m autograder release-feedback ASSIGNMENT
-    python -m autograder merge REPORT ... [--output DIR] [--report FILE]
+    python -m autograder merge REPORT ... [--output DIR] [--report FILE] [--record] [--partial]
     python -m autograder export ASSIGNMENT --format canvas|moodle|csv --roster FILE --output FILE
     python -m autograder similarity ASSIGNMENT --submissions DIR --output DIR [--threshold T]
     python -m autograder demo
@@ -108,7 +108,11 @@ def _add_merge(sub):
     m.add_argument("--report", help="also write the merged JSON report to this file")
     m.add_argument("--record", action="store_true",
                    help="also record the graded notebooks found in COURSE/autograded "
-                        "into COURSE's gradebook")
+                        "into COURSE's gradebook, with the late penalties, and fold the hand "
+                        "grades in")
+    m.add_argument("--partial", action="store_true",
+                   help="merge even when shards or students are missing (the report and the "
+                        "summary say so); without it such a merge is refused")
 
 
 def _add_export(sub):
@@ -219,14 +223,13 @@ def _release_feedback(args):
 
 def _merge(args):
     """`merge`: join shard reports; with --record, record them in the gradebook."""
-    from .grade import find_reports, merge_reports
+    from .merge import find_reports, merge_reports, record_merged
 
-    _report, table = merge_reports(find_reports(args.reports), args.output, args.report)
-    print(table)
+    _report, table = merge_reports(find_reports(args.reports), args.output, args.report,
+                                   partial=args.partial)
     if args.record:
-        from .grade import record_merged
-
-        record_merged(args.course, os.path.join(args.output, "report.json"))
+        _report, table = record_merged(args.course, args.output, args.report)
+    print(table)
 
 
 def _export(args):

@@ -235,6 +235,24 @@ def settle(course, assignment, submissions, results, log=print):
     return entries
 
 
+def recharge(course, assignment, entries):
+    """Entries graded elsewhere (merged shards) with the late fields charged again from the
+    submission time each one recorded, the gradebook's due date and today's extensions."""
+    policy = load_policy(course)
+    due = due_date(course, assignment)
+    extensions = read_extensions(os.path.join(course.root, policy.extensions))
+    charged = {}
+    for sid, entry in entries.items():
+        when = entry.get("submitted")
+        hours = extensions.get((sid, assignment), 0.0)
+        late = late_seconds(datetime.datetime.fromisoformat(when) if when else None, due, hours)
+        raw = float(entry.get("raw_score", entry["score"]))
+        penalty = policy.penalty(raw, entry["max_score"], late)
+        charged[sid] = dict(entry, raw_score=raw, late_seconds=late, penalty=penalty,
+                            score=round(raw - penalty, 6), extension_hours=hours)
+    return charged
+
+
 def record(course, assignment, entries):
     """Write each student's timestamp, extension and penalty into nbgrader's gradebook.
 
