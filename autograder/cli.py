@@ -128,8 +128,15 @@ def _add_export(sub):
     e.add_argument("--column", help="the LMS's grade column, e.g. Canvas's 'A1 (1234)' "
                                     "(default: the assignment id)")
     e.add_argument("--missing", choices=("empty", "zero"), default="empty",
-                   help="grade of a rostered student without a submission (default: empty, "
-                        "which leaves the LMS's grade as it is)")
+                   help="a rostered student without a submission: empty (the default) never "
+                        "clears the LMS's grade (Canvas: a blank cell; Moodle: no row), zero "
+                        "writes 0")
+    e.add_argument("--scale", default="points",
+                   help="points (default), percent, or a maximum N to rescale to (e.g. 100)")
+    e.add_argument("--id-column",
+                   help="the roster column holding nbgrader's student ids when it has no `id` "
+                        "column, e.g. 'SIS Login ID' of a Canvas export (an e-mail column: "
+                        "the part before @)")
 
 
 def _add_similarity(sub):
@@ -236,9 +243,15 @@ def _export(args):
     """`export`: write the grades for an LMS; warn about graded students not in the roster."""
     from .export import export
 
-    unrostered = export(args.course, args.assignment, args.format, args.roster, args.output,
-                        report=args.report, column=args.column, missing=args.missing)
+    unrostered, unknown = export(args.course, args.assignment, args.format, args.roster,
+                                 args.output, report=args.report, column=args.column,
+                                 missing=args.missing, scale=args.scale,
+                                 id_column=args.id_column)
     print(f"wrote {args.output}")
+    if unknown:
+        print(f"note: no submission and unknown to nbgrader (a typo in {args.roster}?), so "
+              f"left {'out' if args.format == 'moodle' else 'blank'}: {', '.join(unknown)}",
+              file=sys.stderr)
     if unrostered:
         print(f"warning: graded but not in the roster {args.roster}, so not matched in "
               f"the LMS: {', '.join(unrostered)}", file=sys.stderr)

@@ -25,7 +25,6 @@ penalty); `record` writes the same timestamp, extension and penalty into nbgrade
 with the hand grades folded in first. Grading again after an extension recomputes only this.
 """
 
-import csv
 import datetime
 import html
 import math
@@ -37,10 +36,10 @@ from traitlets.config import Configurable
 
 from .collect import CLAIM_BYTES, load_record
 from .course import CourseError
+from .extensions import course_extensions, read_extensions  # noqa: F401 (read_extensions: API)
 from .untrusted import Refused, read_file
 
 UNIT_SECONDS = {"per_hour": 3600.0, "per_day": 86400.0}
-EXTENSION_COLUMNS = ("student", "assignment", "hours")
 
 
 class LatePolicy(Configurable):
@@ -91,33 +90,6 @@ def load_policy(course):
         if not low <= value <= high:
             raise CourseError(f"c.LatePolicy.{name} must be in [{low}, {high}], got {value}")
     return policy
-
-
-def read_extensions(path):
-    """{(student, assignment): hours} from the instructor's CSV (missing file: none)."""
-    if not os.path.exists(path):
-        return {}
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in EXTENSION_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise CourseError(f"{path} needs the header {','.join(EXTENSION_COLUMNS)}; "
-                              f"got {','.join(reader.fieldnames or []) or 'an empty file'}")
-        extensions = {}
-        for line, row in enumerate(reader, start=2):
-            key = (row["student"].strip(), row["assignment"].strip())
-            try:
-                hours = float(row["hours"])
-            except (TypeError, ValueError):
-                hours = -1.0
-            if not key[0] or not key[1] or not hours >= 0:
-                raise CourseError(f"{path}, line {line}: expected a student, an assignment and "
-                                  f"hours >= 0, got {','.join(str(v) for v in row.values())}")
-            if key in extensions:
-                raise CourseError(f"{path}, line {line}: a second extension for {key[0]} on "
-                                  f"{key[1]}; keep one line per student and assignment")
-            extensions[key] = hours
-    return extensions
 
 
 @dataclass
@@ -225,7 +197,8 @@ def settle(course, assignment, submissions, results, log=print):
     """Apply the course's late policy to graded `results` -> entries (see `apply`)."""
     policy = load_policy(course)
     due = due_date(course, assignment)
-    extensions = read_extensions(os.path.join(course.root, policy.extensions))
+    known = set(results) | (set(os.listdir(submissions)) if os.path.isdir(submissions) else set())
+    extensions = course_extensions(course, os.path.join(course.root, policy.extensions), known)
     collected = load_record(course.root, assignment)
     entries = apply(policy, due, extensions, assignment, submissions, results, collected)
     if due is None and any(e["submitted"] for e in entries.values()) \
@@ -240,7 +213,8 @@ def recharge(course, assignment, entries):
     submission time each one recorded, the gradebook's due date and today's extensions."""
     policy = load_policy(course)
     due = due_date(course, assignment)
-    extensions = read_extensions(os.path.join(course.root, policy.extensions))
+    extensions = course_extensions(course, os.path.join(course.root, policy.extensions),
+                                   set(entries))
     charged = {}
     for sid, entry in entries.items():
         when = entry.get("submitted")
