@@ -2,6 +2,7 @@
 
     python -m autograder release [ASSIGNMENT ...]
     python -m autograder collect ASSIGNMENT [--student ID] [--no-owner-check]
+    python -m autograder collect ASSIGNMENT --from FILE.zip --roster FILE [--id-column COLUMN]
     python -m autograder grade ASSIGNMENT --submissions DIR [--jobs N] [--report FILE]
                                [--force] [--student ID] [--shard K/N|auto[/N]] [--output DIR]
                                [limits...]
@@ -33,9 +34,17 @@ def _release(args):
 def _collect(args):
     """`collect`: take the submissions in; name every refused folder and why."""
     from .collect import collect
+    from .lms_download import import_download
 
-    outcome = collect(args.course, args.assignment, student=args.student,
-                      owner_check=args.owner_check)
+    if args.download:
+        if not args.roster:
+            raise CourseError("collect --from needs --roster: the LMS names students by its "
+                              "own ids, the roster maps them to nbgrader's")
+        outcome = import_download(args.course, args.assignment, args.download, args.roster,
+                                  args.id_column)
+    else:
+        outcome = collect(args.course, args.assignment, student=args.student,
+                          owner_check=args.owner_check)
     print(f"collected {len(outcome.collected)} submission(s) of {args.assignment}"
           + (f", {len(outcome.unchanged)} unchanged" if outcome.unchanged else "")
           + f" into {os.path.join(os.path.abspath(args.course), 'submitted')}")

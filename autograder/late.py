@@ -40,6 +40,7 @@ from .extensions import course_extensions, read_extensions  # noqa: F401 (read_e
 from .untrusted import Refused, read_file
 
 UNIT_SECONDS = {"per_hour": 3600.0, "per_day": 86400.0}
+LMS_DOWNLOADS = ("canvas", "moodle")  # collect --from: no trustworthy time (lms_download.py)
 
 
 class LatePolicy(Configurable):
@@ -98,8 +99,8 @@ class HandedIn:
 
     `source`: "exchange" (collected by `python -m autograder collect`: the newest change time
     of the student's exchange folder, which they cannot set back), "timestamp.txt" (what the
-    student's own file claims: a folder drop, an LMS download, plain `nbgrader collect`) or
-    None (no time at all)."""
+    student's own file claims: a folder drop, plain `nbgrader collect`), "canvas" or "moodle"
+    (`collect --from` an LMS's download: no time) or None (no time at all)."""
 
     time: datetime.datetime | None  # naive UTC
     source: str | None
@@ -130,7 +131,15 @@ def handed_in(collected, folder, graded_fingerprint):
     files are those it collected (`collected`: its entry for the student, or None)."""
     from nbgrader.utils import parse_utc
 
-    if collected and graded_fingerprint and collected.get("fingerprint") == graded_fingerprint:
+    same_files = bool(collected and graded_fingerprint
+                      and collected.get("fingerprint") == graded_fingerprint)
+    if same_files and collected.get("source") in LMS_DOWNLOADS:
+        lms = collected["source"]
+        mark = f" ({lms.title()} marked it late)" if collected.get("late_mark") else ""
+        return HandedIn(None, lms, f"taken from {lms.title()}'s download of submissions, which "
+                        f"has no trustworthy submission time{mark}: counted as on time, check "
+                        f"the time in {lms.title()}")
+    if same_files:
         time = parse_utc(collected["time"])
         note = ""
         try:
@@ -183,7 +192,7 @@ def apply(policy, due, extensions, assignment, submissions, results, collected=N
         raw = float(result.get("raw_score", result["score"]))
         penalty = policy.penalty(raw, result["max_score"], late)
         flags = list(result.get("flags", []))
-        note = when.note if lateness_matters else ""
+        note = when.note if lateness_matters or when.source in LMS_DOWNLOADS else ""
         if note and note not in flags:
             flags.append(note)
         entries[sid] = dict(result, raw_score=raw, late_seconds=late, penalty=penalty,

@@ -80,6 +80,12 @@ def _add_collect(sub):
                                        "exchange into COURSE/submitted, refusing what is unsafe")
     c.add_argument("assignment")
     c.add_argument("--student", help="collect this student only")
+    c.add_argument("--from", dest="download", metavar="FILE.zip",
+                   help="import Canvas's or Moodle's bulk download of submissions instead of "
+                        "the exchange (needs --roster)")
+    c.add_argument("--roster", help="with --from: maps the LMS's ids to nbgrader's (Canvas's "
+                                    "ID as lms_user_id, Moodle's Identifier as participant)")
+    c.add_argument("--id-column", help="with --roster: the column holding nbgrader's ids")
     c.add_argument("--no-owner-check", dest="owner_check", action="store_false",
                    help="take a folder whoever owns it: only for exchanges where every student "
                         "runs as one Unix user (then anyone can submit as anyone)")

@@ -12,6 +12,8 @@ the LMS writes them):
     sis_user_id, sis_login_id, section, integration_id
                             Canvas: SIS User ID, SIS Login ID, Section, Integration ID
     idnumber, username      Moodle: ID number, Username
+    participant             Moodle's grading worksheet: Identifier ("Participant 1234"), which
+                            names the submissions of its bulk download
 
 An LMS export has no nbgrader id: `--id-column COLUMN` names the column that holds it (e.g.
 `--id-column "SIS Login ID"` when JupyterHub logins are the campus logins); an e-mail column
@@ -30,6 +32,7 @@ LMS_HEADERS = {  # exact spellings of the LMSs' exports
     "Email": "email", "Email address": "email", "First name": "first_name",
     "Last name": "last_name", "Surname": "last_name", "ID number": "idnumber",
     "Username": "username", "User ID": "lms_user_id",
+    "Identifier": "participant", "Full name": "name",  # Moodle's grading worksheet
 }
 ID_FIELDS = ("id", "student_id")
 
