@@ -50,3 +50,12 @@ c.ClearHiddenTests.enforce_metadata = True
 
 # Kernels run this environment's Python (the Makefile also exports JUPYTER_PREFER_ENV_PATH=1).
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
+
+# A term with nbgrader's exchange and a late policy (README: "An instructor's term, step by
+# step"). Uncomment and adapt; left commented, nothing is late and there is no exchange.
+# c.Exchange.root = "/srv/nbgrader/exchange"  # nbgrader's exchange folder, writable by everyone
+# c.LatePolicy.method = "per_day"             # "none" (the default), "per_hour", "per_day", "zero"
+# c.LatePolicy.grace_minutes = 15             # lateness up to this is forgiven
+# c.LatePolicy.rate = 0.1                     # taken per started day late, x the maximum score
+# c.LatePolicy.cap = 0.5                      # never more than this x the maximum
+# c.LatePolicy.extensions = "extensions.csv"  # per-student extensions (in the course root)

@@ -2,11 +2,12 @@
 
     python -m autograder release [ASSIGNMENT ...]
     python -m autograder collect ASSIGNMENT [--student ID] [--no-owner-check]
+    python -m autograder collect ASSIGNMENT --from FILE.zip --roster FILE [--id-column COLUMN]
     python -m autograder grade ASSIGNMENT --submissions DIR [--jobs N] [--report FILE]
                                [--force] [--student ID] [--shard K/N|auto[/N]] [--output DIR]
                                [limits...]
     python -m autograder release-feedback ASSIGNMENT
-    python -m autograder merge REPORT ... [--output DIR] [--report FILE]
+    python -m autograder merge REPORT ... [--output DIR] [--report FILE] [--record] [--partial]
     python -m autograder export ASSIGNMENT --format canvas|moodle|csv --roster FILE --output FILE
     python -m autograder similarity ASSIGNMENT --submissions DIR --output DIR [--threshold T]
     python -m autograder demo
@@ -15,154 +16,11 @@ Exit status: 0 when every submission was processed (bad submissions included: th
 per-student error), 2 when the instructor's side is broken (missing assignment, unreadable course).
 """
 
-import argparse
 import os
 import sys
 
 from .course import CourseError
-
-
-def shard_from_env(text, environ):
-    """`--shard auto/N` -> "K/N" with K from the scheduler: a Slurm job array's task id
-    (arrays numbered 1..N, so that a lost task reruns alone as --array=K) or a Kubernetes
-    Indexed Job's JOB_COMPLETION_INDEX + 1. Plain `auto` takes N from the array's last id."""
-    total = text.partition("/")[2]
-    if "SLURM_ARRAY_TASK_ID" in environ:
-        k = int(environ["SLURM_ARRAY_TASK_ID"])
-        n = int(total or environ["SLURM_ARRAY_TASK_MAX"])
-        return f"{k}/{n}"
-    if "JOB_COMPLETION_INDEX" in environ:
-        if not total:
-            raise ValueError("--shard auto in a Kubernetes Indexed Job needs the number of "
-                             "completions: --shard auto/N")
-        return f"{int(environ['JOB_COMPLETION_INDEX']) + 1}/{int(total)}"
-    raise ValueError("--shard auto needs SLURM_ARRAY_TASK_ID (a Slurm job array) or "
-                     "JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) in the environment")
-
-
-def _shard(text):
-    """`--shard K/N` or `auto[/N]` -> (K, N); an argparse error for anything else."""
-    try:
-        if text.split("/")[0] == "auto":
-            text = shard_from_env(text, os.environ)
-        k, n = (int(x) for x in text.split("/"))
-    except ValueError as e:
-        why = str(e) if "--shard" in str(e) else f"--shard wants K/N such as 1/4, got {text!r}"
-        raise argparse.ArgumentTypeError(why) from None
-    if not 1 <= k <= n:
-        raise argparse.ArgumentTypeError(f"--shard K/N needs 1 <= K <= N, got {text!r}")
-    return k, n
-
-
-def _add_grade(sub, d):
-    """The `grade` command's options; `d`: the default sandbox.Limits."""
-    g = sub.add_parser("grade", help="grade every submission of an assignment")
-    g.add_argument("assignment")
-    g.add_argument("--course", default=argparse.SUPPRESS,
-                   help="the nbgrader course root, here too (e.g. in a batch script)")
-    g.add_argument("--submissions", required=True,
-                   help="folder laid out as DIR/<student_id>/<assignment>/*.ipynb")
-    g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: the cores)")
-    g.add_argument("--report", help="also write the JSON report to this file")
-    g.add_argument("--output", help="results, grades.csv, report.json, summary.txt "
-                                    "(default: COURSE/grades/ASSIGNMENT)")
-    g.add_argument("--force", action="store_true", help="regrade students already graded")
-    g.add_argument("--student", help="regrade this student only (the others' results, feedback "
-                                     "and gradebook entries stay as they are)")
-    g.add_argument("--shard", type=_shard,
-                   help="grade only every N-th student, from the K-th (K/N); with 'auto/N', K "
-                        "comes from a Slurm array task (1..N) or a Kubernetes Indexed Job "
-                        "(the merge records the gradebook: shards leave it alone)")
-    g.add_argument("--hidden", default="hiddentests",
-                   help="module with the hidden tests' QUESTIONS (default: hiddentests)")
-    g.add_argument("--cell-timeout", type=float, default=None,
-                   help="seconds per cell (default: the course's c.Execute.timeout, the limit "
-                        f"its notebooks state; {d.cell_timeout:g} when it sets none)")
-    g.add_argument("--notebook-timeout", type=float, default=d.notebook_timeout,
-                   help=f"seconds per notebook (default: {d.notebook_timeout:g})")
-    g.add_argument("--memory-mb", type=int, default=d.memory_mb,
-                   help=f"address space per kernel in MB (default: {d.memory_mb})")
-    g.add_argument("--processes", type=int, default=d.processes,
-                   help=f"processes and threads per kernel (default: {d.processes})")
-    g.add_argument("--fresh-kernels", action="store_true",
-                   help="start every kernel as a new interpreter instead of forking it from a "
-                        "preloaded server (slower; same jail and limits)")
-    g.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def _add_collect(sub):
-    """The `collect` command's options."""
-    c = sub.add_parser("collect", help="collect the latest submissions from nbgrader's "
-                                       "exchange into COURSE/submitted, refusing what is unsafe")
-    c.add_argument("assignment")
-    c.add_argument("--student", help="collect this student only")
-    c.add_argument("--no-owner-check", dest="owner_check", action="store_false",
-                   help="take a folder whoever owns it: only for exchanges where every student "
-                        "runs as one Unix user (then anyone can submit as anyone)")
-
-
-def _add_merge(sub):
-    """The `merge` command's options."""
-    m = sub.add_parser("merge", help="join the JSON reports of shards")
-    m.add_argument("reports", nargs="+")
-    m.add_argument("--output", default="grades-merged", help="where to write the merged files")
-    m.add_argument("--report", help="also write the merged JSON report to this file")
-    m.add_argument("--record", action="store_true",
-                   help="also record the graded notebooks found in COURSE/autograded "
-                        "into COURSE's gradebook")
-
-
-def _add_export(sub):
-    """The `export` command's options."""
-    e = sub.add_parser("export", help="an assignment's grades for Canvas, Moodle or as a CSV")
-    e.add_argument("assignment")
-    e.add_argument("--format", required=True, choices=("canvas", "moodle", "csv"))
-    e.add_argument("--roster", required=True,
-                   help="CSV with an id column (nbgrader's student id) and the LMS's ids")
-    e.add_argument("--output", required=True, help="the CSV file to write")
-    e.add_argument("--report", help="the JSON report to read (default: "
-                                    "COURSE/grades/ASSIGNMENT/report.json)")
-    e.add_argument("--column", help="the LMS's grade column, e.g. Canvas's 'A1 (1234)' "
-                                    "(default: the assignment id)")
-    e.add_argument("--missing", choices=("empty", "zero"), default="empty",
-                   help="grade of a rostered student without a submission (default: empty, "
-                        "which leaves the LMS's grade as it is)")
-
-
-def _add_similarity(sub):
-    """The `similarity` command's options."""
-    s = sub.add_parser("similarity", help="pairs of submissions whose code is alike")
-    s.add_argument("assignment")
-    s.add_argument("--submissions", required=True,
-                   help="folder laid out as DIR/<student_id>/<assignment>/*.ipynb")
-    s.add_argument("--output", required=True, help="where to write similarity.csv and .html")
-    s.add_argument("--threshold", type=float, default=0.5,
-                   help="the page shows every pair scoring at least this (default: 0.5)")
-    s.add_argument("--top", type=int, default=10,
-                   help="the page shows at least this many pairs (default: 10)")
-
-
-def parser():
-    """The argument parser of `python -m autograder` and its commands."""
-    from .sandbox import Limits
-
-    p = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0])
-    p.add_argument("--course", default=None,
-                   help="the nbgrader course root (default: assignments; for the demo, the "
-                        "project's own)")
-    sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("release", help="build the student release of assignments")
-    r.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
-    _add_collect(sub)
-    _add_grade(sub, Limits())
-    f = sub.add_parser("release-feedback", help="nbgrader release_feedback for every student "
-                                                "who submitted through the exchange")
-    f.add_argument("assignment")
-    _add_merge(sub)
-    _add_export(sub)
-    _add_similarity(sub)
-    sub.add_parser("demo", help="the whole instructor workflow on a built-in sample class")
-    return p
+from .options import parser, shard_from_env  # noqa: F401 (shard_from_env: for callers)
 
 
 def _release(args):
@@ -176,9 +34,17 @@ def _release(args):
 def _collect(args):
     """`collect`: take the submissions in; name every refused folder and why."""
     from .collect import collect
+    from .lms_download import import_download
 
-    outcome = collect(args.course, args.assignment, student=args.student,
-                      owner_check=args.owner_check)
+    if args.download:
+        if not args.roster:
+            raise CourseError("collect --from needs --roster: the LMS names students by its "
+                              "own ids, the roster maps them to nbgrader's")
+        outcome = import_download(args.course, args.assignment, args.download, args.roster,
+                                  args.id_column)
+    else:
+        outcome = collect(args.course, args.assignment, student=args.student,
+                          owner_check=args.owner_check)
     print(f"collected {len(outcome.collected)} submission(s) of {args.assignment}"
           + (f", {len(outcome.unchanged)} unchanged" if outcome.unchanged else "")
           + f" into {os.path.join(os.path.abspath(args.course), 'submitted')}")
@@ -225,23 +91,28 @@ def _release_feedback(args):
 
 def _merge(args):
     """`merge`: join shard reports; with --record, record them in the gradebook."""
-    from .grade import find_reports, merge_reports
+    from .merge import find_reports, merge_reports, record_merged
 
-    _report, table = merge_reports(find_reports(args.reports), args.output, args.report)
-    print(table)
+    _report, table = merge_reports(find_reports(args.reports), args.output, args.report,
+                                   partial=args.partial)
     if args.record:
-        from .grade import record_merged
-
-        record_merged(args.course, os.path.join(args.output, "report.json"))
+        _report, table = record_merged(args.course, args.output, args.report)
+    print(table)
 
 
 def _export(args):
     """`export`: write the grades for an LMS; warn about graded students not in the roster."""
     from .export import export
 
-    unrostered = export(args.course, args.assignment, args.format, args.roster, args.output,
-                        report=args.report, column=args.column, missing=args.missing)
+    unrostered, unknown = export(args.course, args.assignment, args.format, args.roster,
+                                 args.output, report=args.report, column=args.column,
+                                 missing=args.missing, scale=args.scale,
+                                 id_column=args.id_column)
     print(f"wrote {args.output}")
+    if unknown:
+        print(f"note: no submission and unknown to nbgrader (a typo in {args.roster}?), so "
+              f"left {'out' if args.format == 'moodle' else 'blank'}: {', '.join(unknown)}",
+              file=sys.stderr)
     if unrostered:
         print(f"warning: graded but not in the roster {args.roster}, so not matched in "
               f"the LMS: {', '.join(unrostered)}", file=sys.stderr)

@@ -142,7 +142,8 @@ def _timestamp(seconds):
 
 
 def _write_submission(dest, tree, time_text):
-    """Replace `dest` with the files of `tree`, timestamp.txt holding `time_text`."""
+    """Replace `dest` with the files of `tree`, timestamp.txt holding `time_text` (none when
+    it is None: an LMS download has no trustworthy time)."""
     parent = os.path.dirname(dest)
     os.makedirs(parent, exist_ok=True)
     tmp = os.path.join(parent, f".collect-{os.path.basename(dest)}-{os.getpid()}")
@@ -153,8 +154,9 @@ def _write_submission(dest, tree, time_text):
         with open(path, "wb") as f:
             f.write(data)
     os.makedirs(tmp, exist_ok=True)
-    with open(os.path.join(tmp, "timestamp.txt"), "w", encoding="utf-8") as f:
-        f.write(time_text)
+    if time_text is not None:
+        with open(os.path.join(tmp, "timestamp.txt"), "w", encoding="utf-8") as f:
+            f.write(time_text)
     old = f"{tmp}-old"
     if os.path.lexists(dest):
         os.rename(dest, old)

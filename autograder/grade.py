@@ -5,10 +5,10 @@ result matches their submission (unless `force`), grades the rest with `jobs` wo
 (each with its own kernel uid and private folders), and as each student finishes saves
 `<output>/results/<student>.json` and records the scores in nbgrader's gradebook (only this
 process writes it). `shard=(k, n)` grades every n-th student, so several machines can share a
-class; `merge_reports` joins their reports.
+class; `merge.merge_reports` joins their reports. A shard's report records which slice of
+which class it graded (`"shard"`), so that the merge can tell when one is missing.
 """
 
-import glob
 import importlib
 import json
 import os
@@ -171,15 +171,18 @@ def _checked_templates(course, assignment, hidden_module, log):
 
 
 def _select_students(submissions, assignment, shard, student):
-    """[(student id, folder)] of this run: every n-th of a shard; CourseError if `student`
-    has no submission."""
+    """([(student id, folder)] of this run: every n-th of a shard, the shard's record for its
+    report or None); CourseError if `student` has no submission."""
     students = list_students(submissions, assignment)
+    record = None
     if shard:
         k, n = shard
+        record = {"k": k, "n": n, "students": [s for s, _ in students[k - 1::n]],
+                  "class": [s for s, _ in students]}
         students = students[k - 1::n]
     if student is not None and student not in dict(students):
         raise CourseError(f"no submission of {student!r} in {submissions}/<student>/{assignment}")
-    return students
+    return students, record
 
 
 def _split_saved(students, results_dir, force, student):
@@ -301,7 +304,7 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     limits = limits or Limits(cell_timeout=course.cell_timeout(Limits().cell_timeout))
     context = Context(course.root, assignment, templates, hidden_module, limits, results_dir,
                       support_files(course, assignment))
-    students = _select_students(submissions, assignment, shard, student)
+    students, shard_record = _select_students(submissions, assignment, shard, student)
     results, todo, attempts = _split_saved(students, results_dir, force, student)
     if todo:
         _check_jail_or_explain(limits)
@@ -311,9 +314,11 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     save = _Saver(course, assignment, templates, results_dir, not shard, attempts, results, log)
     _grade_all(context, todo, jobs, progress, save)
     final = {sid: results[sid] for sid, _ in students if sid in results}
-    final = totals.settle(course, assignment, submissions, final, log)
+    # shards may run at once on one course: they leave the gradebook to `merge --record`
+    final = totals.settle(course, assignment, submissions, final, log, record=not shard)
     copy_receipts(course, assignment, submissions, final)  # for nbgrader release_feedback
-    report_dict, table = reports.write_outputs(output, assignment, final, report)
+    extra = {"shard": shard_record} if shard_record else None
+    report_dict, table = reports.write_outputs(output, assignment, final, report, extra=extra)
     return report_dict, table, output
 
 
@@ -337,48 +342,3 @@ class _Interrupt:
         """Raise KeyboardInterrupt if a SIGTERM came, even one that was swallowed."""
         if self.seen:
             raise KeyboardInterrupt
-
-
-def merge_reports(paths, output, report_path=None):
-    """Join shard reports (JSON) into one report, CSV and summary in `output`."""
-    merged, assignment = {}, None
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-        if assignment not in (None, data["assignment"]):
-            raise CourseError(f"{path} grades {data['assignment']}, not {assignment}")
-        assignment = data["assignment"]
-        for sid, r in data["students"].items():
-            if sid in merged:
-                raise CourseError(f"student {sid} appears in more than one shard report")
-            merged[sid] = dict(r, student=sid)
-    if assignment is None:
-        raise CourseError("no reports to merge")
-    return reports.write_outputs(output, assignment, merged, report_path)
-
-
-def find_reports(patterns):
-    """The report files the glob `patterns` name (a pattern matching none is kept as is)."""
-    found = []
-    for p in patterns:
-        found.extend(sorted(glob.glob(p)) or [p])
-    return found
-
-
-def record_merged(course_root, report_path):
-    """Record a merged report's students in the course gradebook from COURSE/autograded."""
-    course = Course(course_root)
-    with open(report_path, encoding="utf-8") as f:
-        data = json.load(f)
-    assignment = data["assignment"]
-    templates = course.templates(assignment)
-    if not course.in_gradebook(assignment):
-        course.release(assignment)
-    for sid, entry in sorted(data["students"].items()):
-        notebooks = {}
-        for t in templates:
-            path = os.path.join(course.root, "autograded", sid, assignment, f"{t.name}.ipynb")
-            if os.path.exists(path):
-                notebooks[t.name] = {"graded": path}
-        record_in_gradebook(course, assignment, templates,
-                            dict(entry, student=sid, notebooks=notebooks))

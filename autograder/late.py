@@ -25,7 +25,6 @@ penalty); `record` writes the same timestamp, extension and penalty into nbgrade
 with the hand grades folded in first. Grading again after an extension recomputes only this.
 """
 
-import csv
 import datetime
 import html
 import math
@@ -37,10 +36,11 @@ from traitlets.config import Configurable
 
 from .collect import CLAIM_BYTES, load_record
 from .course import CourseError
+from .extensions import course_extensions, read_extensions  # noqa: F401 (read_extensions: API)
 from .untrusted import Refused, read_file
 
 UNIT_SECONDS = {"per_hour": 3600.0, "per_day": 86400.0}
-EXTENSION_COLUMNS = ("student", "assignment", "hours")
+LMS_DOWNLOADS = ("canvas", "moodle")  # collect --from: no trustworthy time (lms_download.py)
 
 
 class LatePolicy(Configurable):
@@ -93,41 +93,14 @@ def load_policy(course):
     return policy
 
 
-def read_extensions(path):
-    """{(student, assignment): hours} from the instructor's CSV (missing file: none)."""
-    if not os.path.exists(path):
-        return {}
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in EXTENSION_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise CourseError(f"{path} needs the header {','.join(EXTENSION_COLUMNS)}; "
-                              f"got {','.join(reader.fieldnames or []) or 'an empty file'}")
-        extensions = {}
-        for line, row in enumerate(reader, start=2):
-            key = (row["student"].strip(), row["assignment"].strip())
-            try:
-                hours = float(row["hours"])
-            except (TypeError, ValueError):
-                hours = -1.0
-            if not key[0] or not key[1] or not hours >= 0:
-                raise CourseError(f"{path}, line {line}: expected a student, an assignment and "
-                                  f"hours >= 0, got {','.join(str(v) for v in row.values())}")
-            if key in extensions:
-                raise CourseError(f"{path}, line {line}: a second extension for {key[0]} on "
-                                  f"{key[1]}; keep one line per student and assignment")
-            extensions[key] = hours
-    return extensions
-
-
 @dataclass
 class HandedIn:
     """When a submission was handed in, where that time comes from, and a note for the reader.
 
     `source`: "exchange" (collected by `python -m autograder collect`: the newest change time
     of the student's exchange folder, which they cannot set back), "timestamp.txt" (what the
-    student's own file claims: a folder drop, an LMS download, plain `nbgrader collect`) or
-    None (no time at all)."""
+    student's own file claims: a folder drop, plain `nbgrader collect`), "canvas" or "moodle"
+    (`collect --from` an LMS's download: no time) or None (no time at all)."""
 
     time: datetime.datetime | None  # naive UTC
     source: str | None
@@ -158,7 +131,15 @@ def handed_in(collected, folder, graded_fingerprint):
     files are those it collected (`collected`: its entry for the student, or None)."""
     from nbgrader.utils import parse_utc
 
-    if collected and graded_fingerprint and collected.get("fingerprint") == graded_fingerprint:
+    same_files = bool(collected and graded_fingerprint
+                      and collected.get("fingerprint") == graded_fingerprint)
+    if same_files and collected.get("source") in LMS_DOWNLOADS:
+        lms = collected["source"]
+        mark = f" ({lms.title()} marked it late)" if collected.get("late_mark") else ""
+        return HandedIn(None, lms, f"taken from {lms.title()}'s download of submissions, which "
+                        f"has no trustworthy submission time{mark}: counted as on time, check "
+                        f"the time in {lms.title()}")
+    if same_files:
         time = parse_utc(collected["time"])
         note = ""
         try:
@@ -211,7 +192,7 @@ def apply(policy, due, extensions, assignment, submissions, results, collected=N
         raw = float(result.get("raw_score", result["score"]))
         penalty = policy.penalty(raw, result["max_score"], late)
         flags = list(result.get("flags", []))
-        note = when.note if lateness_matters else ""
+        note = when.note if lateness_matters or when.source in LMS_DOWNLOADS else ""
         if note and note not in flags:
             flags.append(note)
         entries[sid] = dict(result, raw_score=raw, late_seconds=late, penalty=penalty,
@@ -225,7 +206,8 @@ def settle(course, assignment, submissions, results, log=print):
     """Apply the course's late policy to graded `results` -> entries (see `apply`)."""
     policy = load_policy(course)
     due = due_date(course, assignment)
-    extensions = read_extensions(os.path.join(course.root, policy.extensions))
+    known = set(results) | (set(os.listdir(submissions)) if os.path.isdir(submissions) else set())
+    extensions = course_extensions(course, os.path.join(course.root, policy.extensions), known)
     collected = load_record(course.root, assignment)
     entries = apply(policy, due, extensions, assignment, submissions, results, collected)
     if due is None and any(e["submitted"] for e in entries.values()) \
@@ -233,6 +215,25 @@ def settle(course, assignment, submissions, results, log=print):
         log(f"note: {assignment} has no due date in the gradebook, so nothing is late "
             f"(nbgrader db assignment add {assignment} --duedate ...)")
     return entries
+
+
+def recharge(course, assignment, entries):
+    """Entries graded elsewhere (merged shards) with the late fields charged again from the
+    submission time each one recorded, the gradebook's due date and today's extensions."""
+    policy = load_policy(course)
+    due = due_date(course, assignment)
+    extensions = course_extensions(course, os.path.join(course.root, policy.extensions),
+                                   set(entries))
+    charged = {}
+    for sid, entry in entries.items():
+        when = entry.get("submitted")
+        hours = extensions.get((sid, assignment), 0.0)
+        late = late_seconds(datetime.datetime.fromisoformat(when) if when else None, due, hours)
+        raw = float(entry.get("raw_score", entry["score"]))
+        penalty = policy.penalty(raw, entry["max_score"], late)
+        charged[sid] = dict(entry, raw_score=raw, late_seconds=late, penalty=penalty,
+                            score=round(raw - penalty, 6), extension_hours=hours)
+    return charged
 
 
 def record(course, assignment, entries):

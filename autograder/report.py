@@ -238,14 +238,19 @@ def _wrap(text, width):
     return textwrap.wrap(text, width) or [""]
 
 
-def write_outputs(out_dir, assignment, results, report_path=None):
-    """grades.csv, report.json and summary.txt in `out_dir` (and the report at `report_path`)."""
+def write_outputs(out_dir, assignment, results, report_path=None, extra=None, note=None):
+    """grades.csv, report.json and summary.txt in `out_dir` (and the report at `report_path`);
+    `extra`: more top-level fields of the report (a shard's record, a partial merge's gaps);
+    `note`: a line on top of the summary."""
     report = contract_report(assignment, results)
+    report.update(extra or {})
     text = json.dumps(report, indent=2, sort_keys=False)
     atomic_write(os.path.join(out_dir, "report.json"), text)
     if report_path:
         atomic_write(os.path.abspath(report_path), text)
     write_csv(os.path.join(out_dir, "grades.csv"), results)
     table = summary_table(results)
+    if note:
+        table = f"{note}\n\n{table}"
     atomic_write(os.path.join(out_dir, "summary.txt"), table + "\n")
     return report, table

@@ -74,13 +74,32 @@ def failed_result(context, student_id, folder, why):
 def _submitted_notebooks(context, folder, flags):
     """{template name: submitted path or None}; SubmissionError when nothing can be graded."""
     check_layout(folder, flags)
+    nested = nested_notebooks(folder)
+    where = (f": found {', '.join(nested)} in a folder inside it; notebooks are graded only "
+             "at the top of the submission folder, move them there" if nested else "")
     if not os.path.isdir(folder) or not os.listdir(folder):
         raise SubmissionError("the submission folder is empty: no notebook was handed in")
     paths, match_flags = match_notebooks(context.templates, folder)
     flags.extend(match_flags)
     if not any(paths.values()):
-        raise SubmissionError("no notebook (.ipynb) was found in the submission")
+        raise SubmissionError("no notebook (.ipynb) was found at the top of the submission "
+                              f"folder{where or ''}")
     return paths
+
+
+def nested_notebooks(folder, depth=3, most=5):
+    """Paths (relative to `folder`) of up to `most` notebooks in its subfolders, `depth` levels
+    down at most, never following a link."""
+    found = []
+    for base, dirs, files in os.walk(folder, followlinks=False):
+        rel = os.path.relpath(base, folder)
+        level = 0 if rel == "." else rel.count(os.sep) + 1
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if level < depth else []
+        if level:
+            found += sorted(os.path.join(rel, f) for f in files if f.endswith(".ipynb"))
+        if len(found) >= most:
+            break
+    return found[:most]
 
 
 def _load(template, path, flags):

@@ -11,7 +11,9 @@ feedback and every LMS export agree with `nbgrader export` to the point:
 - `settle(course, assignment, submissions, results)` after grading: hand grades folded in, the
   late policy applied (`late.py`), penalties recorded in the gradebook, feedback rewritten;
 - `refresh(course_root, assignment, data, report_path)` before an export: the same from a saved
-  report, for hand grades entered since `grade` ran.
+  report, for hand grades entered since `grade` ran;
+- `settle_merged(course, assignment, results)` after `merge --record`: the same for merged
+  shards, charging lateness from the submission times the shards recorded.
 
 Folding keeps what the grader gave (`auto_score`, `auto_feedback` in the question's entry),
 so that folding again after a TA changes their mind starts from the grader's verdict.
@@ -105,19 +107,31 @@ def _notebook_ids(course, assignment):
     return {t.name: set(t.by_id()) for t in course.templates(assignment)}
 
 
-def publish(course, assignment, entries, policy):
-    """Record the penalties in the gradebook and rewrite every student's feedback table."""
-    late.record(course, assignment, entries)
+def publish(course, assignment, entries, policy, record=True):
+    """Record the penalties in the gradebook (unless not `record`) and rewrite every student's
+    feedback table."""
+    if record:
+        late.record(course, assignment, entries)
     ids = _notebook_ids(course, assignment)
     for sid, entry in entries.items():
         reports.update_feedback(course.root, assignment, sid, entry, ids, policy)
 
 
-def settle(course, assignment, submissions, results, log=print):
+def settle(course, assignment, submissions, results, log=print, record=True):
     """After grading: fold the gradebook's hand grades into `results`, apply the late policy,
-    record and publish -> entries (see `late.apply`)."""
+    record (unless not `record`: a shard) and publish -> entries (see `late.apply`)."""
     folded = fold(results, read_hand_grades(course, assignment, results))
     entries = late.settle(course, assignment, submissions, folded, log)
+    publish(course, assignment, entries, late.load_policy(course), record)
+    return entries
+
+
+def settle_merged(course, assignment, results):
+    """After `merge --record`: fold the hand grades into the merged `results`, charge the late
+    penalty from each recorded submission time with today's due date and extensions, record
+    and publish -> entries."""
+    folded = fold(results, read_hand_grades(course, assignment, results))
+    entries = late.recharge(course, assignment, folded)
     publish(course, assignment, entries, late.load_policy(course))
     return entries
 

@@ -4,7 +4,9 @@ A scratch copy of the course gets a1_linear, a due date, a late policy and a loc
 One student (this user) fetches and submits through the exchange; the demo's nine sample
 students (`python -m autograder demo`) are handed in beside them as `collect` lays
 submissions out, one of them a day late. Then grading, an extension, a one-student regrade,
-feedback out and back, the LMS export and the similarity report. Prints every command's wall
+hand grading (a manual score and a comment written into nbgrader's gradebook as the formgrader
+does), feedback out and back, the LMS exports and the similarity report; the exported totals
+are checked against `nbgrader export`'s. Prints every command's wall
 time and CPU time (the README's table) and the machine's load: on a busy shared machine the
 wall time grows with the load, the CPU time much less.
 
@@ -76,6 +78,37 @@ def hand_in_sample_class(course):
     return submitted
 
 
+def hand_grade(course, sid):
+    """What a TA does in the formgrader: a manual score (half the points) and a comment on one
+    of `sid`'s answers (a free-response one when there is one) -> the cell's name."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook("sqlite:///" + os.path.join(course, "gradebook.db")) as gb:
+        notebook = sorted(gb.find_submission(A, sid).notebooks, key=lambda n: n.name)[0]
+        grade = next((g for g in notebook.grades if g.needs_manual_grade), notebook.grades[0])
+        grade.manual_score = grade.max_score / 2
+        for comment in notebook.comments:
+            if comment.name == grade.name:
+                comment.manual_comment = "Half the points: the reasoning stops early."
+        gb.db.commit()
+        return grade.name
+
+
+def check_totals(course, tmp, plain, rows):
+    """Compare the plain export's totals with `nbgrader export`'s; SystemExit if they differ."""
+    out = os.path.join(tmp, "nbgrader-export.csv")
+    run("nbgrader export", [sys.executable, "-m", "nbgrader", "export", "--to", out], course,
+        rows)
+    with open(out, newline="") as f:
+        theirs = {r["student_id"]: round(float(r["score"]), 4) for r in csv.DictReader(f)}
+    with open(plain, newline="") as f:
+        ours = {r["student_id"]: round(float(r["score"]), 4) for r in csv.DictReader(f)
+                if r["score"]}
+    if ours != theirs:
+        raise SystemExit(f"exported totals differ from nbgrader export's:\n{ours}\n{theirs}")
+    print(f"  exported totals equal nbgrader export's for all {len(ours)} students")
+
+
 def main():
     """Run the term's commands on a scratch course and print each one's time."""
     tmp = tempfile.mkdtemp(prefix="bench-term-")
@@ -117,6 +150,11 @@ def main():
         run("autograder grade a1_linear --student ada_perfect", grade + ["--student",
                                                                           "ada_perfect"],
             ROOT, rows)
+        start = time.perf_counter()
+        cell = hand_grade(course, "ada_perfect")
+        rows.append(("(TA) hand grade in the gradebook", time.perf_counter() - start))
+        print(f"  {rows[-1][1]:6.1f} s wall            (TA) a manual score and comment on "
+              f"ada_perfect's {cell}", flush=True)
         run("autograder release-feedback a1_linear", py + ["release-feedback", A], ROOT, rows)
         run("(student) nbgrader fetch_feedback a1_linear",
             nbg + ["fetch_feedback", A, *student], home, rows)
@@ -128,6 +166,10 @@ def main():
         run("autograder export a1_linear --format canvas", py + [
             "export", A, "--format", "canvas", "--roster", roster, "--output",
             os.path.join(tmp, "canvas.csv")], ROOT, rows)
+        plain = os.path.join(tmp, "grades.csv")
+        run("autograder export a1_linear --format csv", py + [
+            "export", A, "--format", "csv", "--roster", roster, "--output", plain], ROOT, rows)
+        check_totals(course, tmp, plain, rows)
         run("autograder similarity a1_linear", py + [
             "similarity", A, "--submissions", submitted, "--output",
             os.path.join(tmp, "similarity")], ROOT, rows)

@@ -5,8 +5,9 @@ Section; an optional "Points Possible" row follows it; an assignment column is n
 new assignment) or "Name (id)" (an existing one); scores are plain numbers; a blank leaves the
 grade unchanged. Moodle (grade import, CSV file): a header of unique, non-empty names; one
 column identifies the user by a field Moodle maps from (email, ID number, username, user id);
-every row has the header's number of fields; a grade is a number with a decimal point, or
-empty / "-" for no grade, at most the grade item's maximum.
+every row has the header's number of fields; a grade is a number with a decimal point, at most
+the grade item's maximum; empty or "-" sets the grade to none, clearing the one in Moodle
+(grade/import/csv/classes/load_data.php), so a student without a grade must have no row.
 """
 
 import csv
@@ -86,7 +87,7 @@ def test_moodle_export_follows_the_csv_grade_import_rules(course, capsys):
     assert head[0] == "Email address" and head[-1] == "a1"
     assert all(len(r) == len(head) for r in rows)
     grades = {r[0]: r[-1] for r in rows[1:]}
-    assert grades == {"ann@uni.example": "9.5", "bob@uni.example": "6", "cat@uni.example": ""}
+    assert grades == {"ann@uni.example": "9.5", "bob@uni.example": "6"}  # cat: see below
     for g in grades.values():
         assert g == "" or (re.fullmatch(r"\d+(\.\d+)?", g) and float(g) <= 10)
     assert "zed" in capsys.readouterr().err
@@ -126,3 +127,37 @@ def test_bad_input_gets_a_clear_error(course, capsys):
     assert "Canvas matches students on lms_user_id" in capsys.readouterr().err
     assert run("a2", "--format", "csv", "--roster", str(course / "roster.csv")) == 2
     assert "run `python -m autograder grade a2 ...` first" in capsys.readouterr().err
+
+
+def test_moodle_leaves_out_a_student_without_a_grade_so_moodle_keeps_theirs(course):
+    rows = export(course, "moodle")
+    assert "cat@uni.example" not in [r[0] for r in rows]  # an empty grade would clear hers
+    assert all(r[-1] not in ("", "-") for r in rows[1:])
+    rows = export(course, "moodle", "--missing", "zero")
+    assert {r[0]: r[-1] for r in rows[1:]}["cat@uni.example"] == "0"
+
+
+def test_scale_writes_points_percent_or_a_rescaled_grade_and_canvas_points_possible(course):
+    report = json.loads((course / "grades" / "a1" / "report.json").read_text())
+    report["max_score"] = 31.0
+    report["students"]["ann"].update(score=25.0, max_score=31.0)
+    (course / "grades" / "a1" / "report.json").write_text(json.dumps(report))
+    for scale, grade, possible in (("points", "25", "31"), ("percent", "80.65", "100"),
+                                   ("100", "80.65", "100"), ("20", "16.13", "20")):
+        canvas = export(course, "canvas", "--scale", scale)
+        assert canvas[1][5] == possible and canvas[2][5] == grade, scale
+        moodle = export(course, "moodle", "--scale", scale)
+        assert moodle[1][-1] == grade, scale
+        plain = export(course, "csv", "--scale", scale)
+        head = plain[0]
+        ann = dict(zip(head, plain[1], strict=True))
+        assert (ann["score"], ann["max_score"], ann["q1"]) == (grade, possible, "4.5"), scale
+
+
+def test_a_bad_scale_is_a_clear_error(course, capsys):
+    status = main(["--course", str(course), "export", "a1", "--format", "canvas", "--roster",
+                   str(course / "roster.csv"), "--output", str(course / "x.csv"),
+                   "--scale", "percents"])
+    assert status == 2
+    assert "--scale wants points, percent or a maximum such as 100, got 'percents'" in \
+        capsys.readouterr().err

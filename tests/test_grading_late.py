@@ -191,3 +191,25 @@ def test_regrading_a_student_without_a_submission_is_a_clear_error(course):
     assert run.returncode == 2
     assert "no submission of 'zed'" in run.stderr
 
+
+
+@pytest.mark.parametrize("line, wanted", [
+    ("caat,fx1,48", "line 3: no student 'caat' is known (no submission, not in nbgrader's "
+                    "gradebook): a typo?"),
+    ("cat,a1,48", "line 3: no assignment 'a1' in the course (its assignments: fx1)"),
+])
+def test_an_extension_for_an_unknown_student_or_assignment_is_refused_with_its_line(
+        course, line, wanted):
+    path = os.path.join(course["course"], "extensions.csv")
+    with open(path) as f:
+        kept = f.read()
+    try:
+        with open(path, "w", encoding="cp1252") as f:  # as Excel on Windows saves it
+            f.write(f"student;assignment;hours\ndan;fx1;24\n{line.replace(',', ';')}\n")
+        run = cli(course, "grade", "fx1", "--submissions", course["submitted"], *ARGS)
+        assert run.returncode == 2, run.stdout + run.stderr
+        assert run.stderr.startswith(f"error: {path}, {wanted}")
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    finally:
+        with open(path, "w") as f:
+            f.write(kept)

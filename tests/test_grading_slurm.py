@@ -1,5 +1,6 @@
-"""Grading on a real single-node Slurm cluster: a job array of shards, a lost shard rerun alone,
-the merge equal to grading on one machine (real munged, slurmctld and slurmd; real kernels).
+"""Grading on a real single-node Slurm cluster: a job array of shards, a lost shard refused by
+the merge until it is rerun alone, the merge equal to grading on one machine (real munged,
+slurmctld and slurmd; real kernels; the batch script runs the project's .venv/bin/python).
 
 Costs ~1-2 min. Needs Debian's slurm-wlm and munge (`make test` installs them as root).
 """
@@ -139,8 +140,11 @@ def _gradebook_scores(paths):
 
 
 def _sbatch(slurm, paths, shards, array, n):
-    env = dict(slurm, PYTHONPATH=paths["py"], JUPYTER_PREFER_ENV_PATH="1")
-    run = subprocess.run(["sbatch", "--parsable", f"--array={array}", "--cpus-per-task=1",
+    # no environment on PATH: the batch script must find the project's .venv itself
+    env = dict(slurm, PYTHONPATH=paths["py"], JUPYTER_PREFER_ENV_PATH="1",
+               PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    run = subprocess.run([shutil.which("sbatch"), "--parsable", f"--array={array}",
+                          "--cpus-per-task=1",
                           f"--output={shards}/slurm-%a.log", "--chdir", ROOT,
                           os.path.join(ROOT, "tools", "grade_shards.sbatch"), str(n), "fx1",
                           paths["submitted"], shards, "--course", paths["course"], *ARGS],
@@ -189,6 +193,14 @@ def test_a_slurm_job_array_grades_the_class_like_one_machine(slurm, two_courses,
     lost = sorted(f for f in os.listdir(results) if f.endswith(".json"))
     assert 1 <= len(lost) < 3, lost  # it died in the middle of its shard
     assert not os.path.exists(os.path.join(shards, "2", "report.json"))
+    merged = str(tmp_path / "merged")
+    every_report = os.path.join(shards, "*", "report.json")  # the glob skips the lost task
+    refused = cli(cluster, "merge", every_report, "--output", merged, "--record")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    assert refused.stderr.strip() == (
+        "error: shard(s) 2/3 missing: no grades for 3 student(s) of the class: s2, s5, s8. "
+        "Rerun those tasks (they resume) and merge again, or merge with --partial")
+    assert not os.path.exists(merged) and _gradebook_scores(cluster) == {}
 
     rerun = _sbatch(slurm, cluster, shards, "2", 3)  # task 2 alone, resuming
     _wait(slurm, rerun)
@@ -196,9 +208,7 @@ def test_a_slurm_job_array_grades_the_class_like_one_machine(slurm, two_courses,
     log = open(os.path.join(shards, "slurm-2.log")).read()
     assert f"{len(lost)} student(s) already graded" in log, log
 
-    merged = str(tmp_path / "merged")
-    run = cli(cluster, "merge", *[os.path.join(shards, str(k), "report.json") for k in (1, 2, 3)],
-              "--output", merged, "--record")
+    run = cli(cluster, "merge", every_report, "--output", merged, "--record")
     assert run.returncode == 0, run.stderr
     with open(os.path.join(merged, "report.json")) as f:
         combined = json.load(f)
