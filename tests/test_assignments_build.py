@@ -229,6 +229,8 @@ def test_visible_constants_agree_with_the_reference():
     large = losses.softmax_loss(c1.LARGE_SCORES, c1.LARGE_Y)
     assert np.isclose(large[0], c1.LARGE_SOFTMAX_LOSS)
     assert np.allclose(large[1], c1.LARGE_SOFTMAX_DSCORES, atol=1e-15)
+    large_dW = losses.softmax_loss_vectorized(c1.LARGE_W, c1.LARGE_X, c1.LARGE_Y, 0.0)[1]
+    assert np.allclose(large_dW, c1.LARGE_SOFTMAX_DW, atol=1e-15)
     for act in c2.A2_FORWARD_OUT:
         fwd, bwd = getattr(activations, f"{act}_forward"), getattr(activations, f"{act}_backward")
         assert np.allclose(fwd(c2.A2_FORWARD_X)[0], c2.A2_FORWARD_OUT[act])
