@@ -31,7 +31,8 @@ LECTURE_NUMBERS = {
     "01_where_we_are": ["SVM loss of the cat image: 2.9", "SVM loss of the frog image: 12.9",
                         "mean of the L_i = 5.27", "-log P(cat) = 2.04"],
     "02_linear_limits": ["40 * 30 * 9 = 10,800 numbers"],
-    "04_architectures": ["= 26 learnable parameters", "= 41 learnable parameters"],
+    "04_architectures": ["layers [3, 5, 2]: 7 neurons, 25 weights + 7 biases = 32 learnable",
+                         "layers [4, 5, 5, 2]: 12 neurons, 55 weights + 12 biases = 67 learnable"],
     "07_backprop": ["f = q * z = -12", "df/dz = 3,  df/dq = -4,  df/dx = -4,  df/dy = -4",
                     "1/x:   0.73", "   w0: value   2.00   gradient  -0.20",
                     "   x0: value  -1.00   gradient   0.39",
@@ -49,9 +50,9 @@ LECTURE_NUMBERS = {
                     "topological order: ['x', 'y', 'q', 'z', 'f']",
                     "forward order:  df/dx = 0, df/dy = 0",
                     "the '×' rule adds -4 to x.grad: now -3", "dg/dx = -3",
-                    "f = 0.73", "gradient at   w0:  -0.20", "gradient at   x0:   0.39",
-                    "gradient at   w1:  -0.39", "gradient at   x1:  -0.59",
-                    "gradient at   w2:   0.20"],
+                    "h = 0.27,  f = 0.58", "gradient at  x:  0.288", "gradient at  w: -0.144",
+                    "gradient at  b:  0.144", "gradient at  v:  0.066", "gradient at  c:  0.244",
+                    "centered difference for w: -0.144"],
 }
 
 # Runs first in the kernel: checks every figure when it is rendered (inline display, savefig).
