@@ -13,6 +13,7 @@ lecture's numbers appear in the computed outputs.
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -285,6 +286,109 @@ def test_tinynet_offers_only_what_scikit_learn_trains_and_says_what_it_expects()
         tinynet.train(X, y, activation="elu")
     with pytest.raises(ValueError, match="labels 0..C-1"):
         tinynet.train(X, y + 1)
+
+
+# What the assignments ask a student to derive, as code would write it. Nothing a student
+# receives outside the checkers (coursekit's checks, gradcheck and numerical) states these.
+_ONE = r"1(?:\.0*)?"
+HANDED_OUT = {
+    "tanh' from its output (1 - out**2)":
+        rf"\b{_ONE}\s*-\s*(?:np\.)?(?:tanh\([^()]*\)|[A-Za-z_]\w*)\s*\*\*\s*2\b",
+    "ELU' for x < 0 (out + alpha, alpha * exp(x))":
+        r"\b(?:out|h|y)\s*\+\s*(?:1(?:\.0*)?|alpha)\b|\balpha\s*\*\s*np\.exp\(",
+    "a table of slopes (np.where(x > 0, 1, alpha))": rf"np\.where\([^,()]+,\s*{_ONE}\s*,",
+    "the softmax loss's gradient (probabilities minus one-hot)":
+        r"\b(?:probs|probabilities|softmax|p_?)\s*-\s*\w*one_?hot"
+        r"|\[\s*[\w.()]*\s*,\s*y\w*\s*\]\s*-=\s*1",
+    "the SVM loss's gradient (margins counted into dW)": r"dW\[:,\s*[\w\[\]]+\]\s*[+-]=\s*X\[",
+}
+# Lectures 7 and 8 derive the sigmoid and ReLU gates' local gradients, as the lecture does (and
+# lecture 4 runs the slide's 20-line program): these two are refused in the kit and in
+# lecture 3, the lecture on activation functions.
+ACTIVATION_GATES = {
+    "sigmoid' from its output (out * (1 - out))":
+        rf"\b(\w+)\s*\*\s*\(\s*{_ONE}\s*-\s*\1\s*\)|\(\s*{_ONE}\s*-\s*(\w+)\s*\)\s*\*\s*\2\b",
+    "ReLU' as an array ((x > 0).astype)": r"\(\s*\w+\s*>\s*0\s*\)\s*\.astype",
+}
+CHECKERS = ("checks", "gradcheck.py", "numerical.py")
+
+
+def _kit_sources():
+    """{path: text} of every coursekit module a student receives that is not a checker."""
+    kit = REPO_ROOT / "coursekit"
+    return {p: p.read_text(encoding="utf-8") for p in sorted(kit.rglob("*.py"))
+            if p.relative_to(kit).parts[0] not in CHECKERS}
+
+
+def _lecture_code(path):
+    return "\n".join(c.source for c in _code_cells(nbformat.read(path, as_version=4)))
+
+
+def _handed_out(text, patterns):
+    return [(what, m.group(0)) for what, rx in patterns.items() for m in re.finditer(rx, text)]
+
+
+def test_the_formula_check_finds_what_the_kit_used_to_hand_out():
+    """The patterns below are not vacuous: they find the backward pass and derivative table
+    that coursekit.tinynet shipped, each one."""
+    old_tinynet = (
+        '"sigmoid": (_sigmoid, lambda x, out: out * (1.0 - out)),\n'
+        '"tanh": (np.tanh, lambda x, out: 1.0 - out**2),\n'
+        '"relu": (f, lambda x, out: (x > 0).astype(np.float64)),\n'
+        '"elu": (_elu, lambda x, out: np.where(x >= 0, 1.0, out + 1.0)),\n'
+        'ds[rows, y] -= 1.0\n'
+    )
+    found = {what for what, _ in _handed_out(old_tinynet, HANDED_OUT | ACTIVATION_GATES)}
+    svm = "the SVM loss's gradient (margins counted into dW)"
+    assert found == (set(HANDED_OUT) - {svm}) | set(ACTIVATION_GATES)
+    assert _handed_out("dscores = probs - one_hot\ndW[:, j] += X[i]", HANDED_OUT)
+    assert not _handed_out("r = np.sqrt(x**2 + y**2)\nh = np.maximum(0, a)\ns = 1 - p", HANDED_OUT)
+
+
+@pytest.mark.parametrize("path", sorted(_kit_sources()), ids=lambda p: p.name)
+def test_the_kit_states_no_derivative_or_loss_gradient_in_code(path):
+    found = _handed_out(path.read_text(encoding="utf-8"), HANDED_OUT | ACTIVATION_GATES)
+    assert not found, f"{path.name} hands out what a student derives: {found}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lecture_code_states_no_derivative_an_assignment_asks_for(path):
+    patterns = HANDED_OUT | (ACTIVATION_GATES if path.stem == "03_neural_networks" else {})
+    found = _handed_out(_lecture_code(path), patterns)
+    assert not found, f"{path.name} hands out what a student derives: {found}"
+
+
+def test_no_kit_module_outside_the_checkers_defines_a_gradient_or_derivative():
+    """No function or table of the kit's non-checker modules is named for a gradient, a
+    derivative or a backward pass (features' image gradients for HOG and plots' drawing of
+    an f' a student computed are about images and figures, not losses)."""
+    allowed = {"image_gradients", "plot_function_and_derivative"}
+    named = r"grad|deriv|backward|jacobian"
+    for path, text in _kit_sources().items():
+        tree = ast.parse(text)
+        names = [node.name for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+        names += [t.id for node in tree.body if isinstance(node, ast.Assign)  # module tables
+                  for t in node.targets if isinstance(t, ast.Name)]
+        for name in names:
+            assert name in allowed or not re.search(named, name, re.I), (path.name, name)
+
+
+def test_tinynet_is_forward_only():
+    """tinynet's activations are single forward functions f(x), and it offers nothing that
+    returns a gradient."""
+    import inspect
+
+    from coursekit import tinynet
+
+    assert not [n for n in dir(tinynet) if re.search(r"grad|deriv|backward", n, re.I)]
+    x = np.linspace(-3, 3, 13)
+    expected = {"relu": np.maximum(0, x), "tanh": np.tanh(x), "sigmoid": 1 / (1 + np.exp(-x))}
+    for name, f in tinynet.ACTIVATIONS.items():
+        required = [p for p in inspect.signature(f).parameters.values()
+                    if p.default is p.empty and p.kind is not p.VAR_KEYWORD]
+        assert len(required) == 1, name
+        assert np.allclose(f(x), expected[name]), name
 
 
 def test_playground_is_static_without_a_widget_front_end(monkeypatch):
