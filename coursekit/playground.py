@@ -3,10 +3,10 @@ and TensorFlow Playground: pick a data set, the hidden size, the activation and 
 regularization strength, and watch the decision boundary change.
 
 In JupyterLab / Notebook (a front end that renders ipywidgets) `show_playground()` displays the
-controls; changing any control retrains the net (`coursekit.tinynet`: plain gradient descent on
-the softmax loss, about a second) and redraws the figure. Where no widget front end is present
-(nbconvert, a plain Python script, an HTML export), it draws `static_playground_figure()` for
-the chosen settings instead.
+controls; changing any control retrains the net (`coursekit.tinynet`: scikit-learn's
+MLPClassifier on the softmax loss plus λ R(W), about a second) and redraws the figure. Where no
+widget front end is present (nbconvert, a plain Python script, an HTML export), it draws
+`static_playground_figure()` for the chosen settings instead.
 """
 
 import os
@@ -31,8 +31,8 @@ DATASETS = {
     "moons": lambda seed: data.make_moons(n=300, noise=0.15, seed=seed),
     "xor": lambda seed: data.make_xor(n=300, noise=0.05, seed=seed),
 }
-ACTIVATION_CHOICES = ("relu", "leaky_relu", "tanh", "sigmoid", "elu")
-N_STEPS = 1000  # full-batch steps per training: well under a second for 300 points, 100 units
+ACTIVATION_CHOICES = ("relu", "tanh", "sigmoid")  # the activations scikit-learn's nets offer
+N_STEPS = tinynet.N_STEPS  # full-batch steps per training: about a second for 300 points
 
 
 def load_dataset(name, seed=0):
@@ -61,7 +61,7 @@ def train_and_draw(dataset="spiral", hidden_size=20, activation="relu", reg=1e-3
         title=f"{dataset}: {int(hidden_size)} {activation} units, λ = {float(reg):.0e}\n"
               f"training accuracy {history['accuracy']:.0%}",
     )
-    plots.plot_loss_curve(history["loss"], ax=ax_loss, xlabel="step",
+    plots.plot_loss_curve(history["loss"], ax=ax_loss, xlabel="full-batch Adam step",
                           title="training loss: softmax + λ R(W)")
     fig.suptitle("2-layer net playground")
     fig.tight_layout()

@@ -60,10 +60,10 @@ def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=200):
 # ---------------------------------------------------------------------------------------------
 
 
-def plot_activations(activations, x=None, title="Activation functions and their derivatives"):
-    """A grid with one panel per activation: f(x) and f'(x) (via plot_function_and_derivative).
+def plot_activations(activations, x=None, title="Activation functions"):
+    """A grid with one panel per activation function f(x).
 
-    activations: dict name -> (f, df) where f(x) and df(x) take and return arrays of x's shape;
+    activations: dict name -> f where f(x) takes and returns an array of x's shape;
     x: 1-D points to plot (default 501 points in [-5, 5]). Returns the array of axes used.
     """
     import matplotlib.pyplot as plt
@@ -73,9 +73,13 @@ def plot_activations(activations, x=None, title="Activation functions and their 
     n_cols = 3
     n_rows = int(np.ceil(n / n_cols))
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(4 * n_cols, 3 * n_rows), squeeze=False)
-    for ax, (name, (f, df)) in zip(axes.ravel(), activations.items(), strict=False):
-        plot_function_and_derivative(x, f(x), df(x), name, ax=ax)
-        ax.set_ylabel("f(x) and f'(x)")
+    for ax, (name, f) in zip(axes.ravel(), activations.items(), strict=False):
+        ax.plot(x, f(x), color="tab:blue", lw=2)
+        ax.axhline(0, color="gray", lw=0.6)
+        ax.axvline(0, color="gray", lw=0.6)
+        ax.set_title(name)
+        ax.set_xlabel("x")
+        ax.set_ylabel("f(x)")
         ax.grid(alpha=0.3)
     for ax in axes.ravel()[n:]:
         ax.remove()

@@ -1,46 +1,37 @@
-"""A tiny 2-layer net for the lectures' figures and playground, trained by plain gradient descent.
+"""A tiny 2-layer net for the lectures' figures and playground, trained by scikit-learn.
 
-The same recipe as the lectures and assignments: rows are examples, the softmax loss of
-lecture 1 plus L2 regularization of the weights (not the biases), and the vanilla
-gradient-descent loop `W -= learning_rate * dW` on the whole training set. Only the weights'
-starting scale is a choice the lectures have not discussed yet: standard normal divided by
-sqrt(fan-in), so that every hidden unit starts with a pre-activation of about unit size.
+The net is the lectures' 2-layer net, rows are examples:
 
     h = act(X @ W1 + b1)      (N, H)
     s = h @ W2 + b2           (N, C)
-    loss = 1/N sum_i -log(softmax(s_i)[y_i]) + reg * (sum W1^2 + sum W2^2)
+
+`train` fits it with scikit-learn's `MLPClassifier`: the softmax (cross-entropy) loss plus
+`reg * (sum W1^2 + sum W2^2)` on the weights, not the biases, minimized by Adam, a refinement of
+gradient descent, on the whole training set at every step. scikit-learn writes the penalty as
+`0.5 * alpha * sum W^2 / N`, so `alpha = 2 * reg * N` is the lectures' λ. The weights start
+small and random (scikit-learn's Glorot initialization, seeded). This module computes only the
+forward pass: the gradients are scikit-learn's business here, and yours in assignment 4.
+
+For two classes scikit-learn keeps one output score (of class 1); `train` returns it as the
+two scores (0, s), which give the same softmax probabilities and predictions.
 """
+
+import warnings
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-__all__ = ["ACTIVATIONS", "LEARNING_RATES", "init_params", "scores", "predict", "loss_and_grads",
-           "train"]
+__all__ = ["ACTIVATIONS", "N_STEPS", "LEARNING_RATE", "scores", "predict", "train"]
 
-
-def _elu(x, alpha=1.0):
-    """ELU: x for x > 0, alpha * (exp(x) - 1) otherwise."""
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
-
-
-def _sigmoid(x):
-    """The logistic sigmoid, without overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow
-
-
-# name -> (f(x), f'(x) written with x and out = f(x)); lecture defaults: alpha = 0.1 (leaky ReLU),
-# alpha = 1.0 (ELU)
+# name -> f(x), the forward activations a tiny net can use (those scikit-learn offers)
 ACTIVATIONS = {
-    "relu": (lambda x: np.maximum(0.0, x), lambda x, out: (x > 0).astype(np.float64)),
-    "leaky_relu": (lambda x: np.maximum(0.1 * x, x), lambda x, out: np.where(x > 0, 1.0, 0.1)),
-    "sigmoid": (_sigmoid, lambda x, out: out * (1.0 - out)),
-    "tanh": (np.tanh, lambda x, out: 1.0 - out**2),
-    "elu": (_elu, lambda x, out: np.where(x >= 0, 1.0, out + 1.0)),
+    "relu": lambda x: np.maximum(0.0, x),
+    "tanh": np.tanh,
+    "sigmoid": lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),  # = 1 / (1 + exp(-x)), no overflow
 }
-
-# Default step sizes of plain gradient descent. The sigmoid's local gradient is at most 0.25
-# (lecture 3), so its gradients are smaller and it gets a larger step.
-LEARNING_RATES = {"relu": 1.0, "leaky_relu": 1.0, "elu": 1.0, "tanh": 1.0, "sigmoid": 4.0}
+_SKLEARN_NAMES = {"relu": "relu", "tanh": "tanh", "sigmoid": "logistic"}
+N_STEPS = 1000  # full-batch Adam steps of `train`
+LEARNING_RATE = 0.01  # Adam's step size
 
 
 def _check_activation(activation):
@@ -49,84 +40,63 @@ def _check_activation(activation):
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {activation!r}")
 
 
-def init_params(D, H, C, seed=0):
-    """Weights W1 (D, H), W2 (H, C): standard normal / sqrt(fan-in); biases b1 (H,), b2 (C,): 0."""
-    rng = np.random.default_rng(seed)
-    return {
-        "W1": rng.standard_normal((D, H)) / np.sqrt(D),
-        "b1": np.zeros(H),
-        "W2": rng.standard_normal((H, C)) / np.sqrt(H),
-        "b2": np.zeros(C),
-    }
-
-
 def scores(params, X, activation="relu"):
-    """Class scores s (N, C) of inputs X (N, D)."""
+    """Class scores s (N, C) of inputs X (N, D); params W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)."""
     _check_activation(activation)
-    act, _ = ACTIVATIONS[activation]
-    h = act(np.asarray(X, dtype=np.float64) @ params["W1"] + params["b1"])
+    h = ACTIVATIONS[activation](np.asarray(X, dtype=np.float64) @ params["W1"] + params["b1"])
     return h @ params["W2"] + params["b2"]
 
 
 def predict(params, X, activation="relu"):
-    """Predicted labels (N,): the class with the highest score."""
+    """Predicted labels (N,) of inputs X (N, D): the class with the highest score."""
     return np.argmax(scores(params, X, activation), axis=1)
 
 
-def loss_and_grads(params, X, y, activation="relu", reg=0.0):
-    """Softmax loss + reg * (sum W1^2 + sum W2^2) of X (N, D), y (N,), and its gradients.
+def _params_of(model, n_classes):
+    """The fitted MLPClassifier's weights as params W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)."""
+    W1, W2 = (np.array(W, dtype=np.float64) for W in model.coefs_)
+    b1, b2 = (np.array(b, dtype=np.float64) for b in model.intercepts_)
+    if n_classes == 2:  # one score s for class 1: scores (0, s) have the same softmax
+        W2 = np.hstack([np.zeros_like(W2), W2])
+        b2 = np.concatenate([np.zeros(1), b2])
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
-    Returns (loss, grads) with grads keyed like params, each of its parameter's shape.
+
+def train(X, y, hidden_size=20, activation="relu", reg=1e-3, n_steps=N_STEPS,
+          learning_rate=LEARNING_RATE, seed=0):
+    """Fit the tiny net to X (N, D), y (N,) with labels 0..C-1, each present (C >= 2).
+
+    scikit-learn's MLPClassifier with `hidden_size` units, `alpha = 2 * reg * N` (the lectures'
+    `reg * sum W^2`), `n_steps` full-batch Adam steps of size `learning_rate`, and its random
+    initialization seeded by `seed`; the same arguments give the same net. X and y are not
+    modified.
+
+    Returns (params, history): params W1 (D, H), b1 (H,), W2 (H, C), b2 (C,); history a dict
+    with "loss" (the loss, softmax + reg * sum W^2, at every step, a list of floats) and
+    "accuracy" (the training accuracy of the trained net).
     """
-    act, dact = ACTIVATIONS[activation]
-    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    N = X.shape[0]
-    # forward pass
-    a = X @ W1 + b1                                  # hidden pre-activations (N, H)
-    h = act(a)                                       # (N, H)
-    s = h @ W2 + b2                                  # scores (N, C)
-    shifted = s - s.max(axis=1, keepdims=True)       # same probabilities, no overflow
-    exp_s = np.exp(shifted)
-    probs = exp_s / exp_s.sum(axis=1, keepdims=True)
-    rows = np.arange(N)
-    loss = -np.mean(np.log(probs[rows, y])) + reg * (np.vdot(W1, W1) + np.vdot(W2, W2))
-    # backward pass: each line is (upstream gradient) x (local gradient)
-    ds = probs
-    ds[rows, y] -= 1.0
-    ds /= N                                          # dL/ds = (softmax - one-hot) / N
-    grads = {"W2": h.T @ ds + 2 * reg * W2, "b2": ds.sum(axis=0)}
-    da = (ds @ W2.T) * dact(a, h)                    # through the activation
-    grads["W1"] = X.T @ da + 2 * reg * W1
-    grads["b1"] = da.sum(axis=0)
-    return float(loss), grads
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
 
-
-def train(X, y, hidden_size=20, activation="relu", reg=1e-3, n_steps=1000,
-          learning_rate=None, seed=0, num_classes=None):
-    """Fit the tiny net to (X (N, D), y (N,)) by full-batch plain gradient descent.
-
-    Every step is the lecture's vanilla update `param -= learning_rate * dparam` on the whole
-    training set. learning_rate None uses LEARNING_RATES[activation].
-
-    Returns (params, history): params as in `init_params`; history a dict with "loss" (the loss
-    before every step, a list of floats) and "accuracy" (training accuracy after the last step).
-    """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     _check_activation(activation)
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"expected X (N, D) and y (N,); got X {X.shape} and y {y.shape}")
-    C = int(num_classes if num_classes is not None else y.max() + 1)
-    if learning_rate is None:
-        learning_rate = LEARNING_RATES[activation]
-    params = init_params(X.shape[1], hidden_size, C, seed=seed)
-    losses = []
+    n_classes = int(y.max()) + 1 if y.size else 0
+    if n_classes < 2 or not np.array_equal(np.unique(y), np.arange(n_classes)):
+        raise ValueError(f"expected labels 0..C-1 (C >= 2), each present; got {np.unique(y)}")
+    N = X.shape[0]
+    model = MLPClassifier(
+        hidden_layer_sizes=(int(hidden_size),), activation=_SKLEARN_NAMES[activation],
+        solver="adam", alpha=2.0 * reg * N, batch_size=N, learning_rate_init=learning_rate,
+        max_iter=int(n_steps), shuffle=False, tol=0.0, n_iter_no_change=int(n_steps) + 1,
+        random_state=seed,
+    )
     # These matrices are small: one BLAS thread is faster than several competing for the cores.
-    with threadpool_limits(limits=1, user_api="blas"):
-        for _ in range(n_steps):
-            loss, grads = loss_and_grads(params, X, y, activation, reg)
-            losses.append(loss)
-            # the vanilla update (new arrays: the previous params are not modified)
-            params = {k: params[k] - learning_rate * grads[k] for k in params}
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # every step is taken, as asked
+        model.fit(X, y)
+    params = _params_of(model, n_classes)
     accuracy = float(np.mean(predict(params, X, activation) == y))
-    return params, {"loss": losses, "accuracy": accuracy}
+    return params, {"loss": [float(v) for v in model.loss_curve_], "accuracy": accuracy}

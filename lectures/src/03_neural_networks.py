@@ -8,7 +8,7 @@
 # - Write a 2-layer and a 3-layer network and give every vector and matrix its shape.
 # - Add biases and map the slide's column shapes to the code's row shapes.
 # - Show numerically why the activation function matters: without it, $W_2 W_1 x$ is one linear map.
-# - Know six activation functions and their derivatives, and why ReLU is the default.
+# - Know six activation functions, their shapes, and why ReLU is the default.
 
 # %%
 # %matplotlib inline
@@ -84,16 +84,15 @@ for name, a in [("X", X), ("h1", h1), ("h2", h2), ("scores", s3)]:
 # The linear classifier of part 2 had one template per class. The first layer of a 2-layer net
 # has $H$ templates (the columns of `W1`), and the second layer scores each class by a weighted
 # combination of how well they match. We train a small net on the digits and look at its
-# 20 first-layer templates. `coursekit.tinynet` trains it with what lecture 1 showed: the
-# softmax loss plus $\lambda R(W)$ on the weights, and the vanilla gradient-descent loop
-# `W -= learning_rate * dW` on the whole training set (its weights start as standard normal
-# numbers divided by $\sqrt{\text{fan-in}}$). The assignments build such a net yourself.
+# 20 first-layer templates. `coursekit.tinynet` trains it with scikit-learn's `MLPClassifier`,
+# a 2-layer net of the same shape with the loss of lecture 1 (softmax plus $\lambda R(W)$ on the
+# weights), trained by Adam, a refinement of gradient descent. You write the plain version,
+# `W -= learning_rate * dW`, in assignment 4.
 
 # %%
 digits = data.load_digits_split(seed=0)
 params, history = tinynet.train(digits["X_train"], digits["y_train"], hidden_size=20,
-                                activation="relu", reg=1e-4, n_steps=300,
-                                learning_rate=1.0, seed=0)
+                                activation="relu", reg=1e-4, n_steps=300, seed=0)
 val_acc = np.mean(tinynet.predict(params, digits["X_val"]) == digits["y_val"])
 print("W1:", params["W1"].shape, f" validation accuracy: {val_acc:.1%}")
 plots.plot_templates(params["W1"], (8, 8), labels=[f"unit {k}" for k in range(20)],
@@ -126,42 +125,30 @@ print("with a ReLU in between, the best single linear map misses by", np.round(n
 # %% [markdown]
 # ## 4. Six activation functions
 #
-# | name | $f(x)$ | $f'(x)$ |
-# | --- | --- | --- |
-# | sigmoid | $\sigma(x) = 1 / (1 + e^{-x})$ | $\sigma(x)(1 - \sigma(x))$ |
-# | tanh | $\tanh(x)$ | $1 - \tanh^2(x)$ |
-# | ReLU | $\max(0, x)$ | $1$ if $x > 0$ else $0$ |
-# | leaky ReLU | $\max(0.1x, x)$ | $1$ if $x > 0$ else $0.1$ |
-# | maxout | $\max(w_1^T x + b_1, w_2^T x + b_2)$ | the slope of the larger piece |
-# | ELU | $x$ if $x \ge 0$ else $\alpha(e^x - 1)$ | $1$ if $x \ge 0$ else $\alpha e^x$ |
+# | name | $f(x)$ |
+# | --- | --- |
+# | sigmoid | $\sigma(x) = 1 / (1 + e^{-x})$ |
+# | tanh | $\tanh(x)$ |
+# | ReLU | $\max(0, x)$ |
+# | leaky ReLU | $\max(0.1x, x)$ |
+# | maxout | $\max(w_1^T x + b_1, w_2^T x + b_2)$ |
+# | ELU | $x$ if $x \ge 0$ else $\alpha(e^x - 1)$ |
 #
 # Maxout has its own weights; for the plot we take two lines in one dimension,
-# $\max(-0.5x - 1,\; x - 1)$. At the kinks we use the conventions of this module's code:
-# ReLU'(0) = 0, leaky ReLU'(0) = 0.1, ELU'(0) = 1.
+# $\max(-0.5x - 1,\; x - 1)$. Backpropagation also needs each function's derivative $f'(x)$:
+# working those out, kinks included, is assignment 2. Here, look at the shapes: where is each
+# function flat, where does it grow, what range do its outputs cover?
 
 # %%
-def maxout(x):
-    return np.maximum(-0.5 * x - 1.0, x - 1.0)
-
-
-def maxout_grad(x):
-    return np.where(x - 1.0 > -0.5 * x - 1.0, 1.0, -0.5)   # ties go to the first piece
-
-
-def with_derivative(name):
-    f, df = tinynet.ACTIVATIONS[name]
-    return f, lambda x: df(x, f(x))
-
-
 six_activations = {
-    "sigmoid": with_derivative("sigmoid"),
-    "tanh": with_derivative("tanh"),
-    "ReLU": with_derivative("relu"),
-    "leaky ReLU (α = 0.1)": with_derivative("leaky_relu"),
-    "maxout (two pieces)": (maxout, maxout_grad),
-    "ELU (α = 1)": with_derivative("elu"),
+    "sigmoid": tinynet.ACTIVATIONS["sigmoid"],
+    "tanh": tinynet.ACTIVATIONS["tanh"],
+    "ReLU": tinynet.ACTIVATIONS["relu"],
+    "leaky ReLU (α = 0.1)": lambda x: np.maximum(0.1 * x, x),
+    "maxout (two pieces)": lambda x: np.maximum(-0.5 * x - 1.0, x - 1.0),
+    "ELU (α = 1)": lambda x: np.where(x >= 0, x, np.expm1(np.minimum(x, 0.0))),
 }
-plots.plot_activations(six_activations, title="Six activation functions f(x) and their derivatives f'(x)")
+plots.plot_activations(six_activations, title="Six activation functions f(x)")
 plt.show()
 
 # %% [markdown]
@@ -179,37 +166,58 @@ plt.show()
 #    the next layer's weights then all share one sign, and the updates zig-zag.
 # 3. $\exp()$ is a bit expensive to compute (a minor point).
 
+#
+# The local gradient is the function's slope, and a slope can be measured without any formula:
+# move $x$ by a tiny $h$ both ways and divide the change of $f$ by $2h$.
+
 # %%
-sigmoid, dsigmoid = with_derivative("sigmoid")
-relu, drelu = with_derivative("relu")
+sigmoid, relu = tinynet.ACTIVATIONS["sigmoid"], tinynet.ACTIVATIONS["relu"]
+
+
+def slope(f, x, h=1e-5):
+    """The slope of f at x, measured: (f(x + h) - f(x - h)) / 2h."""
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
 for x_val in [0.0, 2.0, 5.0, 10.0]:
-    print(f"x = {x_val:4.1f}:  sigmoid'(x) = {dsigmoid(np.array(x_val)):.5f}   ReLU'(x) = {drelu(np.array(x_val)):.0f}")
-print(f"the sigmoid factors of 10 layers multiply to at most 0.25**10 = {dsigmoid(np.array(0.0)) ** 10:.1e}")
+    relu_slope = f"{slope(relu, x_val):.0f}" if x_val > 0 else "- (its kink)"
+    print(f"x = {x_val:4.1f}:  slope of sigmoid = {slope(sigmoid, x_val):.5f}   "
+          f"slope of ReLU = {relu_slope}")
+print(f"the sigmoid factors of 10 layers multiply to at most 0.25**10 = {0.25 ** 10:.1e}")
 
 # %% [markdown]
-# That product is not the whole gradient. Through layer $k$, $h_k = \sigma(h_{k-1} W_k)$, backprop
-# computes $\frac{\partial L}{\partial h_{k-1}} = \big(\frac{\partial L}{\partial h_k} \odot
-# \sigma'\big) W_k^T$: the weights multiply in too. Below, a 10-layer sigmoid net of width 100 with
-# three weight sizes. Small weights: the gradient reaching the first layer is a millionth of
-# the one at the top. Large weights make up for the small $\sigma'$, but only because many units
-# (half of them here) are now saturated, and a saturated unit's own weights get almost no gradient.
+# That product is not the whole gradient: on its way down through layer $k$,
+# $h_k = \sigma(h_{k-1} W_k)$, the gradient is multiplied by the slopes $\sigma'$ and by the
+# weights $W_k$. The same factors, in the other order, decide how far a small change at the
+# bottom of the net moves its top (the chain rule read forwards), so we can measure them
+# without a backward pass: nudge the input of a 10-layer sigmoid net of width 100 by a tiny
+# random $\delta$ and compare the change at the top with $\delta$, for three weight sizes.
+# Small weights: the change reaching the top is a millionth of the nudge, and so is the gradient
+# reaching the bottom. Large weights make up for the small $\sigma'$, but only because many units
+# (about half of them here) are now saturated (outputs within 0.01 of 0 or 1, where the slope is below
+# 0.01), and a saturated unit's own weights get almost no gradient.
 
 # %%
 X_deep = rng.standard_normal((200, 100))
+delta = 1e-6 * rng.standard_normal(X_deep.shape)    # a tiny nudge of the input
+
+
+def deep_sigmoid_net(X, Ws):
+    """Every layer's output h_k = sigmoid(h_{k-1} W_k) of the deep net, h_0 = X."""
+    hs = [X]
+    for W in Ws:
+        hs.append(sigmoid(hs[-1] @ W))
+    return hs
+
+
 for weight_std in [0.1, 0.4, 1.0]:
     Ws = [weight_std * rng.standard_normal((100, 100)) for _ in range(10)]
-    hs = [X_deep]
-    for W in Ws:                                   # forward: h_k = sigmoid(h_{k-1} W_k)
-        hs.append(sigmoid(hs[-1] @ W))
-    g = rng.standard_normal(hs[-1].shape)          # some upstream gradient at the top
-    g_top = np.linalg.norm(g)
-    for W, h in zip(Ws[::-1], hs[:0:-1], strict=True):   # backward: (g * sigma') W^T
-        g = (g * h * (1 - h)) @ W.T
-    local = np.concatenate([h * (1 - h) for h in hs[1:]])
-    print(f"weights N(0, {weight_std}^2): |gradient at layer 1| / |at the top| = "
-          f"{np.linalg.norm(g) / g_top:.1e}; saturated units (sigma' < 0.01): {np.mean(local < 0.01):.0%}")
+    hs = deep_sigmoid_net(X_deep, Ws)
+    top_moved = deep_sigmoid_net(X_deep + delta, Ws)[-1] - hs[-1]
+    saturated = np.mean([np.mean((h < 0.01) | (h > 0.99)) for h in hs[1:]])
+    print(f"weights N(0, {weight_std}^2): |change at the top| / |nudge at the bottom| = "
+          f"{np.linalg.norm(top_moved) / np.linalg.norm(delta):.1e}; saturated units: {saturated:.0%}")
 
-# %% [markdown]
 # **Not zero-centered means zig-zag updates.** A neuron computes $a = \sum_i w_i x_i + b$, so
 # $\frac{\partial L}{\partial w_i} = x_i \frac{\partial L}{\partial a}$. When every input $x_i$
 # is positive (e.g. the outputs of a sigmoid layer), every entry of the gradient on $w$ has the
@@ -267,16 +275,17 @@ plt.show()
 # examples.
 
 # %%
-leaky_relu, dleaky_relu = with_derivative("leaky_relu")
+leaky_relu = six_activations["leaky ReLU (α = 0.1)"]
 W1_units, b1_units = rng.standard_normal((2, 50)), np.zeros(50)
 update_rng = np.random.default_rng(1)
 dW, db = update_rng.standard_normal((2, 50)), update_rng.standard_normal(50)
 for step in [0.0, 1.0, 3.0]:
     pre = X_spiral @ (W1_units + step * dW) + (b1_units + step * db)   # (300, 50)
-    dead = np.all(drelu(pre) == 0, axis=0)           # ReLU'(pre) = 0 for every example
-    leaky_dead = np.all(dleaky_relu(pre) == 0, axis=0)
+    dead = np.all(pre <= 0, axis=0)                  # flat part of ReLU for every example
+    out_leaky = leaky_relu(pre)
+    leaky_flat = np.all(out_leaky == out_leaky[0], axis=0)   # same output for every example
     print(f"update of size {step:3.1f}: {dead.sum():2d} of 50 ReLU units dead; "
-          f"leaky ReLU units with zero gradient everywhere: {leaky_dead.sum()}")
+          f"leaky ReLU units whose output no longer follows their input: {leaky_flat.sum()}")
 
 # %% [markdown]
 # **In practice** (CS231n): use ReLU, be careful with the learning rate and possibly monitor the

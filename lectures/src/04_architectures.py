@@ -30,8 +30,8 @@ rng = np.random.default_rng(0)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-plots.plot_network_diagram([3, 4, 2], ax=axes[0], title='"2-layer net" = "1-hidden-layer net"')
-plots.plot_network_diagram([3, 4, 4, 1], ax=axes[1], title='"3-layer net" = "2-hidden-layer net"')
+plots.plot_network_diagram([3, 5, 2], ax=axes[0], title='"2-layer net" = "1-hidden-layer net"')
+plots.plot_network_diagram([4, 5, 5, 2], ax=axes[1], title='"3-layer net" = "2-hidden-layer net"')
 fig.suptitle("Fully-connected layers: every unit feeds every unit of the next layer")
 fig.tight_layout()
 plt.show()
@@ -50,7 +50,7 @@ def count_parameters(layer_sizes):
     return neurons, weights, biases
 
 
-for sizes in ([3, 4, 2], [3, 4, 4, 1]):
+for sizes in ([3, 5, 2], [4, 5, 5, 2]):
     neurons, weights, biases = count_parameters(sizes)
     print(f"layers {sizes}: {neurons} neurons, {weights} weights + {biases} biases "
           f"= {weights + biases} learnable parameters")
@@ -58,21 +58,22 @@ for sizes in ([3, 4, 2], [3, 4, 4, 1]):
 # %% [markdown]
 # ## 2. The forward pass of a 3-layer sigmoid network
 #
-# The slide's code computes one example (a column `x` of 3 numbers) through two hidden layers of
-# 4 sigmoid units and one output unit. The weights are written in the slide's convention:
-# `W1` is `(4, 3)`, `W2` is `(4, 4)`, `W3` is `(1, 4)`.
+# The slide's code computes one example (a column `x`) through two hidden layers of sigmoid
+# units and an output layer. We run it on the 3-layer net drawn above: 4 inputs, two hidden
+# layers of 5 units and 2 outputs, with the weights in the slide's convention, one row per unit:
+# `W1` is `(5, 4)`, `W2` is `(5, 5)`, `W3` is `(2, 5)`.
 
 # %%
 f = lambda x: 1.0 / (1.0 + np.exp(-x))        # activation function (use sigmoid)
 
-W1_col, b1_col = rng.standard_normal((4, 3)), rng.standard_normal((4, 1))
-W2_col, b2_col = rng.standard_normal((4, 4)), rng.standard_normal((4, 1))
-W3_col, b3_col = rng.standard_normal((1, 4)), rng.standard_normal((1, 1))
+W1_col, b1_col = rng.standard_normal((5, 4)), rng.standard_normal((5, 1))
+W2_col, b2_col = rng.standard_normal((5, 5)), rng.standard_normal((5, 1))
+W3_col, b3_col = rng.standard_normal((2, 5)), rng.standard_normal((2, 1))
 
-x = rng.standard_normal((3, 1))               # random input vector of three numbers (3x1)
-h1 = f(np.dot(W1_col, x) + b1_col)            # calculate first hidden layer activations (4x1)
-h2 = f(np.dot(W2_col, h1) + b2_col)           # calculate second hidden layer activations (4x1)
-out = np.dot(W3_col, h2) + b3_col             # output neuron (1x1)
+x = rng.standard_normal((4, 1))               # random input vector of four numbers (4x1)
+h1 = f(np.dot(W1_col, x) + b1_col)            # calculate first hidden layer activations (5x1)
+h2 = f(np.dot(W2_col, h1) + b2_col)           # calculate second hidden layer activations (5x1)
+out = np.dot(W3_col, h2) + b3_col             # output neurons (2x1)
 print("h1:", h1.shape, " h2:", h2.shape, " out:", out.shape, " out =", out.ravel())
 
 # %% [markdown]
@@ -81,14 +82,14 @@ print("h1:", h1.shape, " h2:", h2.shape, " out:", out.shape, " out =", out.ravel
 # through in three matrix multiplications; the first row reproduces the slide's column.
 
 # %%
-X = np.vstack([x.T, rng.standard_normal((9, 3))])   # (10, 3): the slide's x is row 0
-W1, b1 = W1_col.T, b1_col.ravel()                    # (3, 4), (4,)
-W2, b2 = W2_col.T, b2_col.ravel()                    # (4, 4), (4,)
-W3, b3 = W3_col.T, b3_col.ravel()                    # (4, 1), (1,)
+X = np.vstack([x.T, rng.standard_normal((9, 4))])   # (10, 4): the slide's x is row 0
+W1, b1 = W1_col.T, b1_col.ravel()                    # (4, 5), (5,)
+W2, b2 = W2_col.T, b2_col.ravel()                    # (5, 5), (5,)
+W3, b3 = W3_col.T, b3_col.ravel()                    # (5, 2), (2,)
 
-H1 = f(X @ W1 + b1)        # (10, 4)
-H2 = f(H1 @ W2 + b2)       # (10, 4)
-OUT = H2 @ W3 + b3         # (10, 1)
+H1 = f(X @ W1 + b1)        # (10, 5)
+H2 = f(H1 @ W2 + b2)       # (10, 5)
+OUT = H2 @ W3 + b3         # (10, 2)
 print("OUT:", OUT.shape, " row 0 equals the slide's out:", np.allclose(OUT[0], out.ravel()))
 
 # %% [markdown]

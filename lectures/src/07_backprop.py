@@ -534,40 +534,34 @@ print(check_gradient(relu_sum, x_kink.copy(), analytic_kink, name="dx"))
 # **Regularization can hide a wrong data gradient.** The loss is data loss + $\lambda R(W)$; with
 # a large $\lambda$ the gradient is mostly $2\lambda W$, which is easy to get right, and a wrong
 # data gradient disappears in the relative error. So **check with $\lambda = 0$ first**, then
-# with the regularization. Below, a softmax gradient that forgot to divide by $N$.
+# with the regularization. Below, the gradient of a mean squared error
+# $\frac1N \sum_i \lVert x_i W - t_i \rVert^2 + \lambda R(W)$ that forgot to divide by $N$.
 
 # %%
 X_gc = rng.standard_normal((5, 4))
-y_gc = np.array([0, 2, 1, 1, 0])
+T_gc = rng.standard_normal((5, 3))                     # targets t_i
 W_gc = 0.01 * rng.standard_normal((4, 3))
 
 
-def softmax_loss_reg(W_, reg):
-    s_ = X_gc @ W_
-    p_ = np.exp(s_ - s_.max(axis=1, keepdims=True))
-    p_ /= p_.sum(axis=1, keepdims=True)
-    return -np.mean(np.log(p_[np.arange(5), y_gc])) + reg * np.sum(W_**2)
+def squared_error_reg(W_, reg):
+    return np.mean(np.sum((X_gc @ W_ - T_gc) ** 2, axis=1)) + reg * np.sum(W_**2)
 
 
-def softmax_grad_forgot_N(W_, reg):
-    s_ = X_gc @ W_
-    p_ = np.exp(s_ - s_.max(axis=1, keepdims=True))
-    p_ /= p_.sum(axis=1, keepdims=True)
-    p_[np.arange(5), y_gc] -= 1
-    return X_gc.T @ p_ + 2 * reg * W_                   # bug: X^T dscores without the 1/N
+def squared_error_grad_forgot_N(W_, reg):
+    return 2 * X_gc.T @ (X_gc @ W_ - T_gc) + 2 * reg * W_   # bug: no 1/N on the data term
 
 
-for reg_gc in [0.0, 1e4]:
+for reg_gc in [0.0, 1e5]:
     def loss_at(W_, reg=reg_gc):
-        return softmax_loss_reg(W_, reg)
+        return squared_error_reg(W_, reg)
 
-    buggy = softmax_grad_forgot_N(W_gc, reg_gc)
+    buggy = squared_error_grad_forgot_N(W_gc, reg_gc)
     numeric_gc = eval_numerical_gradient(loss_at, W_gc.copy())
     print(f"reg = {reg_gc:g}: rel_error {rel_error(buggy, numeric_gc):.1e}")
     print(check_gradient(loss_at, W_gc.copy(), buggy, name="dW", reg_term=2 * reg_gc * W_gc))
 
 # %% [markdown]
-# With $\lambda = 10^4$ the relative error is below the "probably wrong" line of $10^{-2}$; with $\lambda = 0$ the bug is
+# With $\lambda = 10^5$ the relative error is below the "probably wrong" line of $10^{-2}$; with $\lambda = 0$ the bug is
 # obvious. The checker uses a much stricter tolerance than the rules of thumb (it works in
 # float64 and knows the rounding noise of each entry), so it flags both, and `reg_term` lets
 # its hint look past the regularization.

@@ -188,22 +188,32 @@ print(f"centered difference: {numerical:.6f}")
 # calls of `backward` on the same graph: set every `grad` back to 0 before the next backward
 # pass (PyTorch's `zero_grad()` exists for this reason).
 #
-# ## 4. The sigmoid neuron, differentiated by the engine
+# ## 4. Two sigmoid neurons in a row, differentiated by the engine
 #
-# Part 7's neuron $f = \sigma(w_0 x_0 + w_1 x_1 + w_2)$ with the lecture's numbers, this time
-# with no backward code of our own: the forward pass is the only thing we write.
+# Part 7 backpropagated through one sigmoid neuron by hand. Now let one neuron feed another, a
+# tiny network with one input $x$: the hidden neuron $h = \sigma(w x + b)$ and the output neuron
+# $f = \sigma(v h + c)$. By hand that is eight backward lines; here the forward pass is the only
+# thing we write, and a centered difference confirms one of the gradients.
 
 # %%
-w0, x0, w1, x1, w2 = Value(2.0), Value(-1.0), Value(-3.0), Value(-2.0), Value(-3.0)
-a0 = w0 * x0
-a1 = w1 * x1
-a2 = a0 + a1
-a3 = a2 + w2
-out = a3.sigmoid()
+x, w, b = Value(-1.0), Value(2.0), Value(1.0)
+v, c = Value(3.0), Value(-0.5)
+h = (w * x + b).sigmoid()        # hidden neuron
+out = (v * h + c).sigmoid()      # output neuron
 backward(out)
-print(f"f = {out.data:.2f}")
-for name, v in [("w0", w0), ("x0", x0), ("w1", w1), ("x1", x1), ("w2", w2)]:
-    print(f"gradient at {name:>4}: {v.grad:6.2f}")
+print(f"h = {h.data:.2f},  f = {out.data:.2f}")
+for name, leaf in [("x", x), ("w", w), ("b", b), ("v", v), ("c", c)]:
+    print(f"gradient at {name:>2}: {leaf.grad:6.3f}")
+
+
+def f_of_w(w_value):
+    """The same two neurons as plain floats, as a function of w."""
+    hidden = 1.0 / (1.0 + math.exp(-(w_value * x.data + b.data)))
+    return 1.0 / (1.0 + math.exp(-(v.data * hidden + c.data)))
+
+
+eps = 1e-6
+print(f"centered difference for w: {(f_of_w(w.data + eps) - f_of_w(w.data - eps)) / (2 * eps):6.3f}")
 
 # %% [markdown]
 # The graph the engine recorded, drawn straight from the `Value` objects: each node is placed
@@ -233,11 +243,11 @@ def graph_layout(root, names):
     return nodes, edges, values, grads
 
 
-neuron_names = {id(w0): "w0", id(x0): "x0", id(w1): "w1", id(x1): "x1", id(w2): "w2"}
+neuron_names = {id(x): "x", id(w): "w", id(b): "b", id(v): "v", id(c): "c", id(h): "h"}
 nodes, edges, values, grads = graph_layout(out, neuron_names)
 fig, ax = plt.subplots(figsize=(12, 6))
 plots.plot_computational_graph(nodes, edges, values=values, grads=grads, ax=ax, fmt="{:.2f}",
-                               title="The sigmoid neuron as recorded by the engine: "
+                               title="Two sigmoid neurons as recorded by the engine: "
                                      "values (green), gradients (red)")
 plt.show()
 

@@ -1,0 +1,1 @@
+../../../../../coursekit/checks/a4_reference_net.py
