@@ -3,8 +3,8 @@
 An exercise whose point is a derivative earns its points for a gradient worked out with the
 chain rule. While a student's function runs, `Watch` notes
 - every call from outside the kit into its gradient helpers (`coursekit.numerical`,
-  `coursekit.gradcheck`, `coursekit.tinynet`, the checks): they are there to check a gradient,
-  not to produce one;
+  `coursekit.gradcheck`, the checks and their reference net): they are there to check a
+  gradient, not to produce one;
 - the function calling itself, or the given forward pass, more often than a backward pass
   ever needs to: a finite-difference loop evaluates the forward pass twice per entry.
 `Watch.shortcut` is then one line saying what was seen, else None. The visible checks and the
@@ -16,7 +16,7 @@ import pkgutil
 import sys
 import types
 
-KIT_MODULES = ("coursekit.numerical", "coursekit.gradcheck", "coursekit.tinynet")
+KIT_MODULES = ("coursekit.numerical", "coursekit.gradcheck")
 NOT_WATCHED = ("derived", "a5_expressions")  # this module; the expressions a test builds
 SELF_CALLS = 2  # a backward pass may call its own function again (net.loss(X) for scores)
 FORWARD_CALLS = 1  # ... and its forward pass once; a centered difference needs two

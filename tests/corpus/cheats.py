@@ -1,8 +1,8 @@
 """Numerical gradients passed off as derived ones, for the questions whose point is a derivative.
 
 Each entry computes the right numbers, so only the way it got them can cost it: one lets the
-course kit compute the gradient (a numerical helper, the checks' own helpers, or `tinynet`'s
-backward pass), the other writes the finite-difference loop by hand around its own function or
+course kit compute the gradient (a numerical helper, or the checks' own helpers and reference
+net), the other writes the finite-difference loop by hand around its own function or
 the given forward pass. Each must lose its gradient question, and nothing else (see
 coursekit/checks/derived.py). Merged into each assignment's MUTANTS.
 
@@ -298,12 +298,15 @@ def affine_backward(dout, cache):
         grads.append(g)
     return tuple(grads)
 ''', why=WHY_LOOP),
-    "a4_cheat_two_layer_by_tinynet": mutant(
+    "a4_cheat_two_layer_by_kit_net": mutant(
         "TwoLayerNet", {"a4_two_layer_grads"},
         ("        # backward: the same modules in reverse order\n",
-         "        from coursekit import tinynet\n\n"
-         "        return tinynet.loss_and_grads(p, X, y, \"relu\", self.reg)\n"),
-        why="the gradients from coursekit.tinynet's backward pass",
+         "        from coursekit.checks.a4_reference_net import loss_and_grads\n\n"
+         "        _, grads = loss_and_grads(p, X, y)\n"
+         "        grads[\"W1\"] = grads[\"W1\"] + 2 * self.reg * p[\"W1\"]\n"
+         "        grads[\"W2\"] = grads[\"W2\"] + 2 * self.reg * p[\"W2\"]\n"
+         "        return loss, grads\n"),
+        why="the gradients from the backward pass of the net the learning-rate check trains",
     ),
     "a4_cheat_three_layer_by_hand": mutant(
         "ThreeLayerNet", {"a4_three_layer_grads"},
@@ -339,16 +342,18 @@ A5 = {
          "np.array([self.data]))[0]) * out.grad"),
         why="the local gradient of exp by the kit's centered differences",
     ),
-    "a5_cheat_mlp_loss_by_tinynet": mutant(
+    "a5_cheat_mlp_loss_by_kit_net": mutant(
         "mlp_loss", {"a5_mlp_matches_vectorized"},
         ("    scores = [model([float(v) for v in x]) for x in X]\n",
-         "    from coursekit import tinynet\n\n"
+         "    from coursekit.checks.a4_reference_net import loss_and_grads\n\n"
          "    params = {}\n"
          "    for k, layer in enumerate(model.layers, start=1):\n"
          "        params[f\"W{k}\"] = np.array([[w.data for w in n.w] for n in layer.neurons]).T\n"
          "        params[f\"b{k}\"] = np.array([n.b.data for n in layer.neurons])\n"
-         "    value, grads = tinynet.loss_and_grads(params, np.asarray(X, dtype=float),\n"
-         "                                          np.asarray(y), \"relu\", reg)\n"
+         "    value, grads = loss_and_grads(params, np.asarray(X, dtype=float), np.asarray(y))\n"
+         "    value += reg * (np.sum(params[\"W1\"] ** 2) + np.sum(params[\"W2\"] ** 2))\n"
+         "    for name in (\"W1\", \"W2\"):\n"
+         "        grads[name] = grads[name] + 2 * reg * params[name]\n"
          "    out = Value(value)\n\n"
          "    def _backward():\n"
          "        for k, layer in enumerate(model.layers, start=1):\n"
@@ -359,6 +364,6 @@ A5 = {
          "    out._backward = _backward\n"
          "    return out\n"
          "    scores = [model([float(v) for v in x]) for x in X]\n"),
-        why="one Value wrapping the loss and gradients of coursekit.tinynet",
+        why="one Value wrapping the loss and gradients of the kit's reference net",
     ),
 }
