@@ -34,6 +34,7 @@ from .sandbox import (
     UID_COUNT,
     Limits,
     UidSlot,
+    bounds_note,
     check_jail,
     enter_private_mounts,
     kill_uid,
@@ -308,6 +309,9 @@ def grade_assignment(assignment, submissions, course_root="assignments", jobs=No
     results, todo, attempts = _split_saved(students, results_dir, force, student)
     if todo:
         _check_jail_or_explain(limits)
+        note = bounds_note()
+        if note:
+            log(note)
     if results:
         log(f"{len(results)} student(s) already graded (results in {results_dir}); "
             f"grading {len(todo)}" + (" (use --force to regrade all)" if not force else ""))

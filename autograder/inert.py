@@ -39,7 +39,12 @@ RENDERED_ATTRIBUTES = {"a": {"class"}, "ol": {"start"}, "li": {"class"}, "code":
 RASTER = ("image/png", "image/jpeg", "image/gif")
 _ALIGN = re.compile(r"text-align:(?:left|right|center)")
 _TAG = re.compile(r"<[/!?a-zA-Z]")  # the start of a tag, closed or not
-MAX_CHARS = 100_000  # a longer markdown cell is shown as text
+MAX_CHARS = 20_000  # a longer markdown cell is shown as text (a real one has ~2 KB)
+# markdown judged per notebook (rendering and cleaning cost ~30 us per character of hostile
+# markdown); the cells past it are shown as text, which costs ~2 us per character
+JUDGED_CHARS = 200_000
+LONG_NOTE = ("*[shown as text: this notebook's markdown is too long to be checked for links, "
+             "images or HTML]*")
 TEXT_NOTE = ("*[shown as text: this markdown had links, images or HTML that a grader's browser "
              "must not load or run]*")
 
@@ -144,7 +149,7 @@ def clean_markdown(text, attachments=None):
     else `text` cleaned, else `text` as plain text in a code block (at once when it is over
     MAX_CHARS: judging it would cost more than it is worth)."""
     if len(text) > MAX_CHARS:
-        return as_text(text)
+        return as_text(text, LONG_NOTE)
     if problem(text, attachments) is None:
         return text
     cleaned = neutralize_links(clean_html(text))
@@ -189,18 +194,35 @@ def _allowed_attribute(tag, name, value):
     return True
 
 
-def as_text(text):
-    """`text` shown as it was written, in a fenced code block no line of it can close."""
+def as_text(text, note=TEXT_NOTE):
+    """`text` shown as it was written, in a fenced code block no line of it can close, after
+    `note`."""
     runs = [len(r) for r in re.findall(r"`+", text)]
     fence = "`" * max([3] + [n + 1 for n in runs])
-    shown = f"{TEXT_NOTE}\n\n{fence}\n{text}\n{fence}\n"
+    shown = f"{note}\n\n{fence}\n{text}\n{fence}\n"
     if len(text) > MAX_CHARS or problem(shown) is None:
         return shown
-    return TEXT_NOTE
+    return note
 
 
-def clean_cell(cell):
-    """Clean a cell the student wrote, in place -> the cell."""
+class Budget:
+    """How much markdown a notebook may still have judged (JUDGED_CHARS in all)."""
+
+    def __init__(self, chars=JUDGED_CHARS):
+        self.left = chars
+
+    def take(self, text):
+        """True if `text` may be judged (and counts against the budget), False if it is to be
+        shown as text."""
+        if len(text) > min(self.left, MAX_CHARS):
+            return False
+        self.left -= len(text)
+        return True
+
+
+def clean_cell(cell, budget=None):
+    """Clean a cell the student wrote, in place -> the cell; markdown past the notebook's
+    `budget` (a Budget) is shown as text."""
     if cell.cell_type == "markdown":
         attachments = cell.get("attachments") or {}
         for name in list(attachments):
@@ -209,7 +231,10 @@ def clean_cell(cell):
                 attachments[name] = kept
             else:
                 del attachments[name]
-        cell.source = clean_markdown(cell.source, attachments)
+        if budget is None or budget.take(cell.source):
+            cell.source = clean_markdown(cell.source, attachments)
+        else:
+            cell.source = as_text(cell.source, LONG_NOTE)
     elif cell.cell_type == "raw":
         cell.metadata.pop("raw_mimetype", None)
         cell.metadata.pop("format", None)

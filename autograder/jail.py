@@ -15,6 +15,10 @@ The process sees a root built from nothing but what the JSON config allows:
 - ``uid``/``gid``: the unprivileged identity the command runs as (used when run as root; a
   normal user stays itself, in a user namespace of its own);
 - ``cgroups``: ``cgroup.procs`` files to join before anything else (as root, where offered);
+- ``watchdog``: ``{"memory_bytes", "cpu_seconds"}`` for a jail no cgroup holds: its init then
+  bounds the namespace's processes together (`Watchdog`: memory and CPU time summed, every
+  process but the command's own at idle priority) and setsid does nothing (a new session
+  would be a scheduling group of its own);
 - ``limits``: rlimits by name (``AS``, ``NPROC``, ``FSIZE``, ``CPU``, ``NOFILE``, ``CORE``);
 - ``cwd`` and ``env``: where and with which environment the command starts.
 
@@ -61,7 +65,8 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
 MS_NOATIME, MS_NODIRATIME, MS_BIND, MS_REC, MS_PRIVATE = 1024, 2048, 4096, 16384, 1 << 18
 MS_RELATIME = 1 << 21
 MNT_DETACH = 2
-PR_SET_PDEATHSIG, PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 22, 24, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP = 1, 4, 22
+PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(platform.machine())
 SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())
 KEYCTL_JOIN_SESSION_KEYRING = 1
@@ -246,6 +251,9 @@ DENIED = {
                 "userfaultfd": 282},
 }
 CLONE = {"x86_64": (56, 435), "aarch64": (220, 435)}  # clone, clone3
+# without a cgroup, setsid succeeds without effect: a new session would be a scheduling group
+# of its own (autogroup), whose share no idle priority inside it can lower
+SETSID = {"x86_64": 112, "aarch64": 157}
 AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 X32_SYSCALL_BIT = 0x40000000  # x86_64's x32 numbers: denied as a whole
 CLONE_NEW_ANY = (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID
@@ -254,9 +262,9 @@ LD_W_ABS, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06  # classic BPF opco
 RET_KILL_PROCESS, RET_ERRNO, RET_ALLOW = 0x80000000, 0x00050000, 0x7FFF0000
 
 
-def filter_program(machine):
+def filter_program(machine, keep_session=False):
     """The seccomp filter for `machine` -> [(code, jt, jf, k)]; RuntimeError if the jail has no
-    syscall table for it."""
+    syscall table for it. `keep_session`: setsid returns 0 and does nothing."""
     if machine not in DENIED:
         raise RuntimeError(f"the jail's syscall filter knows x86_64 and aarch64, not {machine!r}:"
                            " grading is refused on this machine")
@@ -267,6 +275,8 @@ def filter_program(machine):
         prog += [(JGE, 0, 1, X32_SYSCALL_BIT), (RET, 0, 0, RET_ERRNO | errno.EPERM)]
     for nr in sorted(DENIED[machine].values()):
         prog += [(JEQ, 0, 1, nr), (RET, 0, 0, RET_ERRNO | errno.EPERM)]
+    if keep_session:
+        prog += [(JEQ, 0, 1, SETSID[machine]), (RET, 0, 0, RET_ERRNO | 0)]
     prog += [(JEQ, 0, 1, clone3), (RET, 0, 0, RET_ERRNO | errno.ENOSYS),
              (JEQ, 0, 3, clone), (LD_W_ABS, 0, 0, 16), (JSET, 0, 1, CLONE_NEW_ANY),
              (RET, 0, 0, RET_ERRNO | errno.EPERM), (RET, 0, 0, RET_ALLOW)]
@@ -348,17 +358,115 @@ def _relay(targets):
                 written[fd] += len(data)
 
 
-def _init(child):
-    """PID 1 of the jail: reap every orphan, pass SIGINT on, end with the command."""
+def _init(child, watchdog=None):
+    """PID 1 of the jail: reap every orphan, pass SIGINT on, end with the command; with a
+    `watchdog` config (no cgroup holds the jail), also bound its processes together."""
     signal.signal(signal.SIGINT, lambda s, _f: os.kill(child, s))
     signal.signal(signal.SIGTERM, lambda s, _f: os.kill(child, signal.SIGKILL))
+    guard = Watchdog(child, **watchdog) if watchdog else None
+    if guard:
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
     while True:
         try:
-            pid, status = os.waitpid(-1, 0)
+            pid, status = os.waitpid(-1, os.WNOHANG if guard else 0)
         except ChildProcessError:
             os._exit(1)
         if pid == child:  # leaving PID 1 kills everything else in the namespace
             os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+        if pid == 0:  # nothing to reap: watch until a child ends or the interval passes
+            guard.check()
+            signal.sigtimedwait([signal.SIGCHLD], guard.interval)
+
+
+class Watchdog:
+    """What a cgroup would do, for a jail without one, run by its init (the namespace's PID 1)
+    over the processes of the namespace (/proc is the namespace's own):
+
+    - every process but the command's own runs at the lowest priority (SCHED_IDLE, nice 19;
+      with RLIMIT_NICE 0 it cannot come back): forked helpers and detached loops get only CPU
+      time nobody else wants, so they cannot slow other students' kernels;
+    - memory is counted over all the processes (proportional set size, shared pages split)
+      and the CPU time of all of them, the ended ones included; past `memory_bytes` or
+      `cpu_seconds`, every process of the namespace is killed, the init last."""
+
+    def __init__(self, child, memory_bytes, cpu_seconds, interval=0.1):
+        """Watch the namespace whose command runs as `child`."""
+        self.child, self.memory, self.cpu = child, int(memory_bytes), float(cpu_seconds)
+        self.interval, self.demoted = float(interval), set()
+        self.page, self.tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
+
+    def check(self):
+        """One look at every process: demote the new ones, end the jail past a limit."""
+        rss, cpu = 0, 0.0
+        for pid in _pids():
+            if pid != self.child and pid != 1:
+                self._demote(pid)
+            rss += _first_int(f"/proc/{pid}/statm", 1) * self.page
+            cpu += sum(_stat_fields(pid, 13, 17)) / self.tick  # utime stime cutime cstime
+        if cpu > self.cpu:
+            self._end(f"used {cpu:.0f} s of CPU together (limit {self.cpu:.0f} s)")
+        if rss > self.memory:  # resident pages count shared ones in every process: look closer
+            pss = sum(_pss(pid) for pid in _pids())
+            if pss > self.memory:
+                self._end(f"held {pss >> 20} MB together (limit {self.memory >> 20} MB)")
+
+    def _demote(self, pid):
+        """Every thread of `pid` to SCHED_IDLE at nice 19 (once per thread)."""
+        try:
+            tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+        except OSError:
+            return
+        for tid in tids:
+            if tid in self.demoted:
+                continue
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, 19)
+                os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+                self.demoted.add(tid)
+            except OSError:  # it ended meanwhile
+                pass
+
+    def _end(self, why):
+        """Kill every process of the namespace, say why on stderr, end the init."""
+        os.kill(-1, signal.SIGKILL)  # from PID 1: everything in the namespace but itself
+        os.write(2, f"\n[jail: the kernel's processes {why}; all were killed]\n".encode())
+        os._exit(137)
+
+
+def _pids():
+    """The pids of the namespace (its /proc)."""
+    return [int(n) for n in os.listdir("/proc") if n.isdigit()]
+
+
+def _first_int(path, index):
+    """The `index`-th number of the one-line file `path` (0 if it is gone)."""
+    try:
+        with open(path, "rb") as f:
+            return int(f.read().split()[index])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _stat_fields(pid, first, stop):
+    """Fields [first, stop) (0-based, after the command name) of /proc/pid/stat, as ints."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rpartition(b")")[2].split()
+    except OSError:
+        return []
+    return [int(x) for x in fields[first - 2:stop - 2]]
+
+
+def _pss(pid):
+    """The proportional set size of `pid` in bytes (its resident size if that is hidden)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return _first_int(f"/proc/{pid}/statm", 1) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _fork_as_child_of(role):
@@ -386,7 +494,8 @@ def jail(config):
 
     The caller's process stays outside as a supervisor, its child is the init of the new PID
     namespace, and the init's child (the one this function returns in) runs the command."""
-    program = filter_program(platform.machine())  # refuses a machine it has no table for
+    # refuses a machine it has no table for
+    program = filter_program(platform.machine(), keep_session=bool(config.get("watchdog")))
     uid, gid = os.getuid(), os.getgid()
     rootless = uid != 0
     if not rootless:
@@ -404,7 +513,10 @@ def jail(config):
     build_root(config)
     _drop_privileges(config, program)
     _die_with_parent(alive)  # after the identity change, which clears it
-    _die_with_parent(_fork_as_child_of(_init))
+    watchdog = config.get("watchdog")
+    if watchdog:  # the init reads its processes' /proc files, a setuid made them private
+        _check(libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "dumpable")
+    _die_with_parent(_fork_as_child_of(lambda child: _init(child, watchdog)))
     _set_limits(config)
     os.chdir(config.get("cwd", "/"))
 

@@ -3,30 +3,50 @@
 `check_layout` refuses a submission reached through a symbolic link; `match_notebooks` pairs the
 assignment's notebooks with the submitted files (a renamed one included); `copy_student_files`
 brings the student's other files into the kernel's work dir; `fingerprint` hashes everything
-handed in, so that an unchanged submission is not graded again.
+handed in, so that an unchanged submission is not graded again. Every file is read through
+`untrusted.py`: never through a link, never a FIFO or a device, never past a size cap.
 """
 
 import hashlib
 import os
-import shutil
+import stat
 
-from .submission import SubmissionError
+from . import untrusted
+from .submission import MAX_NOTEBOOK_BYTES, SubmissionError
 
 MAX_STUDENT_FILES_BYTES = 50 * 1024 * 1024
+STUDENT_FILES = untrusted.Caps(files=200, depth=8, file_bytes=25 * 2**20,
+                               total_bytes=MAX_STUDENT_FILES_BYTES)
+FINGERPRINTED = untrusted.Caps(files=1000, depth=16, file_bytes=25 * 2**20,
+                               total_bytes=100 * 2**20)
+
+
+def top_level(folder):
+    """{name: "file" or what else it is} of the folder's own entries, nothing followed."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return {}
+    found = {}
+    for name in names:
+        try:
+            mode = os.stat(os.path.join(folder, name), follow_symlinks=False).st_mode
+        except OSError:
+            continue
+        found[name] = "file" if stat.S_ISREG(mode) else untrusted.kind(mode)
+    return found
 
 
 def match_notebooks(templates, folder):
     """Pair each template with a submitted file -> ({name: path or None}, flags, extra files)."""
     flags = []
-    files = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
     notebooks = []
-    for f in files:
-        path = os.path.join(folder, f)
+    for f, what in sorted(top_level(folder).items()):
         if f.endswith(".ipynb") and not f.startswith("."):
-            if os.path.islink(path):
-                flags.append(f"{f} is a symbolic link; ignored")
-            elif os.path.isfile(path):
+            if what == "file":
                 notebooks.append(f)
+            else:
+                flags.append(f"{f} is {what}; ignored")
     pairs = {t.name: (t.name + ".ipynb" if t.name + ".ipynb" in notebooks else None)
              for t in templates}
     leftover = [f for f in notebooks if f not in pairs.values()]
@@ -47,9 +67,8 @@ def match_notebooks(templates, folder):
 def _shared_ids(path, ids):
     """How many of the grade ids `ids` the file at `path` mentions (0 if unreadable)."""
     try:
-        with open(path, "rb") as f:
-            text = f.read(5_000_000).decode("utf-8", "replace")
-    except OSError:
+        text = untrusted.read_file(path, MAX_NOTEBOOK_BYTES).decode("utf-8", "replace")
+    except untrusted.Refused:
         return 0
     return sum(1 for i in ids if f'"{i}"' in text)
 
@@ -71,46 +90,56 @@ def check_layout(folder, flags):
 
 
 def fingerprint(folder):
-    """A hash of everything the student submitted (names and bytes)."""
+    """A hash of everything the student submitted (names and bytes; a link or special file by
+    its name, a file past the caps by its size)."""
     h = hashlib.sha256()
     if os.path.islink(folder) or os.path.islink(os.path.dirname(os.path.abspath(folder))):
         return h.hexdigest()  # not graded: never read through a link
-    for base, dirs, files in sorted(os.walk(folder)) if os.path.isdir(folder) else []:
-        dirs.sort()
-        for f in sorted(files):
-            path = os.path.join(base, f)
-            h.update(os.path.relpath(path, folder).encode())
-            if os.path.isfile(path) and not os.path.islink(path):
-                with open(path, "rb") as fh:
-                    h.update(hashlib.sha256(fh.read()).digest())
+    try:
+        found = untrusted.entries(folder, FINGERPRINTED)
+    except untrusted.Refused:
+        return h.hexdigest()  # no folder
+    for entry in sorted(found, key=lambda e: os.path.split(e.rel)):  # os.walk's order
+        h.update(entry.rel.encode())
+        if entry.data is not None:
+            h.update(hashlib.sha256(entry.data).digest())
+        elif entry.note:
+            h.update(f"\0{entry.what}\0{entry.size}\0{entry.note}".encode())
     return h.hexdigest()
 
 
+def _skipped(flags):
+    """What `copy_student_files` leaves out: notebooks, caches, and hidden folders at the top
+    (flagged: the work dir is the kernel's HOME, so .ipython, .config, .jupyter would configure
+    the grader's kernel, which they never do in the student's own Jupyter)."""
+    def skip(rel, is_folder):
+        name = os.path.basename(rel)
+        if is_folder and "/" not in rel and name.startswith("."):
+            if name != ".ipynb_checkpoints":
+                flags.append(f"{name}/ ignored: hidden folders would configure the grader's "
+                             "kernel")
+            return True
+        return name in (".ipynb_checkpoints", "__pycache__") if is_folder else \
+            name.endswith(".ipynb")
+    return skip
+
+
 def copy_student_files(folder, work, flags):
-    """The student's own non-notebook files (no links, bounded size) into the work dir.
-
-    Hidden folders at the top (.ipython, .config, .jupyter, ...) are left out: the work dir is
-    the kernel's HOME, so they would configure the grader's kernel, which they never do in the
-    student's own Jupyter."""
-    total = 0
-    for base, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(base, d))
-                         and d not in (".ipynb_checkpoints", "__pycache__"))
-        if base == folder:
-            for d in [d for d in dirs if d.startswith(".")]:
-                dirs.remove(d)
-                flags.append(f"{d}/ ignored: hidden folders would configure the grader's kernel")
-        for f in sorted(files):
-            src = os.path.join(base, f)
-            if f.endswith(".ipynb") or not os.path.isfile(src) or os.path.islink(src):
-                if os.path.islink(src):
-                    flags.append(f"{os.path.relpath(src, folder)} is a symbolic link; ignored")
-                continue
-            total += os.path.getsize(src)
-            if total > MAX_STUDENT_FILES_BYTES:
-                flags.append("submitted files larger than 50 MB in total; the rest was ignored")
-                return
-            dest = os.path.join(work, os.path.relpath(src, folder))
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            shutil.copyfile(src, dest)
-
+    """The student's own non-notebook files into the work dir: regular files only (a link,
+    FIFO or device is flagged and left out), within STUDENT_FILES's caps."""
+    try:
+        found = untrusted.entries(folder, STUDENT_FILES, _skipped(flags))
+    except untrusted.Refused as e:
+        flags.append(f"the submitted files were not copied: {e}")
+        return
+    for entry in found:
+        if entry.note:
+            flags.append(f"{entry.rel} was not copied ({entry.note})")
+        elif entry.data is None:
+            flags.append(f"{entry.rel} is {entry.what}; ignored")
+        if entry.data is None:
+            continue
+        dest = os.path.join(work, entry.rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(dest, "wb") as f:
+            f.write(entry.data)

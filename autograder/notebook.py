@@ -213,11 +213,11 @@ def graded_notebook(template, cells, cell_runs, verdicts):
     """The graded notebook: the restored cells with their outputs (the student's cleaned of
     anything active), numbered in run order; each test cell shows its verdict."""
     graded = nbformat.v4.new_notebook(metadata=copy.deepcopy(template.metadata))
-    count = 0
+    count, budget = 0, inert.Budget()
     for i, rc in enumerate(cells):
         cell, run = rc.cell, cell_runs.get(i)
         if rc.by_student:
-            inert.clean_cell(cell)
+            inert.clean_cell(cell, budget)
         if cell.cell_type == "code":
             if run is not None and run.status.ran:
                 count += 1

@@ -65,6 +65,20 @@ def _html_exporter():
 
 
 _highlighters = {}
+HIGHLIGHTED_CHARS = 20_000  # longer code is shown as plain text (pygments: ~6 s per 100 KB)
+
+
+class _Plain:
+    """A code highlighter that leaves code over HIGHLIGHTED_CHARS as escaped plain text."""
+
+    def __init__(self, highlight):
+        self.highlight = highlight
+
+    def __call__(self, text, *args, **kwargs):
+        """`text` highlighted, or escaped in the same markup when it is too long."""
+        if isinstance(text, str) and len(text) > HIGHLIGHTED_CHARS:
+            return f'<div class="highlight"><pre>{html.escape(text)}</pre></div>'
+        return self.highlight(text, *args, **kwargs)
 
 
 def _to_html(nb):
@@ -75,7 +89,8 @@ def _to_html(nb):
     info = nb.metadata.get("language_info", {})
     lexer = info.get("pygments_lexer", info.get("name"))
     if lexer not in _highlighters:
-        _highlighters[lexer] = _Remembered(Highlight2HTML(pygments_lexer=lexer, parent=exporter))
+        _highlighters[lexer] = _Plain(_Remembered(Highlight2HTML(pygments_lexer=lexer,
+                                                                 parent=exporter)))
     exporter.filters["highlight_code"] = _highlighters[lexer]
     body, _ = exporter.from_notebook_node(nb)
     return body

@@ -9,8 +9,10 @@ namespaces.
 Two ways to run, one jail:
 - as root, each worker reserves a kernel uid of its own (`UidSlot`) and, where the machine
   offers cgroups, a cgroup per uid with memory, process and CPU-weight limits;
-- as a normal user, kernels keep the grader's uid inside user namespaces of their own (no
-  cgroups: rlimits bound memory, processes, file size and CPU time).
+- as a normal user, kernels keep the grader's uid inside user namespaces of their own, without
+  cgroups: rlimits bound each process (memory, processes, file size, CPU time) and the jail's
+  init watches the kernel's namespace as a whole (`jail.Watchdog`): memory and CPU time summed
+  over all its processes, every process but the kernel's own at idle priority.
 Either way each grading worker first enters a private mount namespace (`enter_private_mounts`),
 so the work dirs it mounts, and everything in them, vanish with it, even after `kill -9`.
 """
@@ -172,6 +174,25 @@ def make_cgroups(name, limits):
     return procs
 
 
+def cgroups_offered():
+    """True when kernels will get cgroups of their own (root, and writable cgroups)."""
+    if rootless():
+        return False
+    if os.path.exists(os.path.join(CGROUP_ROOT, "cgroup.controllers")):  # cgroup v2
+        return os.access(CGROUP_ROOT, os.W_OK)
+    return os.access(os.path.join(CGROUP_ROOT, "memory"), os.W_OK)
+
+
+def bounds_note():
+    """A sentence for the instructor when kernels run without cgroups, else None."""
+    if cgroups_offered():
+        return None
+    who = "as a normal user" if rootless() else "without writable cgroups"
+    return (f"note: grading {who}, kernels get no cgroup; the jail's init bounds each kernel's "
+            "processes together instead (memory and CPU time summed, every process but the "
+            "kernel's own at idle priority, all killed past a limit)")
+
+
 # ---------------------------------------------------------------- private mounts of a worker
 
 _private_pid = None
@@ -293,7 +314,11 @@ class Sandbox:
             "uid": self.uid, "gid": self.uid, "cgroups": self.cgroups, "cwd": self.work,
             "env": env,
             "limits": {"AS": lim.memory_mb * mb, "NPROC": lim.processes,
-                       "FSIZE": lim.file_mb * mb, "CPU": lim.cpu_seconds, "CORE": 0},
+                       "FSIZE": lim.file_mb * mb, "CPU": lim.cpu_seconds, "CORE": 0,
+                       "NICE": 0},
+            # without a cgroup, the jail's init bounds the kernel's processes together
+            "watchdog": None if self.cgroups else {"memory_bytes": lim.memory_mb * mb,
+                                                   "cpu_seconds": lim.cpu_seconds},
         }
 
     def jail_command(self, config_path, argv):

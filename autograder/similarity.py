@@ -12,6 +12,10 @@ stubs a student received). Two submissions' score is the Jaccard index of their 
 sets, in [0, 1]: renaming variables, rewriting comments, reformatting or reordering functions
 leaves it near 1, while solutions written independently share little beyond short idioms.
 
+Notebooks are read as grading reads them (`submission.load_notebook`: never through a link,
+never a FIFO or device, size and nesting capped); a student whose folder or notebooks cannot be
+read is left out of the pairs and named, with why, on the page; everyone else is compared.
+
 Writes `similarity.csv` (every pair: student_a, student_b, score, highest first, plus the
 number of shared fingerprints) and `similarity.html`: the pairs at or above the threshold (at
 least the top few), side by side, with the lines they share marked. Student code is shown as
@@ -20,9 +24,9 @@ escaped text; the page runs no script.
 
 import builtins
 import io
-import json
 import keyword
 import os
+import stat
 import tokenize
 import zlib
 from dataclasses import dataclass, field
@@ -31,6 +35,8 @@ import numpy as np
 
 from . import spreadsheet
 from .course import CourseError
+from .layout import top_level
+from .submission import SubmissionError, load_notebook
 
 MAX_SHOWN = 100  # pairs on the page at most (similarity.csv has them all)
 K = 12  # tokens per fingerprint: longer than an idiom such as `V [ V . arange ( V ) , V ]`
@@ -135,36 +141,61 @@ def _token_id(text):
 
 # ---------------------------------------------------------------- reading the class
 
-def notebook_cells(path, skip_ids):
-    """[(label, source)] of the code cells of a notebook file that a student wrote: solution
-    cells and cells without nbgrader metadata (their own), not the instructor's."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        nb = json.load(f)
+def notebook_cells(nb, skip_ids):
+    """[(label, source)] of the code cells of a notebook (as load_notebook read it) that a
+    student wrote: solution cells and cells without nbgrader metadata (their own), not the
+    instructor's."""
     cells = []
-    for i, cell in enumerate(nb.get("cells", [])):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+    for i, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
             continue
-        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        meta = cell.get("metadata", {}).get("nbgrader") or {}
         gid = meta.get("grade_id")
         if gid in skip_ids or (meta.get("locked") and not meta.get("solution")):
             continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        cells.append((gid or f"cell {i + 1}", source))
+        cells.append((gid or f"cell {i + 1}", cell.get("source", "")))
     return cells
 
 
 def read_submission(folder, student, skip_ids):
-    """A student's code from every notebook in their folder (a broken file: a note)."""
+    """A student's code from every notebook in their folder (a link, a special file or a
+    notebook that cannot be graded: a note)."""
     cells, notes = [], []
-    names = sorted(f for f in os.listdir(folder) if f.endswith(".ipynb")) \
-        if os.path.isdir(folder) else []
+    listing = top_level(folder) if folder else {}
+    names = sorted(n for n in listing if n.endswith(".ipynb"))
     for name in names:
+        if listing[name] != "file":
+            notes.append(f"{name} is {listing[name]}; skipped")
+            continue
         try:
-            cells.extend(notebook_cells(os.path.join(folder, name), skip_ids))
-        except (OSError, ValueError, AttributeError, TypeError) as e:
-            notes.append(f"{name}: {type(e).__name__}")
+            nb, _flags = load_notebook(os.path.join(folder, name))
+        except SubmissionError as e:
+            notes.append(f"{name}: {e}")
+            continue
+        cells.extend(notebook_cells(nb, skip_ids))
     return Submission(student, cells, note="; ".join(notes) or ("" if names else "no notebook"))
+
+
+def student_folders(submissions, assignment):
+    """[(student, their assignment folder or None, why None)] of `submissions`: a student or
+    assignment folder that is a symbolic link is never followed."""
+    found = []
+    for sid in sorted(os.listdir(submissions)):
+        path = os.path.join(submissions, sid)
+        mode = os.lstat(path).st_mode
+        if sid.startswith(".") or not (stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+            continue
+        folder = os.path.join(path, assignment)
+        try:
+            inner = os.lstat(folder).st_mode if stat.S_ISDIR(mode) else mode
+        except FileNotFoundError:
+            found.append((sid, None, "no notebook"))
+            continue
+        if stat.S_ISLNK(inner):
+            found.append((sid, None, "the submission folder is a symbolic link; skipped"))
+        else:
+            found.append((sid, folder if stat.S_ISDIR(inner) else None, "no notebook"))
+    return found
 
 
 def starter_prints(course, assignment):
@@ -217,9 +248,15 @@ def pair_scores(subs):
 
 
 def _read_one(args):
-    """Read and fingerprint one submission (a worker's job)."""
-    folder, student, skip_ids, starter = args
-    return fingerprint_submission(read_submission(folder, student, skip_ids), starter)
+    """Read and fingerprint one submission (a worker's job); whatever goes wrong costs only
+    this student, as a note."""
+    folder, student, skip_ids, starter, why = args
+    if folder is None:
+        return Submission(student, [], note=why)
+    try:
+        return fingerprint_submission(read_submission(folder, student, skip_ids), starter)
+    except Exception as e:  # noqa: BLE001  (one student's files must not stop the report)
+        return Submission(student, [], note=f"could not be read ({type(e).__name__}: {e})")
 
 
 def analyze(course_root, assignment, submissions, jobs=None):
@@ -234,17 +271,16 @@ def analyze(course_root, assignment, submissions, jobs=None):
     if not os.path.isdir(submissions):
         raise CourseError(f"submissions folder {submissions} does not exist")
     starter, instructor_ids = starter_prints(course, assignment)
-    students = sorted(d for d in os.listdir(submissions)
-                      if os.path.isdir(os.path.join(submissions, d)) and not d.startswith("."))
-    work = [(os.path.join(submissions, sid, assignment), sid, instructor_ids, starter)
-            for sid in students]
+    work = [(folder, sid, instructor_ids, starter, why)
+            for sid, folder, why in student_folders(submissions, assignment)]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(work) // 20 or 1))
     if jobs == 1:
         subs = [_read_one(w) for w in work]
     else:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             subs = pool.map(_read_one, work, chunksize=max(1, len(work) // (4 * jobs)))
-    return {s.student: s for s in subs}, pair_scores(subs)
+    compared = [s for s in subs if s.cells or not s.note]  # the skipped have no row
+    return {s.student: s for s in subs}, pair_scores(compared)
 
 
 def write_csv(path, rows):

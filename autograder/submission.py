@@ -2,7 +2,12 @@
 
 `load_notebook(path)` accepts what students actually hand in: old nbformat versions, missing or
 duplicated cell ids, non-UTF-8 bytes. It raises `SubmissionError` with a plain message for what
-cannot be graded (empty file, invalid JSON, not a notebook).
+cannot be graded (empty file, invalid JSON, not a notebook, a link or a FIFO, more than
+MAX_NOTEBOOK_BYTES, JSON nested deeper than MAX_JSON_DEPTH). It reads through
+`untrusted.read_file` and checks the nesting before parsing, so nothing after it recurses on a
+student's structure unbounded; a cell whose source exceeds MAX_CELL_CHARS is replaced by a note
+(flagged) before anything else reads it, and a notebook whose cells hold more than
+MAX_SOURCE_CHARS of text in all is refused.
 
 `restore(template, nb)` returns the notebook to grade: the instructor's cells (tests, locked
 cells, metadata, points) always come from the template, in the template's order; the student's
@@ -19,21 +24,65 @@ import json
 import re
 
 import nbformat
+import numpy as np
 
+from . import untrusted
 from .records import RestoredCell
 
 MAX_METADATA_DEPTH = 32  # nesting of a cell's metadata; deeper is dropped
+# a solved assignment with its figures weighs ~0.4 MB, its longest cell 8 KB: the caps leave
+# room for 50 times that, and bound the grader's own work on a notebook (outside the kernel's
+# time limit) to seconds
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+MAX_CELL_CHARS = 2**20
+MAX_SOURCE_CHARS = 2 * 2**20  # all cells' text together (a real notebook: ~80 KB)
+# a notebook nests ~6 levels; deeper metadata is dropped with a flag (MAX_METADATA_DEPTH), but
+# JSON deeper than this is refused before parsing: readers recurse, up to Python's limit of 1000
+MAX_JSON_DEPTH = 256
 
 
 class SubmissionError(Exception):
     """This submission cannot be graded; the message says why, for the student."""
 
 
+def _mb(size):
+    """A size in bytes as the student reads it."""
+    return f"{size / 2**20:.1f} MB"
+
+
+def read_bytes(path):
+    """The bytes of the notebook file `path`; SubmissionError for a link, a FIFO, a device, or
+    a file over MAX_NOTEBOOK_BYTES."""
+    try:
+        return untrusted.read_file(path, MAX_NOTEBOOK_BYTES)
+    except untrusted.TooLarge as e:
+        raise SubmissionError(f"the notebook is {_mb(e.size)}; at most "
+                              f"{_mb(e.limit)} are graded") from None
+    except untrusted.Refused as e:
+        what = str(e).removeprefix(str(path)).strip()
+        raise SubmissionError(f"the notebook {what or 'cannot be read'}; only a regular "
+                              "file is graded") from None
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def json_depth(raw):
+    """How deep the JSON text `raw` (bytes) nests arrays and objects, without parsing it."""
+    brackets = np.frombuffer(_STRING.sub(b"", raw), dtype=np.uint8)
+    steps = (np.isin(brackets, (ord("["), ord("{"))).astype(np.int32)
+             - np.isin(brackets, (ord("]"), ord("}"))))
+    return int(np.cumsum(steps).max(initial=0))
+
+
 def load_notebook(path):
     """Read `path` as a v4 notebook -> (nb, flags)."""
-    with open(path, "rb") as f:
-        raw = f.read()
+    raw = read_bytes(path)
     flags = []
+    depth = json_depth(raw)
+    if depth > MAX_JSON_DEPTH:
+        raise SubmissionError(f"the notebook's JSON is nested {depth:,} levels deep; a "
+                              f"notebook needs a few, at most {MAX_JSON_DEPTH} are read")
     if not raw.strip():
         raise SubmissionError("the notebook file is empty (0 bytes of content)")
     try:
@@ -62,6 +111,10 @@ def load_notebook(path):
     if version[0] != 4 or (version[1] or 0) < 5:
         flags.append(f"old notebook format {version[0]}.{version[1]} upgraded to 4.5")
     _normalize(nb, flags)
+    text = sum(len(c.source) for c in nb.cells if isinstance(c.get("source"), str))
+    if text > MAX_SOURCE_CHARS:
+        raise SubmissionError(f"the notebook's cells hold {_mb(text)} of text; at most "
+                              f"{_mb(MAX_SOURCE_CHARS)} are graded")
     return nb, flags
 
 
@@ -113,14 +166,31 @@ def _clean_metadata(cell, i, flags):
         del meta["nbgrader"]
 
 
+def _cap_source(cell, i, flags):
+    """Replace a source longer than MAX_CELL_CHARS by a note (flagged)."""
+    source = cell.get("source")
+    if not isinstance(source, str) or len(source) <= MAX_CELL_CHARS:
+        return
+    size = _mb(len(source))
+    flags.append(f"cell {i + 1} has {size} of text; at most {_mb(MAX_CELL_CHARS)} per cell "
+                 "are graded: it was replaced by a note")
+    note = f"[this cell had {size} of text; at most {_mb(MAX_CELL_CHARS)} per cell are graded]"
+    cell.source = f"# {note}" if cell.get("cell_type") == "code" else note
+    cell.pop("attachments", None)
+
+
 def _normalize(nb, flags):
-    """nbformat 4.5 shape: string sources, unique cell ids, well-formed metadata."""
+    """nbformat 4.5 shape: string sources within MAX_CELL_CHARS, unique cell ids, well-formed
+    metadata, no outputs."""
     nb.nbformat, nb.nbformat_minor = 4, 5
     seen = set()
     for i, cell in enumerate(nb.cells):
         _clean_metadata(cell, i, flags)
         if isinstance(cell.get("source"), list):
             cell.source = "".join(cell.source)
+        _cap_source(cell, i, flags)
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []  # never graded: the notebook runs again
         cid = cell.get("id")
         if not isinstance(cid, str) or not re.fullmatch(r"[a-zA-Z0-9-_]{1,64}", cid) or cid in seen:
             cid = f"cell-{i}"
@@ -239,12 +309,17 @@ PATCHED_MODULES = ("np", "numpy", "coursekit", "autograder", "checks", "gradchec
                    "numerical", "builtins", "testing", "sys", "IPython", "math")
 
 
+SCANNED_CHARS = 100_000  # longer code is flagged as not scanned (ast costs ~8 s per MB)
+
+
 def scan(code):
     """Suspicious constructs in the student's `code` -> list of short descriptions."""
+    if len(code) > SCANNED_CHARS:
+        return [f"{len(code):,} characters of code in one cell, too long to be scanned"]
     found = []
     try:
         tree = ast.parse(code)
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         return found
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):

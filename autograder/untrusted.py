@@ -8,9 +8,12 @@ that a link swapped in between a check and an open is refused as well:
 - `read_tree(path, caps)`: every regular file of a folder, walked through descriptors (a
   folder is entered with `O_DIRECTORY | O_NOFOLLOW`), with caps on depth, count and size, and
   the newest change time (`st_ctime`) of anything in it: a time the owner can move forward
-  but never back.
+  but never back;
+- `entries(path, caps)`: every entry of a folder, listed without ever opening a link or a
+  special file, regular files with their bytes within the caps (a listing never refuses what
+  it finds: the caller decides what to flag).
 
-Both raise `Refused` with a sentence saying what was found where, for the instructor.
+All three raise `Refused` with a sentence saying what was found where, for the instructor.
 """
 
 import os
@@ -23,6 +26,14 @@ _OPEN_DIR = os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY | os.O_CLOEXEC
 
 class Refused(Exception):
     """What a student sent cannot be taken in; the message says what and where."""
+
+
+class TooLarge(Refused):
+    """A regular file larger than the limit it was read with (`size`, `limit` in bytes)."""
+
+    def __init__(self, message, size, limit):
+        super().__init__(message)
+        self.size, self.limit = size, limit
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,8 @@ def _read_fd(fd, limit, shown):
     if not stat.S_ISREG(st.st_mode):
         raise Refused(f"{shown} is {kind(st.st_mode)}, not a regular file")
     if st.st_size > limit:
-        raise Refused(f"{shown} has {st.st_size:,} bytes; at most {limit:,} are taken")
+        raise TooLarge(f"{shown} has {st.st_size:,} bytes; at most {limit:,} are taken",
+                       st.st_size, limit)
     chunks, size = [], 0
     while True:
         chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -83,7 +95,7 @@ def _read_fd(fd, limit, shown):
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:  # it grew while being read
-            raise Refused(f"{shown} has more than {limit:,} bytes")
+            raise TooLarge(f"{shown} has more than {limit:,} bytes", size, limit)
     return b"".join(chunks), os.fstat(fd)
 
 
@@ -140,3 +152,79 @@ def _walk(fd, prefix, depth, caps, tree, shown):
         tree.size += len(data)
         tree.newest_ctime = max(tree.newest_ctime, after.st_ctime)
     tree.newest_ctime = max(tree.newest_ctime, os.fstat(fd).st_ctime)  # a change meanwhile
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing found in a folder: `rel` (relative path), `what` ("file", or what else it is:
+    "a FIFO", "a symbolic link", ...), `size`, and a regular file's bytes (None when it is not a
+    regular file or lies past the caps: `note` then says why)."""
+
+    rel: str
+    what: str
+    size: int = 0
+    data: bytes | None = None
+    note: str = ""
+
+
+def entries(path, caps=Caps(), skip=None):
+    """Every entry under the folder `path`, depth first in name order -> [Entry].
+
+    Unlike `read_tree` nothing found refuses the folder: links, FIFOs, sockets and devices are
+    listed by kind and never opened, files past `caps` are listed without their bytes, and the
+    walk stops at `caps.files` entries or `caps.depth` levels (a last Entry with a note says
+    so). `skip(rel, is_folder)` leaves out what it returns True for. Refused only when `path`
+    itself is a link or cannot be opened."""
+    found = []
+    fd = _open(path, _OPEN_DIR, None, path)
+    try:
+        _list(fd, "", 0, caps, found, skip or (lambda rel, is_folder: False))
+    finally:
+        os.close(fd)
+    return found
+
+
+def _list(fd, prefix, depth, caps, found, skip):
+    """Append the entries of the folder open at `fd` to `found` (see `entries`)."""
+    for name in sorted(os.listdir(fd)):
+        rel = prefix + name
+        if len(found) >= caps.files:
+            found.append(Entry(rel, "not read", note=f"more than {caps.files} files"))
+            return
+        st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        if skip(rel, stat.S_ISDIR(st.st_mode)):
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if depth >= caps.depth:
+                found.append(Entry(rel, "a folder", note=f"deeper than {caps.depth} levels"))
+                continue
+            sub = _open(name, _OPEN_DIR, fd, rel)
+            try:
+                _list(sub, rel + "/", depth + 1, caps, found, skip)
+            finally:
+                os.close(sub)
+        elif stat.S_ISREG(st.st_mode):
+            found.append(_file_entry(fd, name, rel, st.st_size, caps, found))
+        else:
+            found.append(Entry(rel, kind(st.st_mode)))
+
+
+def _file_entry(fd, name, rel, size, caps, found):
+    """The Entry of the regular file `name` in the folder open at `fd`, read within the caps."""
+    room = caps.total_bytes - sum(e.size for e in found if e.data is not None)
+    limit = min(caps.file_bytes, room)
+    try:
+        sub = _open(name, _OPEN_FILE, fd, rel)
+    except Refused as e:  # swapped for a link since it was listed
+        return Entry(rel, "not read", note=str(e))
+    try:
+        data = _read_fd(sub, limit, rel)[0]
+    except TooLarge as e:
+        why = "files in all" if limit < caps.file_bytes else "one file"
+        return Entry(rel, "file", e.size, note=f"{e.size:,} bytes; at most {limit:,} are taken "
+                                                f"({why})")
+    except Refused as e:
+        return Entry(rel, "not read", note=str(e))
+    finally:
+        os.close(sub)
+    return Entry(rel, "file", len(data), data)

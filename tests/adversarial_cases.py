@@ -244,6 +244,36 @@ def _linked_assignment(rel, paths):
     return {"link_assignment": os.path.join(paths["course"], "source", "fx1")}
 
 
+def _deep_nested(rel, paths):
+    """A notebook whose metadata nests 50,000 arrays: any reader that recurses on it crashes."""
+    depth = 50_000
+    return ('{"cells": [], "metadata": {"x": ' + "[" * depth + "]" * depth
+            + '}, "nbformat": 4, "nbformat_minor": 5}').encode()
+
+
+def _huge_markdown(nb):
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("[a](http://x.org) **b** <i>c</i>\n"
+                                                     * 150_000))  # 5 MB
+
+
+def _huge_notebook(nb):
+    """25 MB: the perfect notebook with a large output kept in it."""
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                  text="x" * 25 * 2**20)]
+    return nbformat.writes(nb).encode()
+
+
+def _special_files(rel, paths):
+    """The perfect notebook next to a FIFO and a link to /dev/zero (reading either never ends)."""
+    return {"notebook": student(rel, ANSWERS), "fifos": ["data.csv"],
+            "symlink": ("zeros.npy", "/dev/zero")}
+
+
+def _fifo_notebook(rel, paths):
+    """The notebook itself is a FIFO (opening it for reading waits for a writer forever)."""
+    return {"notebook": student(rel, ANSWERS), "fifos": ["fx1-Copy1.ipynb"]}
+
+
 CASES = [
     # ---- controls
     Case("perfect", "reference answers", answers_nb(), FULL),
@@ -387,6 +417,19 @@ CASES = [
     Case("linked_assignment", "the assignment folder is a symlink to the instructor's source",
          _linked_assignment, {"test_add": 0, "test_scale": 0, "test_norm": 0},
          flags=["symbolic link"], error="symbolic link"),
+    # ---- work the grader does outside the jail, bounded
+    Case("deep_nested", "a notebook nested 50,000 levels deep", _deep_nested,
+         {"test_add": 0, "test_scale": 0, "test_norm": 0}, error="nested 50,002 levels deep"),
+    Case("huge_markdown", "a 5 MB markdown cell", edit_cells(_huge_markdown), FULL,
+         flags=["MB of text; at most 1.0 MB per cell are graded"]),
+    Case("huge_notebook", "a 25 MB notebook", as_bytes(_huge_notebook),
+         {"test_add": 0, "test_scale": 0, "test_norm": 0},
+         error="the notebook is 25.0 MB; at most 20.0 MB are graded"),
+    Case("special_files", "a FIFO and a link to /dev/zero among the student's files",
+         _special_files, FULL, flags=["data.csv is a FIFO; ignored",
+                                      "zeros.npy is a symbolic link; ignored"]),
+    Case("fifo_notebook", "a FIFO named like a notebook next to the notebook", _fifo_notebook,
+         FULL, flags=["fx1-Copy1.ipynb is a FIFO; ignored"]),
     Case("warning_on_stderr", "a correct scale that warns on stderr", answers_nb(
         scale="import warnings\ndef scale(x, k):\n    warnings.warn('deprecated, but right')\n"
               "    import sys\n    print('noise', file=sys.stderr)\n    return k * np.asarray(x)"),

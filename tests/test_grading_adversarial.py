@@ -66,6 +66,8 @@ def build_case(case, rel, paths):
     if "symlink" in made:
         name, target = made["symlink"]
         os.symlink(target, os.path.join(folder, name))
+    for name in made.get("fifos", []):
+        os.mkfifo(os.path.join(folder, name))
     for name, data in made.get("binary", {}).items():
         with open(os.path.join(folder, name), "wb") as f:
             f.write(data)
@@ -346,7 +348,7 @@ def graded_rootless(graded):
     py = os.path.join(tmp, "py")
     shutil.copytree(paths["py"], py, ignore=shutil.ignore_patterns("__pycache__"))
     submitted = os.path.join(tmp, "submitted")
-    shutil.copytree(paths["submitted"], submitted, symlinks=True)
+    subprocess.run(["cp", "-a", paths["submitted"], submitted], check=True)  # FIFOs as FIFOs
     for base, dirs, files in os.walk(tmp):
         for name in [base, *(os.path.join(base, n) for n in dirs + files)]:
             os.lchown(name, user.pw_uid, user.pw_gid)

@@ -10,6 +10,7 @@ import csv
 import os
 import shutil
 
+import nbformat
 import pytest
 from similarity_class import disguise, hand_in, independent, release_notebook
 
@@ -104,3 +105,46 @@ def test_report_page_shows_student_code_as_inert_text(tmp_path):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
     assert "default-src 'none'" in page  # and the browser runs nothing from the page
     assert "broken: " in page  # the unreadable notebook is named, not skipped silently
+
+
+def _hostile_class(submitted, assignment):
+    """Students whose files the report must not follow, read whole or recurse into -> {student:
+    words their note must hold}."""
+    def folder(sid):
+        path = os.path.join(submitted, sid, assignment)
+        os.makedirs(path)
+        return os.path.join(path, f"{assignment}.ipynb")
+
+    depth = 50_000
+    with open(folder("deep"), "w") as f:
+        f.write('{"cells": [], "metadata": {"x": ' + "[" * depth + "]" * depth + "}}")
+    os.mkfifo(folder("fifo"))  # opening it for reading would wait for a writer forever
+    os.symlink("/dev/zero", folder("zeros"))  # reading it would never end
+    big = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1\n" * 4_000_000)])
+    nbformat.write(big, folder("huge"))
+    os.symlink(os.path.join(submitted, "ref"), os.path.join(submitted, "linked"))
+    return {"deep": "nested 50,002 levels deep", "fifo": "is a FIFO", "huge": "at most 20.0 MB",
+            "zeros": "is a symbolic link", "linked": "symbolic link"}
+
+
+@pytest.mark.timeout(120)
+def test_hostile_notebooks_cost_only_their_own_row(tmp_path):
+    assignment = "a1_linear"
+    course = course_copy(str(tmp_path), assignment)
+    release = release_notebook(course, assignment)
+    ref, var = independent(course, assignment)
+    submitted = str(tmp_path / "submitted")
+    for sid, answers in {"ref": ref, "var": var,
+                         "ref_copy": {g: disguise(s, seed=1) for g, s in ref.items()}}.items():
+        hand_in(release, answers, submitted, sid, assignment)
+    hostile = _hostile_class(submitted, assignment)
+    out = str(tmp_path / "out")
+    rows = run(course, assignment, submitted, out)
+    assert {(r["student_a"], r["student_b"]) for r in rows} == {
+        ("ref", "ref_copy"), ("ref", "var"), ("ref_copy", "var")}
+    with open(os.path.join(out, "similarity.html"), encoding="utf-8") as f:
+        page = f.read()
+    skipped = page.split("Could not be read", 1)[1]
+    for sid, why in hostile.items():
+        line = next(ln for ln in skipped.split("<li>") if ln.startswith(f"{sid}:"))
+        assert why in line, line
