@@ -63,6 +63,15 @@ def load_record(course_root, assignment):
         raise CourseError(f"cannot read {record_path(course_root, assignment)}: {e}") from e
 
 
+def save_record(course_root, assignment, record):
+    """Write the collect record of `assignment` (see load_record) in one piece."""
+    path = record_path(course_root, assignment)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(f"{path}.tmp", "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=1, sort_keys=True)
+    os.replace(f"{path}.tmp", path)
+
+
 def exchange_inbound(course):
     """EXCHANGE/COURSE_ID/inbound, from the course config as nbgrader reads it."""
     from nbgrader.exchange.default.exchange import Exchange
@@ -200,9 +209,5 @@ def collect(course_root, assignment, student=None, owner_check=True, inbound=Non
         record[sid] = {"time": _timestamp(when), "ctime": when, "claimed": _claimed(tree),
                        "folder": name, "fingerprint": fingerprint(dest)}
         outcome.collected.append(sid)
-    path = record_path(course.root, assignment)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(f"{path}.tmp", "w", encoding="utf-8") as f:
-        json.dump(record, f, indent=1, sort_keys=True)
-    os.replace(f"{path}.tmp", path)
+    save_record(course.root, assignment, record)
     return outcome

@@ -21,13 +21,12 @@ written: the collect record (`COURSE/collected/<assignment>.json`) marks each st
 a note in the report and the feedback saying so (see `late.handed_in`).
 """
 
-import json
 import os
 import re
 import stat
 import zipfile
 
-from .collect import Outcome, _write_submission, check_student_id, load_record, record_path
+from .collect import Outcome, _write_submission, check_student_id, load_record, save_record
 from .course import Course, CourseError
 from .layout import fingerprint
 from .roster import read_roster
@@ -157,9 +156,5 @@ def import_download(course_root, assignment, path, roster_path, id_column=None):
         record[sid] = {"source": lms, "time": None, "late_mark": late,
                        "download": os.path.basename(path), "fingerprint": fingerprint(dest)}
         outcome.collected.append(sid)
-    out = record_path(course.root, assignment)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(f"{out}.tmp", "w", encoding="utf-8") as f:
-        json.dump(record, f, indent=1, sort_keys=True)
-    os.replace(f"{out}.tmp", out)
+    save_record(course.root, assignment, record)
     return outcome

@@ -17,15 +17,9 @@ import pytest
 from fixture_course import ANSWERS, make_course, released, student, submit
 from test_grading_adversarial import cli
 from test_grading_late import ARGS, nbgrader
-from test_hand_grades import hand_grade
+from test_hand_grades import DUE, POLICY, hand_grade
 
 pytestmark = pytest.mark.slow
-POLICY = """
-c.LatePolicy.method = "per_day"
-c.LatePolicy.rate = 0.1
-c.LatePolicy.cap = 0.3
-"""
-DUE = datetime.datetime(2026, 3, 1, 17, 0, 0)
 STAMPS = {"ann": "2026-03-01 16:00:00 UTC",  # on time
           "bob": "2026-03-02 18:00:00 UTC",  # 25 h late: 2 started days, -1.6
           "cat": "2026-03-01 12:00:00 UTC",
